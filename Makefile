@@ -1,0 +1,68 @@
+# Vangnet — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install test test-browser lint typecheck check bench serve worker messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## make demo: set up, migrate SQLite, load demo data for all 25 regions and serve on http://127.0.0.1:8000
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+
+serve: install
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+
+worker: install
+	$(MANAGE) db_worker
+
+# pytest exits 5 when it collected nothing: a suite that ran no test proves nothing, so fail.
+PYTEST = $(PY) -m pytest
+define run_pytest
+	@status=0; $(PYTEST) $(1) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests; that counts as a failure." >&2; fi; \
+	exit $$status
+endef
+
+## make test: the whole suite, browser tests included (SQLite and the in-memory channel layer;
+## PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set). Browser tests need
+## /usr/bin/chromium (or CHROMIUM_PATH) and are skipped without it, except under CI=true.
+test: install
+	$(call run_pytest,)
+	$(PY) -m ruff check src tests
+	$(PY) -m ruff format --check src tests
+
+## make test-browser: only the browser tests (headless Chromium against a live server)
+test-browser: install
+	$(call run_pytest,-m browser)
+
+lint: install
+	$(PY) -m ruff check src tests
+	$(PY) -m ruff format --check src tests
+
+typecheck: install
+	$(PY) -m mypy src
+
+check: lint typecheck test
+
+bench: install
+	$(PY) -m vangnet.bench
+
+messages: install
+	cd src/vangnet && ../../$(MANAGE) makemessages -l nl -l en --no-obsolete && ../../$(MANAGE) compilemessages
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,128 @@
+"""Staff and partner users, their roles, and the regions they work in."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Veilig Thuis staff
+    ADVICE_DESK = "advice_desk", _("Medewerker advies")
+    TRIAGE = "triage", _("Medewerker triage")
+    BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Gedragswetenschapper")
+    INVESTIGATOR = "investigator", _("Onderzoeker")
+    MONITORING = "monitoring", _("Medewerker monitoring")
+    TEAM_LEAD = "team_lead", _("Teamleider")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
+    FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
+    # Partners
+    HELPLINE_VOLUNTEER = "helpline_volunteer", _("Vrijwilliger Kindertelefoon")
+    LOCAL_TEAM_MEMBER = "local_team_member", _("Medewerker lokaal team")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.ADVICE_DESK,
+        Role.TRIAGE,
+        Role.BEHAVIOURAL_SCIENTIST,
+        Role.INVESTIGATOR,
+        Role.MONITORING,
+        Role.TEAM_LEAD,
+        Role.PRIVACY_OFFICER,
+        Role.FUNCTIONAL_ADMIN,
+    }
+)
+PARTNER_ROLES = frozenset({Role.HELPLINE_VOLUNTEER, Role.LOCAL_TEAM_MEMBER, Role.PROFESSIONAL})
+
+
+class User(AbstractUser):
+    """A person who logs in: Veilig Thuis staff or a partner's employee or volunteer.
+
+    Citizens never have an account; the public chat is anonymous.
+    """
+
+    # Rotated by "log out everywhere": every session signed with the old stamp stops working.
+    security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "regions.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisatie"),
+    )
+    phone_number = models.CharField(_("werktelefoon"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def get_session_auth_hash(self) -> str:
+        key_salt = "vangnet.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.security_stamp}", algorithm="sha256"
+        ).hexdigest()
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships.all()}
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user holds a role in a region. One user may hold several roles and regions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("regio"),
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["region__name", "role"]
+        verbose_name = _("rol in regio")
+        verbose_name_plural = _("rollen in regio's")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.region}"
+
+
+class BreakGlassGrant(models.Model):
+    """Temporary access to one record outside the user's own regions, with a stated reason.
+
+    Created only by `accounts.services.break_glass`, which also writes the access-log entry.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="break_glass_grants")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    reason = models.TextField(_("reden"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.object_type}:{self.object_id} until {self.expires_at}"

@@ -1,0 +1,184 @@
+"""Who may do what to which record: the one access policy of Vangnet.
+
+Deny by default. A user may perform an action on a record when they hold, in the
+record's region, a role that grants the action. Staff may "break the glass" for a record
+of another region by stating a reason; that grant is short-lived and logged.
+
+Every view, consumer and API endpoint asks this module (`may`, `require`, `scope`);
+none decides access on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+
+class Action(StrEnum):
+    USE_STAFF_WORKSPACE = "use_staff_workspace"
+    USE_PARTNER_WORKSPACE = "use_partner_workspace"
+    VIEW_CONTACT = "view_contact"
+    MANAGE_USERS = "manage_users"
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+_CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
+
+GRANTS: dict[str, frozenset[Action]] = {
+    Role.ADVICE_DESK: frozenset(_CASEWORK),
+    Role.TRIAGE: frozenset(_CASEWORK),
+    Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK),
+    Role.INVESTIGATOR: frozenset(_CASEWORK),
+    Role.MONITORING: frozenset(_CASEWORK),
+    Role.TEAM_LEAD: frozenset(_CASEWORK),
+    Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
+    Role.FUNCTIONAL_ADMIN: frozenset({Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS}),
+    Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE}),
+    Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE}),
+    Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE}),
+}
+
+# Actions for which a staff member may break the glass on a record of another region.
+BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT})
+BREAK_GLASS_DURATION = timedelta(hours=1)
+
+
+class AccessDenied(PermissionDenied):
+    """The user may not do this. Django and the API turn it into a 403 page or JSON answer."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        action: Action | None = None,
+        obj: Any = None,
+        logged: bool = False,
+    ):
+        super().__init__(message or gettext("U heeft geen toegang tot deze gegevens."))
+        self.action = action
+        self.obj = obj
+        # True when the refusal is already in the access log (the 403 page then adds none).
+        self.logged = logged
+
+
+def _memberships(user: User) -> list[tuple[int, str]]:
+    # Cached on the user object for the request: policy is asked many times per page.
+    cached = getattr(user, "_policy_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("region_id", "role"))
+        user._policy_memberships = cached  # type: ignore[union-attr]  # per-request cache
+    return cached
+
+
+def _is_active(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def region_ids_of(obj: Any) -> set[int]:
+    """The regions a record belongs to: its own region, or a user's membership regions."""
+    from vangnet.regions.models import Region
+
+    from .models import User
+
+    if isinstance(obj, Region):
+        return {obj.pk}
+    if isinstance(obj, User):
+        return {region_id for region_id, _role in _memberships(obj)}
+    region_id = getattr(obj, "region_id", None)
+    if region_id is None:
+        raise TypeError(f"The policy does not know the region of {type(obj).__name__}.")
+    return {region_id}
+
+
+def regions_where(user: User | AnonymousUser | None, action: Action) -> set[int]:
+    """Ids of the regions in which the user holds a role that grants `action`."""
+    if not _is_active(user):
+        return set()
+    return {
+        region_id
+        for region_id, role in _memberships(user)  # type: ignore[arg-type]
+        if action in GRANTS.get(role, frozenset())
+    }
+
+
+def roles_for(user: User, action: Action, obj: Any = None) -> list[str]:
+    """The user's roles that grant `action` (in the record's region when given): for the log."""
+    regions = region_ids_of(obj) if obj is not None else None
+    return sorted(
+        {
+            role
+            for region_id, role in _memberships(user)
+            if action in GRANTS.get(role, frozenset()) and (regions is None or region_id in regions)
+        }
+    )
+
+
+def may(user: User | AnonymousUser | None, action: Action, obj: Any = None) -> bool:
+    """May `user` perform `action` (on `obj`, when the action concerns a record)?"""
+    allowed = regions_where(user, action)
+    if not allowed:
+        return False
+    if obj is None:
+        return True
+    if allowed & region_ids_of(obj):
+        return True
+    return action in BREAK_GLASS_ACTIONS and has_break_glass_grant(user, action, obj)  # type: ignore[arg-type]
+
+
+def require(user: User | AnonymousUser | None, action: Action, obj: Any = None) -> None:
+    if not may(user, action, obj):
+        raise AccessDenied(action=action, obj=obj)
+
+
+def scope[M: Model](
+    queryset: QuerySet[M],
+    user: User | AnonymousUser | None,
+    action: Action,
+    *,
+    region_field: str = "region",
+) -> QuerySet[M]:
+    """Narrow a queryset to the records the user may act on; empty when nothing is allowed."""
+    regions = regions_where(user, action)
+    if not regions:
+        return queryset.none()
+    return queryset.filter(**{f"{region_field}__in": regions})
+
+
+def may_break_glass(user: User | AnonymousUser | None, action: Action) -> bool:
+    """Only someone who does this work in their own region may ask for it elsewhere."""
+    return action in BREAK_GLASS_ACTIONS and bool(regions_where(user, action))
+
+
+def object_key(obj: Model) -> tuple[str, str]:
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def has_break_glass_grant(user: User, action: Action, obj: Model) -> bool:
+    from .models import BreakGlassGrant
+
+    object_type, object_id = object_key(obj)
+    return BreakGlassGrant.objects.filter(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+def action_names(actions: Iterable[Action]) -> list[str]:
+    return sorted(str(a) for a in actions)

@@ -1,0 +1,123 @@
+"""Reads for user management: only users of the administrator's regions, and every look
+at a person's account is logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.regions.models import PartnerOrganisation, Region
+
+from .models import Membership, User
+from .policy import AccessDenied, Action, may, regions_where, require, roles_for
+
+PAGE_SIZE = 25
+
+
+def managed_regions(*, by: User) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=regions_where(by, Action.MANAGE_USERS))
+
+
+def assignable_organisations(
+    *, by: User, current: PartnerOrganisation | None = None
+) -> QuerySet[PartnerOrganisation]:
+    """Partner organisations of the administrator's regions (plus the user's current one)."""
+    condition = Q(region__in=regions_where(by, Action.MANAGE_USERS))
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return PartnerOrganisation.objects.filter(condition).select_related("region")
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Which of these accounts django-axes locks out now (too many wrong passwords)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = (
+        AccessAttempt.objects.filter(username__in=list(usernames), attempt_time__gt=since)
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+    )
+    return {row["username"] for row in failures if row["total"] >= settings.AXES_FAILURE_LIMIT}
+
+
+def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
+    return queryset.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("region"))
+    )
+
+
+def managed_user_page(
+    *, by: User, query: str = "", page: str | int | None = None, request: HttpRequest
+) -> Page:
+    """One page of the users who hold a role in a region the administrator manages."""
+    require(by, Action.MANAGE_USERS)
+    queryset = User.objects.filter(
+        memberships__region__in=regions_where(by, Action.MANAGE_USERS)
+    ).distinct()
+    for term in query.split():
+        queryset = queryset.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+        )
+    ordered = _with_memberships(queryset).order_by("last_name", "first_name", "username")
+    page_obj = Paginator(ordered, PAGE_SIZE).get_page(page)
+    users = list(page_obj.object_list)
+    locked = locked_usernames(u.username for u in users)
+    for user in users:
+        user.is_locked = user.username in locked  # type: ignore[attr-defined]  # for the template
+    page_obj.object_list = users
+    if users:
+        record_access(
+            user=by,
+            action=AccessLogAction.VIEW,
+            objects=users,
+            roles=roles_for(by, Action.MANAGE_USERS),
+            request=request,
+        )
+    return page_obj
+
+
+def user_to_manage(*, by: User, user_id: int, request: HttpRequest) -> User:
+    """The account an administrator wants to change; a refusal is logged and raised.
+
+    Raises User.DoesNotExist for an unknown id (a 404), AccessDenied (a 403) for a user
+    who holds no role in any region the administrator manages.
+    """
+    require(by, Action.MANAGE_USERS)
+    user = _with_memberships(User.objects.select_related("organisation")).get(pk=user_id)
+    if not may(by, Action.MANAGE_USERS, user):
+        record_access(
+            user=by,
+            action=AccessLogAction.REFUSED,
+            obj=user,
+            request=request,
+            reason="gebruiker buiten de eigen regio's",
+        )
+        raise AccessDenied(action=Action.MANAGE_USERS, obj=user, logged=True)
+    return user
+
+
+def user_detail(*, by: User, user_id: int, request: HttpRequest) -> User:
+    """One account with its roles, lock and two-factor state; the look is logged."""
+    user = user_to_manage(by=by, user_id=user_id, request=request)
+    record_access(
+        user=by,
+        action=AccessLogAction.VIEW,
+        obj=user,
+        roles=roles_for(by, Action.MANAGE_USERS, user),
+        request=request,
+    )
+    user.is_locked = bool(locked_usernames([user.username]))  # type: ignore[attr-defined]
+    user.has_two_factor = TOTPDevice.objects.filter(  # type: ignore[attr-defined]
+        user=user, confirmed=True
+    ).exists()
+    return user

@@ -1,0 +1,349 @@
+# ruff: noqa: E501  (the matrix is a table: one request per line, one column per role)
+"""The access matrix: for every URL of the project and every kind of visitor, what happens.
+
+Deny by default is only true if it is tested for every door. This table lists each URL
+pattern with the outcome for an anonymous visitor, someone who gave the password but not
+yet the code, and each staff and partner role. `test_every_url_is_in_the_matrix` walks the
+root URL resolver and fails when a pattern has no row here: a new view is not done until
+its row is written.
+
+Objects: `{own_*}` is a record in the region where the visitor has their role, `{other_*}`
+one in another region, `{missing}` an id that does not exist. Every 403 must leave exactly
+one REFUSED entry in the access log, and nothing else may leave one.
+
+The visitors of one row take turns, in column order, in one world built for that row. Only
+a successful action changes that world, and none changes what a later column may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from vangnet.accounts.models import Role, User
+from vangnet.audit.models import AccessLogAction, AccessLogEntry
+from vangnet.contacts.models import Contact
+from vangnet.core.testing.auth import login_verified
+from vangnet.core.testing.factories import (
+    DEFAULT_PASSWORD,
+    ContactFactory,
+    PostcodeFactory,
+    RegionFactory,
+    add_membership,
+    confirmed_totp_device,
+    make_user,
+)
+from vangnet.regions.models import Region
+
+# Outcomes. Numbers are status codes; redirects say where they go.
+LI = "302 → login"
+TF = "302 → two-factor"
+RD = "302 → elsewhere (done, or sent on)"
+
+ANONYMOUS = "anonymous"
+UNVERIFIED = "unverified"  # password given, authenticator code not (yet)
+PRINCIPALS = (
+    ANONYMOUS,
+    UNVERIFIED,
+    Role.ADVICE_DESK,
+    Role.TRIAGE,
+    Role.BEHAVIOURAL_SCIENTIST,
+    Role.INVESTIGATOR,
+    Role.MONITORING,
+    Role.TEAM_LEAD,
+    Role.PRIVACY_OFFICER,
+    Role.FUNCTIONAL_ADMIN,
+    Role.HELPLINE_VOLUNTEER,
+    Role.LOCAL_TEAM_MEMBER,
+    Role.PROFESSIONAL,
+)
+
+# fmt: off
+MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
+    # request                                                      anon unver  advice triage gw   invest monit lead  privacy admin volunt local prof
+    # --- public pages --------------------------------------------------------------------------------------------------------------------------
+    ("GET /",                                                     (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /",                                                    (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /healthz",                                              (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /healthz",                                             (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /robots.txt",                                           (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /exit/",                                               (204, 204,   204,  204,   204, 204,  204,  204,  204,    204,  204,   204,  204)),
+    ("GET /exit/",                                                (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /i18n/setlang/",                                       (RD,  RD,    RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("GET /i18n/setlang/",                                        (RD,  RD,    RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    # --- logging in and out ----------------------------------------------------------------------------------------------------------------------
+    ("GET /accounts/login/",                                      (200, 200,   RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("POST /accounts/login/",                                     (200, 200,   RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("PUT /accounts/login/",                                      (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /accounts/two-factor/",                                 (LI,  200,   RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("POST /accounts/two-factor/",                                (LI,  200,   RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("POST /accounts/logout/",                                    (LI,  LI,    LI,   LI,    LI,  LI,   LI,   LI,   LI,     LI,   LI,    LI,   LI)),
+    ("GET /accounts/logout/",                                     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /accounts/security/",                                   (LI,  TF,    200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /accounts/security/",                                  (LI,  TF,    LI,   LI,    LI,  LI,   LI,   LI,   LI,     LI,   LI,    LI,   LI)),
+    ("PUT /accounts/security/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- user management ------------------------------------------------------------------------------------------------------------------------
+    ("GET /accounts/users/",                                      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("POST /accounts/users/",                                     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /accounts/users/new/",                                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("POST /accounts/users/new/",                                 (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("GET /accounts/users/{own_user}/",                           (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("GET /accounts/users/{other_user}/",                         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{missing}/",                            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    404,  403,   403,  403)),
+    ("POST /accounts/users/{own_user}/",                          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /accounts/users/{own_user}/edit/",                      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("POST /accounts/users/{own_user}/edit/",                     (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/edit/",                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/password/",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("POST /accounts/users/{own_user}/password/",                 (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    200,  403,   403,  403)),
+    ("POST /accounts/users/{other_user}/password/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /accounts/users/{own_user}/roles/",                    (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/roles/",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/roles/",                     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/roles/{own_role}/remove/",  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/roles/{other_role}/remove/", (LI, TF,  403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/roles/{own_role}/remove/",   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/deactivate/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/deactivate/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/deactivate/",                (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/reactivate/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/reactivate/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/reactivate/",                (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/reset-two-factor/",         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/reset-two-factor/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/reset-two-factor/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/unlock/",                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
+    ("POST /accounts/users/{other_user}/unlock/",                 (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /accounts/users/{own_user}/unlock/",                    (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- staff workspace ------------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/",                                               (LI,  TF,    200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /staff/",                                              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/region/",                                       (LI,  TF,    RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("GET /staff/region/",                                        (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/",                                      (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/",                                     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/{own_contact}/",                        (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/{other_contact}/",                      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/{missing}/",                            (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /staff/contacts/{own_contact}/",                       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/{other_contact}/break-glass/",         (LI,  TF,    RD,   RD,    RD,  RD,   RD,   RD,   403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/{other_contact}/break-glass/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
+    ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
+    ("GET /api/v1/openapi.json",                                  (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("GET /api/v1/regions/",                                      (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /api/v1/regions/",                                     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /api/v1/regions/route?postcode={postcode}",             (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /api/v1/regions/route",                                (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /api/v1/regions/{own_region_code}/municipalities",      (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /api/v1/regions/{own_region_code}/municipalities",     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+]
+# fmt: on
+
+BREAK_GLASS_REASON = "Politie belt over acute situatie; het gezin is net verhuisd naar onze regio"
+STRONG_PASSWORD = "Zonnebloem-Kastanje-8472"
+
+# What a form-posting request sends. Values may name objects of the world, like paths do.
+BODIES: dict[str, dict[str, object]] = {
+    "POST /i18n/setlang/": {"language": "nl", "next": "/"},
+    "POST /accounts/login/": {"username": "niemand", "password": "geen-wachtwoord"},
+    "POST /accounts/two-factor/": {"token": "12345a"},
+    "POST /accounts/users/new/": {
+        "username": "nieuwe-collega",
+        "first_name": "Nieuwe",
+        "last_name": "Collega",
+        "email": "nieuw@veiligthuis.example",
+        "region": "{own_region}",
+        "roles": [Role.ADVICE_DESK],
+        "password_mode": "type",
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+    },
+    "POST /accounts/users/{own_user}/edit/": {
+        "first_name": "Tim",
+        "last_name": "Jansen",
+        "email": "tim@veiligthuis.example",
+    },
+    "POST /accounts/users/{other_user}/edit/": {
+        "first_name": "Anouk",
+        "last_name": "Meijer",
+        "email": "anouk@veiligthuis.example",
+    },
+    "POST /accounts/users/{own_user}/password/": {"password_mode": "generate"},
+    "POST /accounts/users/{other_user}/password/": {"password_mode": "generate"},
+    "POST /accounts/users/{own_user}/roles/": {"region": "{own_region}", "role": Role.TEAM_LEAD},
+    "POST /accounts/users/{other_user}/roles/": {"region": "{own_region}", "role": Role.TEAM_LEAD},
+    "POST /staff/region/": {"region": "{own_region}"},
+    "POST /staff/contacts/{other_contact}/break-glass/": {"reason": BREAK_GLASS_REASON},
+}
+
+MISSING_ID = 987654321
+
+
+@dataclass
+class World:
+    own_region: Region
+    other_region: Region
+    own_contact: Contact
+    other_contact: Contact
+    own_user: User  # a colleague in the visitor's region, with two roles
+    other_user: User  # someone who works only in the other region
+    postcode: str
+
+    def names(self) -> dict[str, object]:
+        return {
+            "own_region": self.own_region.pk,
+            "own_region_code": self.own_region.code,
+            "other_region": self.other_region.pk,
+            "own_contact": self.own_contact.pk,
+            "other_contact": self.other_contact.pk,
+            "own_user": self.own_user.pk,
+            "other_user": self.other_user.pk,
+            "own_role": self.own_user.memberships.get(role=Role.TRIAGE).pk,
+            "other_role": self.other_user.memberships.get().pk,
+            "missing": MISSING_ID,
+            "postcode": self.postcode,
+        }
+
+
+def build_world() -> World:
+    own, other = RegionFactory(name="Eigen regio"), RegionFactory(name="Andere regio")
+    colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
+    add_membership(colleague, Role.TRIAGE, own)
+    return World(
+        own_region=own,
+        other_region=other,
+        own_contact=ContactFactory(region=own),
+        other_contact=ContactFactory(region=other),
+        own_user=colleague,
+        other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
+        postcode=str(PostcodeFactory(municipality__region=own).code),
+    )
+
+
+def visitor(principal: str, world: World, client: Client) -> User | None:
+    """Make the client a fresh browser of this kind of visitor."""
+    client.cookies.clear()
+    if principal == ANONYMOUS:
+        return None
+    if principal == UNVERIFIED:
+        # Holds powerful roles, to show that without the code none of them counts.
+        user = make_user(
+            Role.FUNCTIONAL_ADMIN, Role.PRIVACY_OFFICER, Role.ADVICE_DESK, region=world.own_region
+        )
+        confirmed_totp_device(user)
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": DEFAULT_PASSWORD}
+        )
+        assert response["Location"] == "/accounts/two-factor/"
+        return user
+    user = make_user(principal, region=world.own_region)
+    login_verified(client, user)
+    return user
+
+
+def outcome(response) -> int | str:
+    if response.status_code in (301, 302, 303):
+        target = urlsplit(response["Location"]).path
+        if target == "/accounts/login/":
+            return LI
+        if target == "/accounts/two-factor/":
+            return TF
+        return RD
+    return response.status_code
+
+
+def fill(value: object, names: dict[str, object]) -> object:
+    if isinstance(value, str):
+        return value.format(**names)
+    if isinstance(value, list):
+        return [fill(v, names) for v in value]
+    return value
+
+
+def ask(client: Client, request_line: str, names: dict[str, object]):
+    method, path = request_line.split(" ", 1)
+    body = {k: fill(v, names) for k, v in BODIES.get(request_line, {}).items()}
+    send = getattr(client, method.lower())
+    url = str(fill(path, names))
+    return send(url, body) if method in {"GET", "POST"} else send(url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("request_line", "row"), MATRIX, ids=[line for line, _ in MATRIX])
+def test_access_matrix(request_line, row):
+    world = build_world()
+    names = world.names()
+    client = Client()  # one browser, its cookies cleared per visitor (starting one is slow)
+    problems = []
+    for principal, expected in zip(PRINCIPALS, row, strict=True):
+        user = visitor(principal, world, client)
+        refusals_before = AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).count()
+        got = outcome(ask(client, request_line, names))
+        refusals = list(
+            AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).order_by("sequence")[
+                refusals_before:
+            ]
+        )
+        if got != expected:
+            problems.append(f"{principal}: expected {expected}, got {got}")
+        elif expected == 403 and [r.user_id for r in refusals] != [getattr(user, "pk", None)]:
+            problems.append(
+                f"{principal}: a 403 must write one REFUSED entry, found {len(refusals)}"
+            )
+        elif expected != 403 and refusals:
+            problems.append(f"{principal}: {got} but a REFUSED entry was written")
+    assert not problems, "\n".join(problems)
+
+
+# --- The matrix covers every URL ---------------------------------------------------------
+
+
+def _join(prefix: str, part: str) -> str:
+    # As Django's ResolverMatch.route does: regex anchors do not belong in the middle.
+    return prefix + (part[1:] if part.startswith("^") else part)
+
+
+def project_url_patterns(patterns=None, prefix: str = "") -> set[str]:
+    """Every URL pattern reachable from the root URLconf, as its full route."""
+    found: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = _join(prefix, str(entry.pattern))
+        if isinstance(entry, URLResolver):
+            found |= project_url_patterns(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            found.add(route)
+    return found
+
+
+class _AnyId(dict):
+    def __missing__(self, key: str) -> int:
+        return 1
+
+
+def covered_url_patterns() -> set[str]:
+    routes = set()
+    for request_line, _row in MATRIX:
+        path = request_line.split(" ", 1)[1].format_map(_AnyId()).split("?", 1)[0]
+        routes.add(resolve(path).route)
+    return routes
+
+
+def test_every_url_is_in_the_matrix():
+    missing = project_url_patterns() - covered_url_patterns()
+    assert not missing, (
+        "These URL patterns have no row in the access matrix; add one per method with the "
+        f"outcome for every visitor: {sorted(missing)}"
+    )
+
+
+def test_the_matrix_enumerates_patterns_from_the_root_resolver():
+    # Guards the guard: if the walk found nothing, the test above could never fail.
+    patterns = project_url_patterns()
+    assert {"", "staff/contacts/<int:contact_id>/", "accounts/users/"} <= patterns
+    assert covered_url_patterns() <= patterns

@@ -1,0 +1,19 @@
+"""The public REST API for partner systems, versioned under /api/v1/."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from vangnet.regions import api as regions_api
+
+app_name = "api"
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("regions/", regions_api.region_list, name="region_list"),
+    path("regions/route", regions_api.route, name="route_postcode"),
+    path(
+        "regions/<str:code>/municipalities",
+        regions_api.region_municipalities,
+        name="region_municipalities",
+    ),
+]

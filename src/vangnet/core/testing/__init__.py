@@ -1,0 +1,1 @@
+"""Test helpers shared by all apps: factories and a logged-in, 2FA-verified client."""

@@ -1,0 +1,101 @@
+"""factory_boy factories. Tests build exactly the world they need; no fixture files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vangnet.accounts.models import Membership, Role, User
+from vangnet.contacts.models import AskerType, Channel, Contact
+from vangnet.regions.models import Municipality, PartnerOrganisation, Postcode, Region
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105  (test accounts only)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"TR{n:02d}")
+    name = factory.Sequence(lambda n: f"Testregio {n}")
+
+
+def national_desk() -> Region:
+    region, _ = Region.objects.get_or_create(
+        is_national_desk=True, defaults={"code": "LANDELIJK", "name": "Landelijk loket"}
+    )
+    return region
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    name = factory.Sequence(lambda n: f"Testgemeente {n}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class PostcodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Postcode
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{9000 + n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = PartnerOrganisation.Kind.LOCAL_TEAM
+    region = factory.SubFactory(RegionFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+def make_user(*roles: Role | str, region: Region | None = None, **kwargs: Any) -> User:
+    """A user holding each of `roles` in `region` (a new region when none is given)."""
+    user = UserFactory(**kwargs)
+    region = region or RegionFactory()
+    for role in roles:
+        Membership.objects.create(user=user, region=region, role=role)
+    return user
+
+
+def add_membership(user: User, role: Role | str, region: Region) -> Membership:
+    if hasattr(user, "_policy_memberships"):
+        del user._policy_memberships
+    return Membership.objects.create(user=user, region=region, role=role)
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    region = factory.SubFactory(RegionFactory)
+    channel = Channel.PHONE
+    asker_type = AskerType.BYSTANDER
+    summary = "Buurvrouw hoort al weken geschreeuw en gehuil bij de buren."
+    received_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,28 @@
+"""Quick exit ends the visitor's session on the server as well as in the browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from vangnet.accounts.models import Role
+from vangnet.core.testing.auth import login_verified
+from vangnet.core.testing.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quick_exit_forgets_the_session(client):
+    session = client.session
+    session["anything"] = "kept until the exit"
+    session.save()
+
+    response = client.post("/exit/")
+
+    assert response.status_code == 204
+    assert "anything" not in client.session
+
+
+def test_quick_exit_from_a_logged_in_browser_logs_out(client):
+    login_verified(client, make_user(Role.ADVICE_DESK))
+    client.post("/exit/")
+    assert client.get("/staff/").status_code == 302

@@ -1,0 +1,73 @@
+"""Public pages (start page), error pages and the health endpoint."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+
+from .health import check_channel_layer, check_database
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/start.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database and the channel layer answer, else 503."""
+    checks = {"database": check_database(), "channel_layer": check_channel_layer()}
+    healthy = all(problem is None for problem in checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: problem or "ok" for name, problem in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_POST
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Quick exit: forget this browser's session on the server too (the page already left)."""
+    request.session.flush()
+    return HttpResponse(status=204)
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 400}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Every refusal lands in the access log, once: here, unless a selector already logged it."""
+    if not getattr(exception, "logged", False):
+        obj = getattr(exception, "obj", None)
+        record_access(
+            user=request.user,  # type: ignore[arg-type]
+            action=AccessLogAction.REFUSED,
+            obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
+            object_type="" if isinstance(obj, Model) else "page",
+            object_id="" if isinstance(obj, Model) else request.path[:255],
+            request=request,
+        )
+    message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 404}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 500}, status=500)

@@ -1,0 +1,139 @@
+"""The Veilig Thuis regions, their municipalities, and 4-digit postcode routing.
+
+Municipality → region is data, never "equal to the safety region" (DOMAIN.md: the two
+differ in places). PC4 → municipality comes from CBS's postcode file; see data/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+region_code_validator = RegexValidator(
+    r"^[A-Z0-9-]{2,12}$", _("Een regiocode bestaat uit 2 tot 12 hoofdletters, cijfers of -.")
+)
+municipality_code_validator = RegexValidator(
+    r"^GM\d{4}$", _("Een gemeentecode heeft de vorm GM0344.")
+)
+postcode_validator = RegexValidator(
+    r"^[1-9]\d{3}$", _("Een postcode bestaat uit 4 cijfers en begint niet met 0.")
+)
+
+
+class Region(models.Model):
+    """One Veilig Thuis organisation's area, or the national desk."""
+
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, validators=[region_code_validator]
+    )
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    is_national_desk = models.BooleanField(
+        _("landelijk loket"),
+        default=False,
+        help_text=_("Het loket dat namens alle Veilig Thuis-organisaties werkt."),
+    )
+    safety_region_code = models.CharField(
+        _("veiligheidsregio (CBS-code)"), max_length=4, blank=True
+    )
+
+    class Meta:
+        ordering = ["is_national_desk", "name"]
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_national_desk"],
+                condition=models.Q(is_national_desk=True),
+                name="one_national_desk",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.is_national_desk else f"Veilig Thuis {self.name}"
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("gemeentecode"), max_length=6, unique=True, validators=[municipality_code_validator]
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("regio")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Postcode(models.Model):
+    """A 4-digit postcode area and the municipality that holds most of its addresses."""
+
+    code = models.CharField(
+        _("postcode"), max_length=4, unique=True, validators=[postcode_validator]
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="postcodes",
+        verbose_name=_("gemeente"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("postcodegebied")
+        verbose_name_plural = _("postcodegebieden")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation whose people work with Veilig Thuis: helpline, school, local team."""
+
+    class Kind(models.TextChoices):
+        HELPLINE = "helpline", _("Kindertelefoon")
+        LOCAL_TEAM = "local_team", _("Lokaal team / wijkteam")
+        SAVE_TEAM = "save_team", _("SAVE-team")
+        SCHOOL = "school", _("School")
+        CHILDCARE = "childcare", _("Kinderopvang")
+        HEALTHCARE = "healthcare", _("Zorg")
+        POLICE = "police", _("Politie")
+        OTHER = "other", _("Anders")
+
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="partner_organisations",
+        verbose_name=_("regio"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_organisations",
+        verbose_name=_("gemeente"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partnerorganisatie")
+        verbose_name_plural = _("partnerorganisaties")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region"], name="partner_unique_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

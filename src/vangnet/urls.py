@@ -1,0 +1,19 @@
+"""URL map. Public pages at the root, the staff workspace under /staff/, the API under /api/v1/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("vangnet.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("vangnet.accounts.urls")),
+    path("staff/", include("vangnet.workspace.urls")),
+    path("staff/contacts/", include("vangnet.contacts.urls")),
+    path("staff/access-log/", include("vangnet.audit.urls")),
+    path("api/v1/", include("vangnet.api.urls")),
+]
+
+handler400 = "vangnet.core.views.bad_request"
+handler403 = "vangnet.core.views.permission_denied"
+handler404 = "vangnet.core.views.page_not_found"
+handler500 = "vangnet.core.views.server_error"

@@ -1,0 +1,38 @@
+"""Navigation and region switcher for the staff and partner workspace, per role."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.accounts.policy import Action, may
+
+from .middleware import user_regions
+
+NAVIGATION = [
+    # (url name, label, action that shows it)
+    ("workspace:home", _("Overzicht"), None),
+    ("contacts:list", _("Contacten"), Action.VIEW_CONTACT),
+    ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),
+    ("audit:search", _("Toegangslog"), Action.VIEW_ACCESS_LOG),
+]
+
+
+def workspace(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)  # absent when an error happens before authentication
+    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        return {}
+    items = [
+        {"url": reverse(name), "label": label, "name": name}
+        for name, label, action in NAVIGATION
+        if action is None or may(user, action)
+    ]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    for item in items:
+        item["current"] = item["name"] == current
+    return {
+        "nav_items": items,
+        "user_regions": user_regions(user),
+        "active_region": getattr(request, "active_region", None),
+    }

@@ -1,0 +1,125 @@
+"""Browser tests: headless Chromium (Debian's package, never a downloaded one) via Playwright.
+
+Each test gets a fresh browser context against pytest-django's live server, and fails when any
+page it opened wrote an error to the console (a CSP violation, a failed script, a failed
+request). Without Chromium the tests are skipped with the reason — except in CI (`CI=true`),
+where a missing browser is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from vangnet.accounts.models import User
+from vangnet.core.testing.auth import current_code
+from vangnet.core.testing.factories import DEFAULT_PASSWORD
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ACTION_TIMEOUT_MS = 10_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = (
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+            f"or set CHROMIUM_PATH (browser tests never download a browser)."
+        )
+        if _in_ci():
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason)
+    # Playwright's sync API keeps an event loop running in this thread while it is started,
+    # so Django would refuse ORM calls from the test body. Allow them only while it runs:
+    # tests outside this folder keep Django's protection.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class ConsoleErrors:
+    """Errors written to the console by the pages of one test, minus those the test provokes."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self._expected_failed_loads: set[str] = set()
+
+    def expect_failed_load(self, url: str) -> None:
+        """A test that opens a page meant to answer 4xx says so: the browser logs it as an error."""
+        self._expected_failed_loads.add(url)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.seen.append((message.text, message.location.get("url", "")))
+
+    def on_page_error(self, error: Error) -> None:
+        self.seen.append((f"uncaught: {error.message}", ""))
+
+    def unexpected(self) -> list[str]:
+        return [
+            f"{text} ({url})" if url else text
+            for text, url in self.seen
+            if not (
+                text.startswith("Failed to load resource") and url in self._expected_failed_loads
+            )
+        ]
+
+
+@pytest.fixture
+def console_errors() -> ConsoleErrors:
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, live_server: LiveServer, console_errors: ConsoleErrors
+) -> Iterator[Page]:
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    new_page = context.new_page()
+    new_page.on("console", console_errors.on_console)
+    new_page.on("pageerror", console_errors.on_page_error)
+    yield new_page
+    context.close()
+    unexpected = console_errors.unexpected()
+    if unexpected:
+        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)
+
+
+def log_in(page: Page, user: User, device: TOTPDevice) -> None:
+    """Log in the way a staff member does: password, then the code from the app."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Volgende").click()
+    page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
+    page.get_by_role("button", name="Inloggen", exact=True).click()

@@ -1,0 +1,89 @@
+"""The public start page: what happens when you get in touch, the phone number, a quick way out."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from .conftest import ConsoleErrors
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A page in the history before the start page, as a search result would be.
+EARLIER_PAGE = "data:text/html,<title>Zoekresultaten</title><p>Zoekresultaten</p>"
+
+
+@pytest.fixture
+def neutral_exit_url(
+    settings: Settings, live_server: LiveServer, console_errors: ConsoleErrors
+) -> str:
+    # A local plain-text page stands in for the weather site: the tests have no internet. For
+    # a plain-text page the browser asks for /favicon.ico itself; the real exit site has one.
+    settings.VANGNET_NEUTRAL_EXIT_URL = f"{live_server.url}/robots.txt"
+    console_errors.expect_failed_load(f"{live_server.url}/favicon.ico")
+    return settings.VANGNET_NEUTRAL_EXIT_URL
+
+
+def test_start_page_says_what_happens_when_you_get_in_touch(page: Page):
+    page.goto("/")
+
+    steps = page.get_by_role("region", name="Wat gebeurt er als je contact opneemt?")
+    expect(steps.get_by_role("heading", level=3)).to_have_text(
+        ["Wij luisteren naar je verhaal", "Je krijgt advies", "We zoeken samen hulp"]
+    )
+    expect(page.get_by_role("link", name="Bel 0800-2000")).to_have_attribute("href", "tel:08002000")
+    expect(page.get_by_role("contentinfo")).to_contain_text("0800-2000")
+
+
+def test_quick_exit_button_leaves_and_back_does_not_return(page: Page, neutral_exit_url: str):
+    page.goto(EARLIER_PAGE)
+    page.goto("/")
+    start_url = page.url
+
+    with page.expect_response(lambda response: response.url.endswith("/exit/")) as exit_call:
+        page.get_by_role("link", name="Snel weg").click()
+
+    assert exit_call.value.status == 204, "the server session must end too"
+    expect(page).to_have_url(neutral_exit_url)
+    page.go_back()
+    assert page.url != start_url
+    expect(
+        page.get_by_role("heading", name="Wat gebeurt er als je contact opneemt?")
+    ).to_have_count(0)
+
+
+def test_pressing_escape_twice_leaves_and_back_does_not_return(page: Page, neutral_exit_url: str):
+    page.goto(EARLIER_PAGE)
+    page.goto("/")
+    start_url = page.url
+
+    with page.expect_response(lambda response: response.url.endswith("/exit/")) as exit_call:
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+
+    assert exit_call.value.status == 204, "the server session must end too"
+
+    expect(page).to_have_url(neutral_exit_url)
+    page.go_back()
+    assert page.url != start_url
+    expect(
+        page.get_by_role("heading", name="Wat gebeurt er als je contact opneemt?")
+    ).to_have_count(0)
+
+
+def test_language_switch_shows_the_start_page_in_english(page: Page):
+    with translation.override("en"):
+        english_title = translation.gettext("Wat gebeurt er als je contact opneemt?")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+    page.get_by_role("button", name="English").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url("/")
+    # Until the English catalogue exists, the Dutch source text is what English shows.
+    expect(page.get_by_role("heading", level=2).first).to_have_text(english_title)
+    expect(page.get_by_role("button", name="Nederlands")).to_be_visible()
