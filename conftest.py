@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
+
+
+def _allow_access_log_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
+    # Django empties tables between transactional tests with TRUNCATE, which the access log's
+    # PostgreSQL trigger refuses unless the session says so (audit migration 0002).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET vangnet.allow_access_log_truncate = on")
+
+
+connection_created.connect(_allow_access_log_truncate)
 
 
 @pytest.fixture(autouse=True)
