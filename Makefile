@@ -21,6 +21,7 @@ demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	CHAT_OPENING_HOURS=$${CHAT_OPENING_HOURS:-always} \
 	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
 
 serve: install

@@ -20,6 +20,20 @@ def _allow_access_log_truncate(sender: Any, connection: Any, **kwargs: Any) -> N
 connection_created.connect(_allow_access_log_truncate)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(  # type: ignore[no-untyped-def]
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    # SQLite: a test database in a file, not in memory. Browser and chat tests run the server
+    # in threads beside the test; an in-memory database shared between threads fails at once
+    # with "table is locked" where a file database waits its turn, as in production.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):  # type: ignore[no-untyped-def]
     # Argon2 is what production uses (tested in accounts); here speed matters more.
@@ -28,6 +42,8 @@ def _fast_test_settings(settings):  # type: ignore[no-untyped-def]
     # the browser tests serves static files itself.
     settings.WHITENOISE_USE_FINDERS = False
     settings.WHITENOISE_AUTOREFRESH = False
+    # Tests say themselves when they are about the chat's opening hours.
+    settings.CHAT_OPENING_HOURS = "always"
 
 
 @pytest.fixture(autouse=True)

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "vangnet.accounts",
     "vangnet.audit",
     "vangnet.contacts",
+    "vangnet.chat",
     "vangnet.workspace",
     "vangnet.api",
 ]
@@ -180,7 +181,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
+                # channels_redis blocks on BZPOPMIN: an idle socket's receive would time out
+                # and kill its consumer. Give the read room beyond the blocking pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": env("CHANNEL_LAYER_PREFIX", "vangnet"),
             },
         }
@@ -356,5 +360,19 @@ LOGGING = {
 # --- Vangnet ---------------------------------------------------------------------------
 
 VANGNET_PHONE_NUMBER = "0800-2000"
+
+# --- Chat ------------------------------------------------------------------------------
+
+# DOMAIN.md: working days 9:00-17:00. "always" keeps the chat open day and night.
+CHAT_OPENING_HOURS = env("CHAT_OPENING_HOURS", "09:00-17:00")
+# How long transcripts are kept after the chat closed; the outcome registration stays.
+CHAT_TRANSCRIPT_RETENTION_DAYS = env_int("CHAT_TRANSCRIPT_RETENTION_DAYS", 30)
+CHAT_MESSAGE_MAX_LENGTH = 2000
+# An employee counts as available only while their queue page is connected.
+CHAT_PRESENCE_SECONDS = 90
+# A waiting visitor whose connection has been gone this long has left the queue.
+CHAT_WAITING_VISITOR_GONE_SECONDS = env_int("CHAT_WAITING_VISITOR_GONE_SECONDS", 300)
+# For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).
+CHAT_TYPICAL_DURATION_MINUTES = 15
 # Quick exit: where the public pages send a visitor who must leave at once.
 VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederland-nu/weer")

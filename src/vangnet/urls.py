@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/", include("vangnet.accounts.urls")),
     path("staff/", include("vangnet.workspace.urls")),
     path("staff/contacts/", include("vangnet.contacts.urls")),
+    path("staff/chat/", include("vangnet.chat.staff_urls")),
+    path("staff/social-map/", include("vangnet.regions.urls")),
+    path("chat/", include("vangnet.chat.urls")),
     path("staff/access-log/", include("vangnet.audit.urls")),
     path("api/v1/", include("vangnet.api.urls")),
 ]

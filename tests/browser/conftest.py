@@ -9,7 +9,7 @@ where a missing browser is a failure, never a silent skip.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -123,3 +123,84 @@ def log_in(page: Page, user: User, device: TOTPDevice) -> None:
     page.get_by_role("button", name="Volgende").click()
     page.get_by_label("Code uit uw authenticator-app").fill(current_code(device))
     page.get_by_role("button", name="Inloggen", exact=True).click()
+
+
+class AsgiLiveServer:
+    """The whole ASGI application (HTTP and WebSockets) served by uvicorn in a thread.
+
+    pytest-django's live server speaks only HTTP; the chat needs WebSockets. Running in this
+    process keeps the test database (SQLite in memory, or the PostgreSQL test database) and
+    the in-memory channel layer shared with the test.
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+        from channels.auth import AuthMiddlewareStack
+        from channels.routing import ProtocolTypeRouter, URLRouter
+        from channels.security.websocket import AllowedHostsOriginValidator
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+        from django.core.asgi import get_asgi_application
+
+        from vangnet.routing import websocket_urlpatterns
+
+        application = ProtocolTypeRouter(
+            {
+                "http": ASGIStaticFilesHandler(get_asgi_application()),
+                "websocket": AllowedHostsOriginValidator(
+                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                ),
+            }
+        )
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        for _ in range(200):
+            if self.server.started:
+                break
+            threading.Event().wait(0.05)
+        self.url = f"http://localhost:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_server(live_server: LiveServer) -> Iterator[AsgiLiveServer]:
+    # live_server first: it sets up the test database for threads the way Django needs it.
+    server = AsgiLiveServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, asgi_server: AsgiLiveServer, console_errors: ConsoleErrors
+) -> Iterator[Callable[[], Page]]:
+    """Pages in their own browser contexts (a phone, a desk), served by the ASGI server."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(locale="nl-NL", base_url=asgi_server.url)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        opened = context.new_page()
+        opened.on("console", console_errors.on_console)
+        opened.on("pageerror", console_errors.on_page_error)
+        return opened
+
+    yield make
+    for context in contexts:
+        context.close()
+    unexpected = console_errors.unexpected()
+    if unexpected:
+        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)

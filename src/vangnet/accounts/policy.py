@@ -1,8 +1,10 @@
 """Who may do what to which record: the one access policy of Vangnet.
 
 Deny by default. A user may perform an action on a record when they hold, in the
-record's region, a role that grants the action. Staff may "break the glass" for a record
-of another region by stating a reason; that grant is short-lived and logged.
+record's region, a role that grants the action. A national record (one without a region)
+counts as the national desk's, where some actions need a particular role
+(NATIONAL_RECORD_ROLES). Staff may "break the glass" for a record of another region by
+stating a reason; that grant is short-lived and logged.
 
 Every view, consumer and API endpoint asks this module (`may`, `require`, `scope`);
 none decides access on its own.
@@ -34,19 +36,26 @@ class Action(StrEnum):
     VIEW_CONTACT = "view_contact"
     MANAGE_USERS = "manage_users"
     VIEW_ACCESS_LOG = "view_access_log"
+    HANDLE_CHAT = "handle_chat"
+    MANAGE_CHAT_DESK = "manage_chat_desk"
+    MANAGE_SOCIAL_MAP = "manage_social_map"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
 
 GRANTS: dict[str, frozenset[Action]] = {
-    Role.ADVICE_DESK: frozenset(_CASEWORK),
+    Role.ADVICE_DESK: frozenset(_CASEWORK | {Action.HANDLE_CHAT}),
     Role.TRIAGE: frozenset(_CASEWORK),
     Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK),
     Role.INVESTIGATOR: frozenset(_CASEWORK),
     Role.MONITORING: frozenset(_CASEWORK),
-    Role.TEAM_LEAD: frozenset(_CASEWORK),
+    Role.TEAM_LEAD: frozenset(
+        _CASEWORK | {Action.HANDLE_CHAT, Action.MANAGE_CHAT_DESK, Action.MANAGE_SOCIAL_MAP}
+    ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
-    Role.FUNCTIONAL_ADMIN: frozenset({Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS}),
+    Role.FUNCTIONAL_ADMIN: frozenset(
+        {Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS, Action.MANAGE_SOCIAL_MAP}
+    ),
     Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE}),
     Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE}),
     Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE}),
@@ -55,6 +64,12 @@ GRANTS: dict[str, frozenset[Action]] = {
 # Actions for which a staff member may break the glass on a record of another region.
 BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT})
 BREAK_GLASS_DURATION = timedelta(hours=1)
+
+# A record without a region (a national one, such as a national social-map entry) belongs to
+# the national desk; for these actions only these of the desk's roles may act on it.
+NATIONAL_RECORD_ROLES: dict[Action, frozenset[str]] = {
+    Action.MANAGE_SOCIAL_MAP: frozenset({Role.FUNCTIONAL_ADMIN}),
+}
 
 
 class AccessDenied(PermissionDenied):
@@ -98,31 +113,55 @@ def region_ids_of(obj: Any) -> set[int]:
         return {obj.pk}
     if isinstance(obj, User):
         return {region_id for region_id, _role in _memberships(obj)}
+    if is_national_record(obj):
+        # A national record (no region) belongs to the national desk's people.
+        return set(Region.objects.filter(is_national_desk=True).values_list("pk", flat=True))
     region_id = getattr(obj, "region_id", None)
     if region_id is None:
         raise TypeError(f"The policy does not know the region of {type(obj).__name__}.")
     return {region_id}
 
 
-def regions_where(user: User | AnonymousUser | None, action: Action) -> set[int]:
-    """Ids of the regions in which the user holds a role that grants `action`."""
+def is_national_record(obj: Any) -> bool:
+    """A record of a kind that may lack a region, and lacks one: it is national."""
+    return bool(getattr(obj, "NATIONAL_WITHOUT_REGION", False)) and (
+        getattr(obj, "region_id", None) is None
+    )
+
+
+def _granting_roles(action: Action, obj: Any) -> frozenset[str] | None:
+    """The only roles that count for `action` on `obj`; None when every granting role does."""
+    if obj is not None and is_national_record(obj):
+        return NATIONAL_RECORD_ROLES.get(action)
+    return None
+
+
+def regions_where(
+    user: User | AnonymousUser | None, action: Action, *, roles: Iterable[str] | None = None
+) -> set[int]:
+    """Ids of the regions in which the user holds a role that grants `action` (one of
+    `roles`, when given)."""
     if not _is_active(user):
         return set()
+    only = None if roles is None else set(roles)
     return {
         region_id
         for region_id, role in _memberships(user)  # type: ignore[arg-type]
-        if action in GRANTS.get(role, frozenset())
+        if action in GRANTS.get(role, frozenset()) and (only is None or role in only)
     }
 
 
 def roles_for(user: User, action: Action, obj: Any = None) -> list[str]:
     """The user's roles that grant `action` (in the record's region when given): for the log."""
     regions = region_ids_of(obj) if obj is not None else None
+    only = _granting_roles(action, obj)
     return sorted(
         {
             role
             for region_id, role in _memberships(user)
-            if action in GRANTS.get(role, frozenset()) and (regions is None or region_id in regions)
+            if action in GRANTS.get(role, frozenset())
+            and (regions is None or region_id in regions)
+            and (only is None or role in only)
         }
     )
 
@@ -134,6 +173,9 @@ def may(user: User | AnonymousUser | None, action: Action, obj: Any = None) -> b
         return False
     if obj is None:
         return True
+    only = _granting_roles(action, obj)
+    if only is not None:
+        allowed = regions_where(user, action, roles=only)
     if allowed & region_ids_of(obj):
         return True
     return action in BREAK_GLASS_ACTIONS and has_break_glass_grant(user, action, obj)  # type: ignore[arg-type]

@@ -28,6 +28,23 @@ class AskerType(models.TextChoices):
     OTHER = "other", _("Anders")
 
 
+class ViolenceForm(models.TextChoices):
+    """The forms of domestic violence and child abuse a contact can be about (CBS categories)."""
+
+    PHYSICAL_ABUSE = "physical_abuse", _("Lichamelijke mishandeling")
+    PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("Psychische mishandeling")
+    SEXUAL_ABUSE = "sexual_abuse", _("Seksueel misbruik")
+    NEGLECT = "neglect", _("Verwaarlozing")
+    WITNESSING = "witnessing", _("Getuige van huiselijk geweld")
+    PARTNER_VIOLENCE = "partner_violence", _("Partnergeweld")
+    ELDER_ABUSE = "elder_abuse", _("Ouderenmishandeling")
+    HONOUR_BASED = "honour_based", _("Eergerelateerd geweld")
+    FORCED_MARRIAGE = "forced_marriage", _("Huwelijksdwang")
+    FGM = "fgm", _("Vrouwelijke genitale verminking")
+    CONFLICT_DIVORCE = "conflict_divorce", _("Vechtscheiding")
+    OTHER = "other", _("Anders of nog onduidelijk")
+
+
 class Contact(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("regio")
@@ -38,6 +55,17 @@ class Contact(models.Model):
         _("naam vrager"), max_length=200, blank=True, help_text=_("Leeg laten bij anoniem.")
     )
     summary = models.TextField(_("samenvatting"))
+    forms_of_violence = models.JSONField(
+        _("vormen van geweld"), default=list, blank=True, help_text=_("Waar het contact over ging.")
+    )
+    advice_given = models.TextField(_("gegeven advies"), blank=True)
+    referral = models.TextField(_("verwijzing"), blank=True)
+    # DOMAIN.md: no report can be made through the chat; the employee explains how to report.
+    advised_to_report = models.BooleanField(
+        _("uitgelegd hoe te melden"),
+        default=False,
+        help_text=_("De vrager is uitgelegd hoe een melding te doen (telefonisch)."),
+    )
     received_at = models.DateTimeField(_("ontvangen op"), default=timezone.now, db_index=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,5 @@
-"""Demo data: regions, staff per role, partners and a handful of realistic contacts.
+"""Demo data: regions, staff per role, partners, a handful of realistic contacts and the
+social map (national help and a local team per region).
 
 Every person and story here is fictitious; the situations follow the seed articles
 (the chat behind the scenes, the Kindertelefoon handover, schools during corona).
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Membership, Role, User
 from vangnet.contacts.models import AskerType, Channel, Contact
-from vangnet.regions.models import PartnerOrganisation, Region
+from vangnet.regions.models import Municipality, PartnerOrganisation, Region, SocialMapEntry
 
 DEMO_PASSWORD = "Vangnet-demo-2026!"  # noqa: S105  (printed on purpose; demo mode only)
 
@@ -45,6 +46,8 @@ DEMO_USERS = (
     DemoUser("ruben", "Ruben", "de Boer", (("VT13", Role.TRIAGE),)),
     DemoUser("els", "Els", "Berghout", (("VT22", Role.ADVICE_DESK),)),
     DemoUser("noor", "Noor", "Hendriks", (("LANDELIJK", Role.ADVICE_DESK),)),
+    # Keeps the national entries of the social map (and the national desk's accounts).
+    DemoUser("yara", "Yara", "Bos", (("LANDELIJK", Role.FUNCTIONAL_ADMIN),)),
     DemoUser(
         "sanne",
         "Sanne",
@@ -73,6 +76,84 @@ DEMO_ORGANISATIONS = (
     ("Wijkteam Amersfoort", PartnerOrganisation.Kind.LOCAL_TEAM, "VT09"),
     ("SAVE-team Utrecht", PartnerOrganisation.Kind.SAVE_TEAM, "VT09"),
     ("Christelijk Lyceum Utrecht", PartnerOrganisation.Kind.SCHOOL, "VT09"),
+)
+
+# The social map (DOMAIN.md, seed 004: links to signals of child abuse, Villa Pinedo, the
+# local team). National entries have no region: the chat offers them in every region.
+# (name, kind, url, description for the visitor)
+DEMO_NATIONAL_SOCIAL_MAP = (
+    (
+        "Villa Pinedo",
+        SocialMapEntry.Kind.SUPPORT,
+        "https://www.villapinedo.nl",
+        "Buddy's, verhalen en tips voor kinderen en jongeren met gescheiden ouders.",
+    ),
+    (
+        "De Kindertelefoon",
+        SocialMapEntry.Kind.HELPLINE,
+        "https://www.kindertelefoon.nl",
+        "Praat anoniem met iemand die naar je luistert: bel gratis 0800-0432 of chat.",
+    ),
+    (
+        "Veilig Thuis",
+        SocialMapEntry.Kind.HELPLINE,
+        "https://www.veiligthuis.nl",
+        "Bel gratis 0800-2000, dag en nacht, ook als je twijfelt.",
+    ),
+    (
+        "Signalen van kindermishandeling",
+        SocialMapEntry.Kind.WEBSITE,
+        "https://www.vooreenveiligthuis.nl",
+        "Wat zijn signalen van huiselijk geweld en kindermishandeling, en wat kun je doen?",
+    ),
+    (
+        "Slachtofferhulp Nederland",
+        SocialMapEntry.Kind.SUPPORT,
+        "https://www.slachtofferhulp.nl",
+        "Gratis hulp en steun als je slachtoffer bent van een misdrijf of geweld.",
+    ),
+    (
+        "Fier",
+        SocialMapEntry.Kind.SUPPORT,
+        "https://www.fier.nl",
+        "Hulp bij geweld in afhankelijkheidsrelaties, ook via chat.",
+    ),
+)
+
+# A local team per region, in its largest or central municipality.
+# (region, municipality code, name, url)
+DEMO_LOCAL_TEAMS = (
+    ("VT01", "GM0014", "WIJ-team Groningen", "https://www.groningen.nl/wij"),
+    ("VT02", "GM0080", "Gebiedsteam Leeuwarden", "https://www.leeuwarden.nl/gebiedsteams"),
+    ("VT03", "GM0106", "Wijkteam Assen", "https://www.assen.nl/wijkteams"),
+    ("VT04", "GM0193", "Wijkteam Zwolle", "https://www.zwolle.nl/wijkteams"),
+    ("VT05", "GM0153", "Wijkteam Enschede", "https://www.enschede.nl/wijkteams"),
+    ("VT06", "GM0200", "Sociaal wijkteam Apeldoorn", "https://www.apeldoorn.nl/wijkteams"),
+    ("VT07", "GM0202", "Wijkteam Arnhem", "https://www.arnhem.nl/wijkteams"),
+    ("VT08", "GM0268", "Sociaal wijkteam Nijmegen", "https://www.nijmegen.nl/wijkteams"),
+    ("VT09", "GM0344", "Buurtteams Utrecht", "https://www.buurtteamsutrecht.nl"),
+    ("VT09", "GM0307", "Wijkteam Amersfoort", "https://www.amersfoort.nl/wijkteams"),
+    ("VT10", "GM0361", "Sociaal wijkteam Alkmaar", "https://www.alkmaar.nl/wijkteams"),
+    ("VT11", "GM0479", "Wijkteam Zaanstad", "https://www.zaanstad.nl/wijkteams"),
+    ("VT12", "GM0392", "Sociaal wijkteam Haarlem", "https://www.haarlem.nl/wijkteams"),
+    ("VT13", "GM0363", "Ouder- en Kindteams Amsterdam", "https://www.oktamsterdam.nl"),
+    ("VT14", "GM0402", "Sociaal wijkteam Hilversum", "https://www.hilversum.nl/wijkteams"),
+    ("VT15", "GM0518", "Wijkteam Den Haag", "https://www.denhaag.nl/wijkteams"),
+    ("VT16", "GM0546", "Sociaal wijkteam Leiden", "https://www.leiden.nl/wijkteams"),
+    ("VT17", "GM0599", "Wijkteam Rotterdam", "https://www.rotterdam.nl/wijkteams"),
+    ("VT18", "GM0505", "Sociaal wijkteam Dordrecht", "https://www.dordrecht.nl/wijkteams"),
+    ("VT19", "GM0687", "Gebiedsteam Middelburg", "https://www.middelburg.nl/gebiedsteams"),
+    ("VT20", "GM0855", "Wijkteam Tilburg", "https://www.tilburg.nl/wijkteams"),
+    (
+        "VT21",
+        "GM0796",
+        "Sociaal wijkteam 's-Hertogenbosch",
+        "https://www.s-hertogenbosch.nl/wijkteams",
+    ),
+    ("VT22", "GM0772", "WIJeindhoven", "https://www.eindhoven.nl/wijeindhoven"),
+    ("VT23", "GM0983", "Wijkteam Venlo", "https://www.venlo.nl/wijkteams"),
+    ("VT24", "GM0935", "Sociaal wijkteam Maastricht", "https://www.maastricht.nl/wijkteams"),
+    ("VT25", "GM0034", "Wijkteam Almere", "https://www.almere.nl/wijkteams"),
 )
 
 # (region, channel, asker type, asker name, days ago, registered by, summary)
@@ -200,4 +281,38 @@ def load_demo_people_and_contacts() -> DemoResult:
             },
         )
         created += was_created
+    load_demo_social_map(regions)
     return DemoResult(users=list(DEMO_USERS), contacts_created=created)
+
+
+def load_demo_social_map(regions: dict[str, Region]) -> None:
+    """The national entries and a local team per region; loading again changes nothing."""
+    for name, kind, url, description in DEMO_NATIONAL_SOCIAL_MAP:
+        SocialMapEntry.objects.update_or_create(
+            name=name,
+            region=None,
+            defaults={"kind": kind, "url": url, "description": description, "is_active": True},
+        )
+    municipalities = Municipality.objects.in_bulk(
+        [code for _, code, _, _ in DEMO_LOCAL_TEAMS], field_name="code"
+    )
+    for region_code, municipality_code, name, url in DEMO_LOCAL_TEAMS:
+        region = regions.get(region_code)
+        if region is None:
+            continue
+        municipality = municipalities.get(municipality_code)
+        place = municipality.name if municipality else region.name
+        SocialMapEntry.objects.update_or_create(
+            name=name,
+            region=region,
+            defaults={
+                "kind": SocialMapEntry.Kind.LOCAL_TEAM,
+                "url": url,
+                "description": (
+                    f"Hulp dichtbij huis in {place}: bij opvoeden en opgroeien, ruzie thuis "
+                    "of geldzorgen. Je kunt zelf contact opnemen."
+                ),
+                "municipality": municipality,
+                "is_active": True,
+            },
+        )

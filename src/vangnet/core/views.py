@@ -36,6 +36,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """Quick exit: forget this browser's session on the server too (the page already left)."""
+    from vangnet.chat.views import leave_on_quick_exit
+
+    leave_on_quick_exit(request)
     request.session.flush()
     return HttpResponse(status=204)
 

@@ -1,18 +1,25 @@
-"""Routing a 4-digit postcode to the Veilig Thuis region that serves it.
+"""Routing a 4-digit postcode to the Veilig Thuis region that serves it, and the social map.
 
-Nothing here reads personal data: a postcode area and the region that serves it are public
-facts, so these reads need no policy check and leave no access-log entry.
+Nothing here reads personal data: a postcode area, the region that serves it and the help
+on the social map are public facts, so these reads leave no access-log entry. Only keeping
+the social map (`social_map_to_manage`) asks the policy.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from .models import Municipality, Postcode, Region
+from vangnet.accounts.policy import Action, may, regions_where, require
+
+from .models import Municipality, Postcode, Region, SocialMapEntry
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 # Four ASCII digits, the first not 0, optionally followed by the two letters of a full
 # postcode ("3511 AB", "3511ab"). Spaces may separate the digits from the letters, never
@@ -91,3 +98,62 @@ def region_by_code(code: str) -> Region | None:
 
 def municipalities_of(region: Region) -> QuerySet[Municipality]:
     return Municipality.objects.filter(region=region).order_by("name", "code")
+
+
+def _kind_order() -> Case:
+    """The kinds in the order the model declares them: local team first, "other" last."""
+    return Case(
+        *(When(kind=kind, then=Value(i)) for i, kind in enumerate(SocialMapEntry.Kind.values)),
+        default=Value(len(SocialMapEntry.Kind.values)),
+        output_field=IntegerField(),
+    )
+
+
+def social_map_for(*, region: Region) -> QuerySet[SocialMapEntry]:
+    """What a chat employee of `region` can send: the region's own active entries and the
+    national ones, by kind (in the order of SocialMapEntry.Kind), then name.
+
+    The social map holds no personal data, so reading it needs no policy check and leaves no
+    access-log entry.
+    """
+    return (
+        SocialMapEntry.objects.filter(Q(region=region) | Q(region__isnull=True), is_active=True)
+        .select_related("region", "municipality")
+        .order_by(_kind_order(), "name", "pk")
+    )
+
+
+# --- Keeping the social map (team leads, functional administrators) --------------------
+
+
+def social_map_regions(*, by: User) -> QuerySet[Region]:
+    """The regions whose social map `by` keeps."""
+    return Region.objects.filter(pk__in=regions_where(by, Action.MANAGE_SOCIAL_MAP))
+
+
+def may_manage_national_social_map(*, by: User) -> bool:
+    """National entries are kept by the national desk's functional administrators."""
+    return may(by, Action.MANAGE_SOCIAL_MAP, SocialMapEntry(region=None))
+
+
+def social_map_to_manage(
+    *, by: User, region: Region | None = None, national_only: bool = False
+) -> QuerySet[SocialMapEntry]:
+    """The entries of the regions `by` keeps, and the national ones (which everyone who keeps
+    a region sees, since the chat offers them there too), active and inactive.
+
+    `region` narrows it to one of those regions, `national_only` to the national entries.
+    """
+    require(by, Action.MANAGE_SOCIAL_MAP)
+    managed = regions_where(by, Action.MANAGE_SOCIAL_MAP)
+    if national_only:
+        condition = Q(region__isnull=True)
+    elif region is not None:
+        condition = Q(region=region) if region.pk in managed else Q(pk__in=[])
+    else:
+        condition = Q(region__in=managed) | Q(region__isnull=True)
+    return (
+        SocialMapEntry.objects.filter(condition)
+        .select_related("region", "municipality", "updated_by")
+        .order_by(F("region__name").asc(nulls_first=True), _kind_order(), "name", "pk")
+    )

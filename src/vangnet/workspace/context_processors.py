@@ -13,7 +13,9 @@ from .middleware import user_regions
 NAVIGATION = [
     # (url name, label, action that shows it)
     ("workspace:home", _("Overzicht"), None),
+    ("chat_staff:queue", _("Chat"), Action.HANDLE_CHAT),
     ("contacts:list", _("Contacten"), Action.VIEW_CONTACT),
+    ("socialmap:list", _("Sociale kaart"), Action.MANAGE_SOCIAL_MAP),
     ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),
     ("audit:search", _("Toegangslog"), Action.VIEW_ACCESS_LOG),
 ]

@@ -8,7 +8,8 @@ root URL resolver and fails when a pattern has no row here: a new view is not do
 its row is written.
 
 Objects: `{own_*}` is a record in the region where the visitor has their role, `{other_*}`
-one in another region, `{missing}` an id that does not exist. Every 403 must leave exactly
+one in another region, `{national_entry}` a national social-map entry (no region; kept by
+the national desk), `{missing}` an id that does not exist. Every 403 must leave exactly
 one REFUSED entry in the access log, and nothing else may leave one.
 
 The visitors of one row take turns, in column order, in one world built for that row. Only
@@ -26,18 +27,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
+from vangnet.chat.models import Conversation
 from vangnet.contacts.models import Contact
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import (
     DEFAULT_PASSWORD,
     ContactFactory,
+    ConversationFactory,
     PostcodeFactory,
     RegionFactory,
+    SocialMapEntryFactory,
     add_membership,
     confirmed_totp_device,
     make_user,
+    national_desk,
 )
-from vangnet.regions.models import Region
+from vangnet.regions.models import Region, SocialMapEntry
 
 # Outcomes. Numbers are status codes; redirects say where they go.
 LI = "302 → login"
@@ -132,6 +137,62 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /staff/contacts/{own_contact}/",                       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("POST /staff/contacts/{other_contact}/break-glass/",         (LI,  TF,    RD,   RD,    RD,  RD,   RD,   RD,   403,    403,  403,   403,  403)),
     ("GET /staff/contacts/{other_contact}/break-glass/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- public chat ----------------------------------------------------------------------------------------------------------------------------
+    ("GET /chat/",                                                (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /chat/",                                               (RD,  RD,    RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("PUT /chat/",                                                (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /chat/leave/",                                         (RD,  RD,    RD,   RD,    RD,  RD,   RD,   RD,   RD,     RD,   RD,    RD,   RD)),
+    ("GET /chat/leave/",                                          (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- staff chat -----------------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/chat/",                                          (LI,  TF,    200,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/",                                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/chat/queue/",                                    (LI,  TF,    200,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/queue/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/availability/",                            (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("GET /staff/chat/availability/",                             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/chat/desk/",                                     (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/desk/",                                    (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("PUT /staff/chat/desk/",                                     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/chat/{own_chat}/",                               (LI,  TF,    200,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{other_chat}/",                             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{missing}/",                                (LI,  TF,    404,  403,   403, 403,  403,  404,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{own_chat}/",                              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/{own_chat}/accept/",                       (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{other_chat}/accept/",                     (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{own_chat}/accept/",                        (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/{own_chat}/resource/",                     (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{other_chat}/resource/",                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{own_chat}/resource/",                      (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/{own_chat}/transfer/",                     (LI,  TF,    400,  403,   403, 403,  403,  400,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{other_chat}/transfer/",                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{own_chat}/transfer/",                      (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/{own_chat}/close/",                        (LI,  TF,    400,  403,   403, 403,  403,  400,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{other_chat}/close/",                      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{own_chat}/close/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- social map ---------------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/social-map/",                                    (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    200,  403,   403,  403)),
+    ("POST /staff/social-map/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/social-map/new/",                                (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    200,  403,   403,  403)),
+    ("POST /staff/social-map/new/",                               (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    RD,   403,   403,  403)),
+    ("PUT /staff/social-map/new/",                                (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/social-map/{own_entry}/edit/",                   (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    200,  403,   403,  403)),
+    ("GET /staff/social-map/{other_entry}/edit/",                 (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/social-map/{national_entry}/edit/",              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/social-map/{missing}/edit/",                     (LI,  TF,    403,  403,   403, 403,  403,  404,  403,    404,  403,   403,  403)),
+    ("POST /staff/social-map/{own_entry}/edit/",                  (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    RD,   403,   403,  403)),
+    ("POST /staff/social-map/{other_entry}/edit/",                (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/social-map/{national_entry}/edit/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("PUT /staff/social-map/{own_entry}/edit/",                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/social-map/{own_entry}/deactivate/",            (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    RD,   403,   403,  403)),
+    ("POST /staff/social-map/{other_entry}/deactivate/",          (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/social-map/{national_entry}/deactivate/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/social-map/{missing}/deactivate/",              (LI,  TF,    403,  403,   403, 403,  403,  404,  403,    404,  403,   403,  403)),
+    ("GET /staff/social-map/{own_entry}/deactivate/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/social-map/{own_entry}/reactivate/",            (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    RD,   403,   403,  403)),
+    ("POST /staff/social-map/{other_entry}/reactivate/",          (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/social-map/{national_entry}/reactivate/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/social-map/{missing}/reactivate/",              (LI,  TF,    403,  403,   403, 403,  403,  404,  403,    404,  403,   403,  403)),
+    ("GET /staff/social-map/{own_entry}/reactivate/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
     ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
@@ -180,6 +241,39 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /accounts/users/{other_user}/roles/": {"region": "{own_region}", "role": Role.TEAM_LEAD},
     "POST /staff/region/": {"region": "{own_region}"},
     "POST /staff/contacts/{other_contact}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/social-map/new/": {
+        "name": "Wijkteam van {principal}",  # each visitor adds their own
+        "kind": "local_team",
+        "url": "https://www.eigenstad.nl/wijkteam",
+        "description": "Hulp dichtbij, in je eigen wijk.",
+        "region": "{own_region}",
+    },
+    "POST /staff/social-map/{own_entry}/edit/": {
+        "name": "Wijkteam Eigen stad",
+        "kind": "local_team",
+        "url": "https://www.eigenstad.nl/wijkteam",
+        "description": "Hulp dichtbij.",
+        "region": "{own_region}",
+    },
+    "POST /staff/social-map/{other_entry}/edit/": {
+        "name": "Wijkteam Andere stad",
+        "kind": "local_team",
+        "url": "https://www.anderestad.nl/wijkteam",
+        "region": "{own_region}",
+    },
+    "POST /staff/social-map/{national_entry}/edit/": {
+        "name": "Landelijke hulplijn",
+        "kind": "helpline",
+        "url": "https://www.hulplijn.example",
+        "region": "",
+    },
+    "POST /chat/": {"nickname": "Sam", "age": "15", "postcode": "{postcode}"},
+    "POST /staff/chat/availability/": {"available": "1"},
+    "POST /staff/chat/desk/": {
+        "is_open": "on",
+        "overflow_to_national_desk": "on",
+        "overflow_after_seconds": "120",
+    },
 }
 
 MISSING_ID = 987654321
@@ -191,6 +285,11 @@ class World:
     other_region: Region
     own_contact: Contact
     other_contact: Contact
+    own_chat: Conversation
+    own_entry: SocialMapEntry
+    other_entry: SocialMapEntry
+    national_entry: SocialMapEntry
+    other_chat: Conversation
     own_user: User  # a colleague in the visitor's region, with two roles
     other_user: User  # someone who works only in the other region
     postcode: str
@@ -201,6 +300,11 @@ class World:
             "own_region_code": self.own_region.code,
             "other_region": self.other_region.pk,
             "own_contact": self.own_contact.pk,
+            "own_chat": self.own_chat.pk,
+            "own_entry": self.own_entry.pk,
+            "other_entry": self.other_entry.pk,
+            "national_entry": self.national_entry.pk,
+            "other_chat": self.other_chat.pk,
             "other_contact": self.other_contact.pk,
             "own_user": self.own_user.pk,
             "other_user": self.other_user.pk,
@@ -213,6 +317,7 @@ class World:
 
 def build_world() -> World:
     own, other = RegionFactory(name="Eigen regio"), RegionFactory(name="Andere regio")
+    national_desk()
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
     add_membership(colleague, Role.TRIAGE, own)
     return World(
@@ -220,6 +325,11 @@ def build_world() -> World:
         other_region=other,
         own_contact=ContactFactory(region=own),
         other_contact=ContactFactory(region=other),
+        own_chat=ConversationFactory(region=own),
+        own_entry=SocialMapEntryFactory(region=own),
+        other_entry=SocialMapEntryFactory(region=other),
+        national_entry=SocialMapEntryFactory(region=None),
+        other_chat=ConversationFactory(region=other),
         own_user=colleague,
         other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
         postcode=str(PostcodeFactory(municipality__region=own).code),
@@ -284,7 +394,7 @@ def test_access_matrix(request_line, row):
     for principal, expected in zip(PRINCIPALS, row, strict=True):
         user = visitor(principal, world, client)
         refusals_before = AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).count()
-        got = outcome(ask(client, request_line, names))
+        got = outcome(ask(client, request_line, {**names, "principal": principal}))
         refusals = list(
             AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).order_by("sequence")[
                 refusals_before:

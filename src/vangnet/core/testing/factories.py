@@ -10,7 +10,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.accounts.models import Membership, Role, User
 from vangnet.contacts.models import AskerType, Channel, Contact
-from vangnet.regions.models import Municipality, PartnerOrganisation, Postcode, Region
+from vangnet.regions.models import (
+    Municipality,
+    PartnerOrganisation,
+    Postcode,
+    Region,
+    SocialMapEntry,
+)
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105  (test accounts only)
 
@@ -99,3 +105,30 @@ class ContactFactory(factory.django.DjangoModelFactory):
     asker_type = AskerType.BYSTANDER
     summary = "Buurvrouw hoort al weken geschreeuw en gehuil bij de buren."
     received_at = factory.LazyFunction(timezone.now)
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    """A visitor waiting in the chat queue of `region`."""
+
+    class Meta:
+        model = "chat.Conversation"
+
+    region = factory.SubFactory(RegionFactory)
+    home_region = factory.LazyAttribute(lambda o: o.region)
+    nickname = factory.Iterator(["Sam", "Noor", "Jay", "Lotte", ""])
+    age = factory.Iterator([14, 16, 34, 41, None])
+    gender = ""
+    postcode = "3511"
+
+
+class SocialMapEntryFactory(factory.django.DjangoModelFactory):
+    """A local team on the social map of `region`; `region=None` makes a national entry."""
+
+    class Meta:
+        model = SocialMapEntry
+
+    name = factory.Sequence(lambda n: f"Wijkteam {n}")
+    url = factory.Sequence(lambda n: f"https://www.gemeente{n}.nl/wijkteam")
+    description = "Hulp en steun in je eigen wijk."
+    kind = SocialMapEntry.Kind.LOCAL_TEAM
+    region = factory.SubFactory(RegionFactory)

@@ -1,0 +1,351 @@
+"""WebSocket adapters of the chat: parse a frame, call one service, send what changed.
+
+Three sockets: the visitor's (`ws/chat/`, bound to the browser session), the employee's
+per conversation (`ws/staff/chat/<id>/`) and the employee's queue (`ws/staff/chat/queue/`).
+Every frame a client sends is JSON `{"type": ..., ...}` and is validated here; a bad frame
+gets `{"type": "error", "message": ...}` and changes nothing.
+
+A reconnecting client says `{"type": "hello", "after": <last sequence it has>}` and gets
+every message after that, so nothing is lost or shown twice (messages carry `seq`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied
+from vangnet.accounts.websocket import touch_session, verified_staff_user
+
+from . import events, selectors, services
+from .models import Conversation, ConversationStatus
+
+VISITOR_TICK_SECONDS = 5
+QUEUE_TICK_SECONDS = 20
+MAX_FRAME_CHARS = 8000
+# A person types; a script floods. Ten messages in ten seconds is the most a person sends.
+SEND_LIMIT, SEND_WINDOW = 10, 10.0
+
+
+class BadFrame(ValueError):
+    pass
+
+
+def parse_frame(text: str | None) -> dict[str, Any]:
+    if not text or len(text) > MAX_FRAME_CHARS:
+        raise BadFrame(_("Dit bericht is te lang of leeg."))
+    try:
+        frame = json.loads(text)
+    except ValueError as error:
+        raise BadFrame(_("Dit bericht kon niet worden gelezen.")) from error
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise BadFrame(_("Dit bericht kon niet worden gelezen."))
+    return frame
+
+
+def sequence_from(frame: dict[str, Any]) -> int:
+    after = frame.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise BadFrame(_("Ongeldig volgnummer."))
+    return after
+
+
+def text_field(frame: dict[str, Any], name: str) -> str:
+    value = frame.get(name)
+    if not isinstance(value, str):
+        raise BadFrame(_("Dit bericht kon niet worden gelezen."))
+    return value
+
+
+def visitor_state(conversation: Conversation) -> dict[str, Any]:
+    """What the visitor may know: the queue, who talks with them, or that it ended."""
+    conversation.refresh_from_db()
+    state: dict[str, Any] = {"type": "state", "status": conversation.status}
+    if conversation.status == ConversationStatus.WAITING:
+        queue = services.queue_status(conversation)
+        state.update(position=queue.position, estimate=queue.estimate_minutes)
+    elif conversation.status == ConversationStatus.ACTIVE and conversation.assigned_to:
+        state["employee"] = services.employee_name(conversation.assigned_to)
+    return state
+
+
+def staff_state(conversation: Conversation) -> dict[str, Any]:
+    conversation.refresh_from_db()
+    return {
+        "type": "state",
+        "status": conversation.status,
+        "assigned_to": conversation.assigned_to_id,
+        "visitor_connected": conversation.visitor_connected,
+    }
+
+
+class _JsonSocket(AsyncWebsocketConsumer):
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    async def send_error(self, message: str, **extra: Any) -> None:
+        await self.send_json({"type": "error", "message": message, **extra})
+
+    async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
+        messages = await database_sync_to_async(
+            lambda: [
+                services.serialise(m)
+                for m in selectors.messages_after(
+                    conversation, after=after, for_visitor=for_visitor
+                )
+            ]
+        )()
+        await self.send_json({"type": "history", "messages": messages})
+
+
+class VisitorChatConsumer(_JsonSocket):
+    conversation: Conversation | None = None
+    ticker: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        session = self.scope.get("session")
+        if session is not None:
+            self.conversation = await database_sync_to_async(selectors.visitor_conversation)(
+                session
+            )
+        if self.conversation is None:
+            await self.close(code=4404)
+            return
+        self.group = events.conversation_group(self.conversation.pk)
+        self.sent: deque[float] = deque()
+        self.last_typing = 0.0
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await database_sync_to_async(services.visitor_connected)(
+            conversation=self.conversation, connected=True
+        )
+        self.ticker = asyncio.create_task(self.tick())
+
+    async def disconnect(self, code: int) -> None:
+        if self.ticker is not None:
+            self.ticker.cancel()
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(services.visitor_connected)(
+                conversation=self.conversation, connected=False
+            )
+
+    async def tick(self) -> None:
+        """While waiting: keep the queue position fresh and overflow when nobody comes."""
+        assert self.conversation is not None
+        conversation = self.conversation
+        while True:
+            await asyncio.sleep(VISITOR_TICK_SECONDS)
+            state = await database_sync_to_async(self._tick_sync)(conversation)
+            if state is not None:
+                await self.send_json(state)
+
+    @staticmethod
+    def _tick_sync(conversation: Conversation) -> dict[str, Any] | None:
+        services.visitor_connected(conversation=conversation, connected=True)
+        conversation.refresh_from_db()
+        if conversation.status != ConversationStatus.WAITING:
+            return None
+        services.overflow_if_due(conversation=conversation)
+        return visitor_state(conversation)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        assert self.conversation is not None
+        try:
+            frame = parse_frame(text_data)
+            kind = frame["type"]
+            if kind == "hello":
+                after = sequence_from(frame)
+                await self.history(self.conversation, after, for_visitor=True)
+                await self.send_state()
+            elif kind == "send":
+                await self.visitor_send(frame)
+            elif kind == "typing":
+                now = time.monotonic()
+                if now - self.last_typing > 1.0:
+                    self.last_typing = now
+                    await self.channel_layer.group_send(
+                        self.group, {"type": "chat.typing", "sender": "visitor"}
+                    )
+            elif kind == "leave":
+                await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
+            else:
+                raise BadFrame(_("Onbekend soort bericht."))
+        except (BadFrame, services.ChatError) as error:
+            await self.send_error(str(error), key=_key_of(text_data))
+
+    async def visitor_send(self, frame: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        now = time.monotonic()
+        while self.sent and now - self.sent[0] > SEND_WINDOW:
+            self.sent.popleft()
+        if len(self.sent) >= SEND_LIMIT:
+            raise BadFrame(_("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."))
+        self.sent.append(now)
+        message = await database_sync_to_async(services.send_visitor_message)(
+            conversation=self.conversation,
+            body=text_field(frame, "body"),
+            client_key=text_field(frame, "key"),
+        )
+        # The broadcast brings it too; this answer confirms a retried send whose
+        # broadcast was missed while the connection was down.
+        await self.send_json({"type": "ack", "key": message.client_key, "seq": message.sequence})
+
+    async def send_state(self) -> None:
+        assert self.conversation is not None
+        state = await database_sync_to_async(visitor_state)(self.conversation)
+        await self.send_json(state)
+
+    # --- group events ---
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        if event["message"]["kind"] != "note":
+            await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        await self.send_state()
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != "visitor":
+            await self.send_json({"type": "typing"})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        return None
+
+
+def _key_of(text: str | None) -> str:
+    try:
+        frame = json.loads(text or "")
+        key = frame.get("key", "") if isinstance(frame, dict) else ""
+        return key if isinstance(key, str) else ""
+    except ValueError:
+        return ""
+
+
+class StaffChatConsumer(_JsonSocket):
+    """An employee in one conversation."""
+
+    conversation: Conversation | None = None
+    user: User | None = None
+
+    async def connect(self) -> None:
+        self.user = await verified_staff_user(self.scope)
+        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
+        if self.user is None:
+            await self.close(code=4401)
+            return
+        try:
+            self.conversation = await database_sync_to_async(selectors.conversation_for_staff)(
+                user=self.user, conversation_id=conversation_id, log=False
+            )
+        except (AccessDenied, Exception):
+            await self.close(code=4403)
+            return
+        self.group = events.conversation_group(self.conversation.pk)
+        self.last_typing = 0.0
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        assert self.conversation is not None and self.user is not None
+        try:
+            frame = parse_frame(text_data)
+            kind = frame["type"]
+            if kind == "hello":
+                await self.history(self.conversation, sequence_from(frame), for_visitor=False)
+                await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+            elif kind == "send":
+                await touch_session(self.scope)
+                message = await database_sync_to_async(services.send_employee_message)(
+                    conversation=self.conversation,
+                    by=self.user,
+                    body=text_field(frame, "body"),
+                    client_key=text_field(frame, "key"),
+                )
+                await self.send_json(
+                    {"type": "ack", "key": message.client_key, "seq": message.sequence}
+                )
+            elif kind == "typing":
+                now = time.monotonic()
+                if now - self.last_typing > 1.0:
+                    self.last_typing = now
+                    await self.channel_layer.group_send(
+                        self.group, {"type": "chat.typing", "sender": "employee"}
+                    )
+            else:
+                raise BadFrame(_("Onbekend soort bericht."))
+        except (BadFrame, services.ChatError, AccessDenied) as error:
+            await self.send_error(str(error), key=_key_of(text_data))
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        assert self.conversation is not None
+        await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != "employee":
+            await self.send_json({"type": "typing"})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
+
+
+class StaffQueueConsumer(_JsonSocket):
+    """An employee's queue page: told when a queue changes; keeps their availability alive."""
+
+    ticker: asyncio.Task[None] | None = None
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        user = await verified_staff_user(self.scope)
+        if user is None:
+            await self.close(code=4401)
+            return
+        regions = await database_sync_to_async(selectors.chat_regions)(user)
+        if not regions:
+            await self.close(code=4403)
+            return
+        self.user = user
+        for region_id in sorted(regions):
+            group = events.queue_group(region_id)
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+        self.ticker = asyncio.create_task(self.tick())
+
+    async def disconnect(self, code: int) -> None:
+        if self.ticker is not None:
+            self.ticker.cancel()
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def tick(self) -> None:
+        while True:
+            await database_sync_to_async(self._tick_sync)(self.user)
+            await asyncio.sleep(QUEUE_TICK_SECONDS)
+
+    @staticmethod
+    def _tick_sync(user: User) -> None:
+        services.heartbeat(user=user)
+        services.sweep_waiting_chats()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self.send_error(_("Deze verbinding ontvangt alleen."))
+
+    async def queue_changed(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "queue.changed"})

@@ -1,0 +1,138 @@
+"""Forms of the chat: the visitor's intake, the employee's outcome and transfer, the desk."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.contacts.models import AskerType, ViolenceForm
+from vangnet.regions.models import Region
+from vangnet.regions.selectors import InvalidPostcode, normalise_pc4
+
+from .models import ChatDesk, Gender
+
+# A nickname is anything the visitor likes, but never a way to find them.
+_LOOKS_LIKE_CONTACT_DETAILS = re.compile(r"@|\d{6,}|(?:\+|00)\d{2}")
+
+
+class IntakeForm(forms.Form):
+    nickname = forms.CharField(
+        label=_("Hoe mogen we je noemen?"),
+        required=False,
+        max_length=40,
+        help_text=_("Een verzonnen naam is ook goed."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    age = forms.IntegerField(
+        label=_("Leeftijd"),
+        required=False,
+        min_value=6,
+        max_value=110,
+        error_messages={
+            "min_value": _("Vul een leeftijd in vanaf 6 jaar."),
+            "max_value": _("Vul een leeftijd in tot 110 jaar."),
+            "invalid": _("Vul je leeftijd in met cijfers, bijvoorbeeld 14."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    gender = forms.ChoiceField(label=_("Ik ben een"), required=False, choices=Gender.choices)
+    postcode = forms.CharField(
+        label=_("De 4 cijfers van je postcode"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "Zo kom je bij Veilig Thuis in je eigen regio. Alleen de cijfers, bijvoorbeeld 3511."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    postcode_unknown = forms.BooleanField(label=_("Ik weet mijn postcode niet"), required=False)
+
+    def clean_nickname(self) -> str:
+        nickname: str = self.cleaned_data["nickname"].strip()
+        if _LOOKS_LIKE_CONTACT_DETAILS.search(nickname):
+            raise forms.ValidationError(
+                _("Vul geen e-mailadres of telefoonnummer in. Een roepnaam is genoeg.")
+            )
+        return nickname
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("postcode_unknown"):
+            data["postcode"] = None
+            return data
+        raw = data.get("postcode", "")
+        if "postcode" in self.errors:
+            return data
+        try:
+            data["postcode"] = normalise_pc4(raw)
+        except InvalidPostcode as error:
+            self.add_error("postcode", str(error))
+        return data
+
+
+class OutcomeForm(forms.Form):
+    asker_type = forms.ChoiceField(label=_("Wie chatte er?"), choices=AskerType.choices)
+    forms_of_violence = forms.MultipleChoiceField(
+        label=_("Onderwerp(en)"),
+        choices=ViolenceForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies minstens één onderwerp.")},
+    )
+    question = forms.CharField(
+        label=_("Vraag of zorg"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Beschrijf kort waar de chat over ging.")},
+    )
+    advice_given = forms.CharField(
+        label=_("Gegeven advies"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Beschrijf het gegeven advies.")},
+    )
+    referral = forms.CharField(
+        label=_("Verwezen naar"),
+        required=False,
+        max_length=500,
+        help_text=_("Bijvoorbeeld het lokale team of Villa Pinedo."),
+    )
+    advised_to_report = forms.BooleanField(
+        label=_("Uitgelegd hoe een melding te doen"),
+        required=False,
+        help_text=_("Via de chat kan geen melding worden gedaan; dat gaat telefonisch."),
+    )
+
+
+class TransferForm(forms.Form):
+    to_user = forms.TypedChoiceField(
+        label=_("Naar collega"), required=False, coerce=int, empty_value=None
+    )
+    to_region = forms.ModelChoiceField(
+        label=_("Of naar regio"), required=False, queryset=Region.objects.all(), empty_label=_("—")
+    )
+    note = forms.CharField(
+        label=_("Notitie voor de collega"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Alleen voor medewerkers; de bezoeker ziet dit niet."),
+    )
+
+    def __init__(self, *args: Any, colleagues: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].choices = [("", _("—")), *colleagues]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and (data.get("to_user") is None) == (data.get("to_region") is None):
+            raise forms.ValidationError(_("Kies een collega óf een regio."))
+        return data
+
+
+class DeskForm(forms.ModelForm):
+    class Meta:
+        model = ChatDesk
+        fields = ["is_open", "overflow_to_national_desk", "overflow_after_seconds"]

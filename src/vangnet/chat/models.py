@@ -1,0 +1,223 @@
+"""The public anonymous chat: per-region desks, conversations, their messages, who is available.
+
+A conversation is a projection target: every message is written here, with a sequence number
+per conversation, before anyone sees it (DESIGN.md: real-time is a projection of the
+database). The visitor is known only by what they chose to tell: a nickname, an age, a
+gender and a 4-digit postcode.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.regions.models import postcode_validator
+
+
+class ChatDesk(models.Model):
+    """How one region's chat desk works: open or not, and when waiting chats overflow."""
+
+    region = models.OneToOneField(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        related_name="chat_desk",
+        verbose_name=_("regio"),
+    )
+    is_open = models.BooleanField(
+        _("chat open"),
+        default=True,
+        help_text=_("Uit: de chat van deze regio is gesloten, ook binnen de openingstijden."),
+    )
+    overflow_to_national_desk = models.BooleanField(
+        _("doorzetten naar landelijk loket"),
+        default=True,
+        help_text=_("Een wachtende chat gaat naar het landelijk loket als niemand beschikbaar is."),
+    )
+    overflow_after_seconds = models.PositiveIntegerField(
+        _("doorzetten na (seconden)"),
+        default=180,
+        validators=[MinValueValidator(30), MaxValueValidator(3600)],
+    )
+
+    class Meta:
+        verbose_name = _("chatloket")
+        verbose_name_plural = _("chatloketten")
+
+    def __str__(self) -> str:
+        return f"chat {self.region}"
+
+
+class Gender(models.TextChoices):
+    GIRL_WOMAN = "female", _("Meisje / vrouw")
+    BOY_MAN = "male", _("Jongen / man")
+    OTHER = "other", _("Anders")
+    UNSAID = "", _("Zeg ik liever niet")
+
+
+class ConversationStatus(models.TextChoices):
+    WAITING = "waiting", _("Wacht")
+    ACTIVE = "active", _("In gesprek")
+    VISITOR_LEFT = "visitor_left", _("Bezoeker vertrokken")
+    CLOSED = "closed", _("Afgesloten")
+    ABANDONED = "abandoned", _("Vertrokken tijdens wachten")
+
+
+OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+# Statuses in which an employee still has to register the outcome.
+OUTCOME_DUE_STATUSES = (ConversationStatus.ACTIVE, ConversationStatus.VISITOR_LEFT)
+
+
+class Conversation(models.Model):
+    # The visitor's browser session holds this id; it is never shown or put in a URL.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="conversations",
+        verbose_name=_("regio"),
+        help_text=_("De regio waarvan de wachtrij de chat nu heeft."),
+    )
+    home_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regio van de postcode"),
+    )
+    nickname = models.CharField(_("roepnaam"), max_length=40, blank=True)
+    age = models.PositiveSmallIntegerField(
+        _("leeftijd"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(6), MaxValueValidator(110)],
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    postcode = models.CharField(
+        _("postcode (4 cijfers)"),
+        max_length=4,
+        blank=True,
+        validators=[postcode_validator],
+        help_text=_("Leeg als de bezoeker de postcode niet weet."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ConversationStatus.choices,
+        default=ConversationStatus.WAITING,
+        db_index=True,
+    )
+    overflowed = models.BooleanField(_("doorgezet naar landelijk loket"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chat_conversations",
+        verbose_name=_("medewerker"),
+    )
+    last_sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("gestart"), default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("aangenomen"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("beëindigd"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten"), null=True, blank=True)
+    visitor_connected = models.BooleanField(default=False)
+    visitor_seen_at = models.DateTimeField(null=True, blank=True)
+    contact = models.OneToOneField(
+        "contacts.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chat",
+        verbose_name=_("contactregistratie"),
+    )
+    transcript_purged_at = models.DateTimeField(_("transcript verwijderd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        verbose_name = _("chatgesprek")
+        verbose_name_plural = _("chatgesprekken")
+        indexes = [models.Index(fields=["region", "status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def needs_outcome(self) -> bool:
+        return self.status in OUTCOME_DUE_STATUSES
+
+
+class Sender(models.TextChoices):
+    VISITOR = "visitor", _("Bezoeker")
+    EMPLOYEE = "employee", _("Medewerker")
+    SYSTEM = "system", _("Systeem")
+
+
+class MessageKind(models.TextChoices):
+    TEXT = "text", _("Bericht")
+    RESOURCE = "resource", _("Link")
+    EVENT = "event", _("Gebeurtenis")
+    NOTE = "note", _("Interne notitie")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sequence = models.PositiveIntegerField()
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=10, choices=MessageKind.choices, default=MessageKind.TEXT)
+    body = models.TextField()
+    # A link from the social map, as it was when it was sent.
+    link_url = models.URLField(blank=True)
+    # The sender's idempotency key: a retried send is stored once.
+    client_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "sequence"], name="message_sequence"),
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="message_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.sequence}"
+
+    @property
+    def visible_to_visitor(self) -> bool:
+        return self.kind != MessageKind.NOTE
+
+
+class Availability(models.Model):
+    """Whether an employee takes chats now. Counts only while their queue page is open."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_availability"
+    )
+    is_available = models.BooleanField(default=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beschikbaarheid")
+        verbose_name_plural = _("beschikbaarheid")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'available' if self.is_available else 'away'}"

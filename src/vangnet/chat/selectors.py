@@ -1,0 +1,103 @@
+"""Reads of the chat. Anything that shows a visitor's details or words is policy-checked
+and lands in the access log; the visitor's own reads go by their session only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, regions_where, roles_for, scope
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+
+from .models import Conversation, ConversationStatus, Message, MessageKind
+
+SESSION_KEY = "vangnet_chat"
+
+
+def visitor_conversation(session: Any) -> Conversation | None:
+    public_id = session.get(SESSION_KEY)
+    if not public_id:
+        return None
+    return (
+        Conversation.objects.select_related("region", "assigned_to")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def messages_after(
+    conversation: Conversation, *, after: int, for_visitor: bool
+) -> QuerySet[Message]:
+    queryset = Message.objects.filter(conversation=conversation, sequence__gt=after)
+    if for_visitor:
+        queryset = queryset.exclude(kind=MessageKind.NOTE)
+    return queryset.order_by("sequence")
+
+
+def waiting_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversation]:
+    """The waiting chats of every queue the user works in, longest waiting first."""
+    chats = list(
+        scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
+        .filter(status=ConversationStatus.WAITING)
+        .select_related("region", "home_region")
+        .order_by("queued_at", "pk")[:200]
+    )
+    if chats:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=chats,
+            roles=roles_for(user, Action.HANDLE_CHAT),
+            request=request,
+        )
+    return chats
+
+
+def my_chats(*, user: User) -> QuerySet[Conversation]:
+    """Chats the user has accepted that still need them (running, or the outcome to register)."""
+    return (
+        scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
+        .filter(
+            assigned_to=user,
+            status__in=[ConversationStatus.ACTIVE, ConversationStatus.VISITOR_LEFT],
+        )
+        .select_related("region")
+        .order_by("accepted_at")
+    )
+
+
+def chat_regions(user: User) -> set[int]:
+    return regions_where(user, Action.HANDLE_CHAT)
+
+
+def conversation_for_staff(
+    *, user: User, conversation_id: int, request: HttpRequest | None = None, log: bool = True
+) -> Conversation:
+    """One conversation with its transcript, for an employee who may handle it. Logged."""
+    conversation = (
+        Conversation.objects.select_related("region", "home_region", "assigned_to", "contact")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        if not regions_where(user, Action.HANDLE_CHAT):
+            raise AccessDenied(action=Action.HANDLE_CHAT)
+        raise Http404
+    from vangnet.accounts.policy import may
+
+    if not may(user, Action.HANDLE_CHAT, conversation):
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=conversation, request=request)
+        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation, logged=True)
+    if log:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            obj=conversation,
+            roles=roles_for(user, Action.HANDLE_CHAT, conversation),
+            request=request,
+        )
+    return conversation

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import staff_views
+
+app_name = "chat_staff"
+
+urlpatterns = [
+    path("", staff_views.queue, name="queue"),
+    path("queue/", staff_views.queue_fragment, name="queue_fragment"),
+    path("availability/", staff_views.availability, name="availability"),
+    path("desk/", staff_views.desk, name="desk"),
+    path("<int:conversation_id>/", staff_views.conversation, name="conversation"),
+    path("<int:conversation_id>/accept/", staff_views.accept, name="accept"),
+    path("<int:conversation_id>/resource/", staff_views.send_resource, name="resource"),
+    path("<int:conversation_id>/transfer/", staff_views.transfer, name="transfer"),
+    path("<int:conversation_id>/close/", staff_views.close, name="close"),
+]

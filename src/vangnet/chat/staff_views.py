@@ -1,0 +1,229 @@
+"""The employee's side of the chat: the live queue, a conversation, transfer and close."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.regions.models import Region
+
+from . import selectors, services
+from .forms import DeskForm, OutcomeForm, TransferForm
+from .models import Availability, Conversation, ConversationStatus
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
+    return {
+        "waiting": selectors.waiting_chats(user=user, request=request),
+        "mine": list(selectors.my_chats(user=user)),
+    }
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, Action.HANDLE_CHAT)
+    availability = Availability.objects.filter(user=user).first()
+    context = _queue_context(request, user)
+    context.update(
+        available=bool(availability and availability.is_available),
+        can_manage_desk=may(user, Action.MANAGE_CHAT_DESK),
+    )
+    return render(request, "chat/staff/queue.html", context)
+
+
+@require_GET
+def queue_fragment(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, Action.HANDLE_CHAT)
+    return render(request, "chat/staff/_queue.html", _queue_context(request, user))
+
+
+@require_POST
+def availability(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, Action.HANDLE_CHAT)
+    available = request.POST.get("available") == "1"
+    services.set_availability(user=user, available=available)
+    messages.success(
+        request,
+        _("U staat op beschikbaar voor chats.") if available else _("U staat op afwezig."),
+    )
+    return redirect("chat_staff:queue")
+
+
+@require_POST
+def accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    conversation = selectors.conversation_for_staff(
+        user=user, conversation_id=conversation_id, request=request, log=False
+    )
+    try:
+        services.accept_chat(conversation=conversation, by=user, request=request)
+    except services.ChatError as error:
+        messages.error(request, str(error))
+        return redirect("chat_staff:queue")
+    return redirect("chat_staff:conversation", conversation_id=conversation.pk)
+
+
+def _colleagues(conversation: Conversation, user: User) -> list[tuple[int, str]]:
+    ids = [pk for pk in services.available_employees(conversation.region_id) if pk != user.pk]
+    return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
+
+
+def _conversation_page(
+    request: HttpRequest,
+    conversation: Conversation,
+    *,
+    outcome_form: OutcomeForm | None = None,
+    transfer_form: TransferForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    from vangnet.regions.selectors import social_map_for
+
+    user = _user(request)
+    mine = conversation.assigned_to_id == user.pk
+    return render(
+        request,
+        "chat/staff/conversation.html",
+        {
+            "conversation": conversation,
+            "mine": mine,
+            "can_send": mine and conversation.status == ConversationStatus.ACTIVE,
+            "can_close": mine and conversation.needs_outcome,
+            "outcome_form": outcome_form or OutcomeForm(),
+            "transfer_form": transfer_form
+            or TransferForm(colleagues=_colleagues(conversation, user)),
+            "resources": list(social_map_for(region=conversation.region)) if mine else [],
+            "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    chat = selectors.conversation_for_staff(
+        user=_user(request), conversation_id=conversation_id, request=request
+    )
+    return _conversation_page(request, chat)
+
+
+@require_POST
+def send_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    chat = selectors.conversation_for_staff(
+        user=user, conversation_id=conversation_id, request=request, log=False
+    )
+    try:
+        entry_id = int(request.POST.get("entry", ""))
+    except ValueError:
+        entry_id = 0
+    try:
+        services.send_resource(
+            conversation=chat, by=user, entry_id=entry_id, client_key=request.POST.get("key", "")
+        )
+    except services.ChatError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponse(str(error), status=400)
+        messages.error(request, str(error))
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(status=204)
+    return redirect("chat_staff:conversation", conversation_id=chat.pk)
+
+
+@require_POST
+def transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    chat = selectors.conversation_for_staff(
+        user=user, conversation_id=conversation_id, request=request, log=False
+    )
+    form = TransferForm(request.POST, colleagues=_colleagues(chat, user))
+    if form.is_valid():
+        to_user = (
+            User.objects.filter(pk=form.cleaned_data["to_user"]).first()
+            if form.cleaned_data["to_user"]
+            else None
+        )
+        try:
+            services.transfer_chat(
+                conversation=chat,
+                by=user,
+                to_user=to_user,
+                to_region=form.cleaned_data["to_region"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.ChatError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("De chat is doorverbonden."))
+            return redirect("chat_staff:queue")
+    return _conversation_page(request, chat, transfer_form=form, status=400)
+
+
+@require_POST
+def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    chat = selectors.conversation_for_staff(
+        user=user, conversation_id=conversation_id, request=request, log=False
+    )
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.close_chat(
+                conversation=chat,
+                by=user,
+                outcome=services.Outcome(
+                    asker_type=data["asker_type"],
+                    forms_of_violence=data["forms_of_violence"],
+                    question=data["question"],
+                    advice_given=data["advice_given"],
+                    referral=data["referral"],
+                    advised_to_report=data["advised_to_report"],
+                ),
+                request=request,
+            )
+        except services.ChatError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("De chat is afgesloten en geregistreerd als adviescontact %(id)s.")
+                % {"id": contact.pk},
+            )
+            return redirect("chat_staff:queue")
+    return _conversation_page(request, chat, outcome_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest) -> HttpResponse:
+    """A team lead sets how the chat desk of the active region works."""
+    user = _user(request)
+    region: Region | None = getattr(request, "active_region", None)
+    if region is None or not may(user, Action.MANAGE_CHAT_DESK, region):
+        raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=region)
+    chat_desk = services.desk_for(region)
+    form = DeskForm(request.POST or None, instance=chat_desk)
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_desk(
+                desk=chat_desk, by=user, changes=form.cleaned_data, request=request
+            )
+            messages.success(request, _("De instellingen van het chatloket zijn opgeslagen."))
+            return redirect("chat_staff:desk")
+        return render(request, "chat/staff/desk.html", {"form": form, "region": region}, status=400)
+    return render(request, "chat/staff/desk.html", {"form": form, "region": region})

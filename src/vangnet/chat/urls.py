@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "chat"
+
+urlpatterns = [
+    path("", views.chat, name="chat"),
+    path("leave/", views.leave, name="leave"),
+]

@@ -1,0 +1,233 @@
+/* Vangnet chat: one live conversation over a WebSocket, for the visitor and for the employee.
+ *
+ * The database is the truth; this page only shows it. Every message has a sequence number:
+ * the page shows each one once, in order, and after a lost connection asks for everything
+ * after the last one it has. A message typed while the connection is down waits in memory
+ * (never in storage: nothing of the chat stays on the device) and is sent again with the
+ * same key, which the server stores once.
+ */
+(function () {
+  "use strict";
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+  }
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function start(root) {
+    var role = root.getAttribute("data-chat-role") || "visitor";
+    var path = root.getAttribute("data-chat-socket");
+    var texts = document.getElementById("chat-texts").dataset;
+    var list = document.getElementById("chat-messages");
+    var statusLine = document.getElementById("chat-status");
+    var typingLine = document.getElementById("chat-typing");
+    var errorLine = document.getElementById("chat-error");
+    var composer = document.getElementById("chat-composer");
+    var input = document.getElementById("chat-input");
+    var lastSeq = 0;
+    var outbox = [];            // {key, body} not yet confirmed by the server
+    var socket = null;
+    var retryDelay = 500;
+    var typingTimer = null;
+    var lastTypingSent = 0;
+    var ended = false;
+
+    function setStatus(text) { statusLine.textContent = text; }
+    function showError(text) {
+      errorLine.textContent = text;
+      errorLine.hidden = !text;
+    }
+
+    function senderLabel(message) {
+      if (message.sender === "visitor") { return role === "visitor" ? texts.you : (texts.visitor || texts.you); }
+      if (message.sender === "employee") {
+        return role === "visitor" ? (message.author || texts.employee) + " (" + texts.employee + ")" : message.author;
+      }
+      return "";
+    }
+
+    function render(message) {
+      var item = document.createElement("li");
+      item.className = "chat__message chat__message--" + message.sender + " chat__message--" + message.kind;
+      item.setAttribute("data-seq", message.seq);
+      if (message.sender !== "system") {
+        var who = document.createElement("span");
+        who.className = "chat__sender";
+        who.textContent = senderLabel(message);
+        item.appendChild(who);
+      }
+      var body = document.createElement("p");
+      body.className = "chat__body";
+      if (message.kind === "resource" && /^https:\/\//.test(message.url)) {
+        var link = document.createElement("a");
+        link.href = message.url;
+        link.rel = "noreferrer noopener";
+        link.target = "_blank";
+        link.textContent = message.body;
+        body.appendChild(link);
+      } else {
+        body.textContent = message.body;
+      }
+      item.appendChild(body);
+      var time = document.createElement("time");
+      time.dateTime = message.at;
+      var at = new Date(message.at);
+      time.textContent = ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
+      item.appendChild(time);
+      return item;
+    }
+
+    function show(message) {
+      if (message.seq <= lastSeq) { return; }            // already shown
+      if (message.seq > lastSeq + 1) { hello(); return; } // a gap: fetch what is missing
+      lastSeq = message.seq;
+      var pending = message.key ? list.querySelector('[data-pending-key="' + message.key + '"]') : null;
+      var item = render(message);
+      if (pending && pending.parentNode) { pending.parentNode.removeChild(pending); }
+      list.appendChild(item);
+      outbox = outbox.filter(function (m) { return m.key !== message.key || message.sender !== role; });
+      if (message.sender !== role && message.sender !== "system") { typingLine.hidden = true; }
+      item.scrollIntoView({ block: "end" });
+    }
+
+    function showPending(entry) {
+      var item = document.createElement("li");
+      item.className = "chat__message chat__message--" + role + " chat__message--pending";
+      item.setAttribute("data-pending-key", entry.key);
+      var body = document.createElement("p");
+      body.className = "chat__body";
+      body.textContent = entry.body;
+      item.appendChild(body);
+      var note = document.createElement("span");
+      note.className = "chat__pending-note";
+      note.textContent = texts.notSent;
+      item.appendChild(note);
+      list.appendChild(item);
+      item.scrollIntoView({ block: "end" });
+    }
+
+    function send(frame) {
+      if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
+      return false;
+    }
+
+    function hello() { send({ type: "hello", after: lastSeq }); }
+
+    function flushOutbox() {
+      outbox.forEach(function (entry) { send({ type: "send", key: entry.key, body: entry.body }); });
+    }
+
+    function endChat(text) {
+      ended = true;
+      setStatus(text);
+      typingLine.hidden = true;
+      if (composer) { composer.hidden = true; }
+      var leave = document.querySelector(".chat__leave button");
+      if (leave && texts.newChat) { leave.textContent = texts.newChat; }
+      root.dispatchEvent(new CustomEvent("chat:ended"));
+    }
+
+    function onState(state) {
+      root.setAttribute("data-status", state.status);
+      if (role !== "visitor") { root.dispatchEvent(new CustomEvent("chat:state", { detail: state })); return; }
+      if (state.status === "waiting") {
+        var line = format(texts.waiting, { position: state.position }) + " ";
+        if (state.estimate === null || state.estimate === undefined) { line += texts.estimateUnknown; }
+        else if (state.estimate <= 1) { line += texts.estimateSoon; }
+        else { line += format(texts.estimate, { minutes: state.estimate }); }
+        setStatus(line);
+      } else if (state.status === "active") {
+        setStatus(format(texts.active, { name: state.employee || texts.employee }));
+      } else if (state.status === "closed" || state.status === "visitor_left") {
+        endChat(state.status === "closed" ? texts.closed : texts.left);
+      } else {
+        endChat(texts.left);
+      }
+    }
+
+    function onFrame(event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "history") { frame.messages.forEach(show); }
+      else if (frame.type === "message") { show(frame.message); }
+      else if (frame.type === "state") { onState(frame); }
+      else if (frame.type === "typing") {
+        typingLine.hidden = false;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { typingLine.hidden = true; }, 4000);
+      } else if (frame.type === "presence") {
+        root.dispatchEvent(new CustomEvent("chat:presence", { detail: frame }));
+      } else if (frame.type === "ack") {
+        showError("");
+      } else if (frame.type === "error") {
+        showError(frame.message);
+        if (frame.key) {  // refused for good: take it out of the outbox, and off the screen
+          outbox = outbox.filter(function (m) { return m.key !== frame.key; });
+          var pending = list.querySelector('[data-pending-key="' + frame.key + '"]');
+          if (pending && pending.parentNode) { pending.parentNode.removeChild(pending); }
+        }
+      }
+    }
+
+    function connect() {
+      if (socket) { return; }
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      socket = new WebSocket(scheme + window.location.host + path);
+      socket.addEventListener("open", function () {
+        retryDelay = 500;
+        showError("");
+        hello();
+        flushOutbox();
+      });
+      socket.addEventListener("message", onFrame);
+      socket.addEventListener("close", function (event) {
+        socket = null;
+        if (event.code === 4404 || event.code === 4401 || event.code === 4403) {
+          window.location.reload();   // the conversation or the login is gone: the page says why
+          return;
+        }
+        if (!ended) { setStatus(texts.reconnecting); }
+        setTimeout(connect, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 8000);
+      });
+    }
+
+    if (composer) {
+      composer.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var body = input.value.trim();
+        if (!body) { return; }
+        var entry = { key: newKey(), body: body };
+        outbox.push(entry);
+        showPending(entry);
+        input.value = "";
+        send({ type: "send", key: entry.key, body: entry.body });
+        input.focus();
+      });
+      input.addEventListener("keydown", function (event) {
+        // Enter sends, Shift+Enter makes a new line: as in every chat.
+        if (event.key === "Enter" && !event.shiftKey) {
+          event.preventDefault();
+          composer.requestSubmit();
+        }
+      });
+      input.addEventListener("input", function () {
+        var now = Date.now();
+        if (now - lastTypingSent > 2000) { lastTypingSent = now; send({ type: "typing" }); }
+      });
+    }
+    window.addEventListener("online", function () { if (!socket) { connect(); } });
+    connect();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.querySelector("[data-chat-socket]");
+    if (root) { start(root); }
+  });
+})();
