@@ -19,6 +19,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
@@ -246,7 +247,7 @@ class StaffChatConsumer(_JsonSocket):
             self.conversation = await database_sync_to_async(selectors.conversation_for_staff)(
                 user=self.user, conversation_id=conversation_id, log=False
             )
-        except (AccessDenied, Exception):
+        except (AccessDenied, Http404):
             await self.close(code=4403)
             return
         self.group = events.conversation_group(self.conversation.pk)

@@ -355,3 +355,13 @@ def test_a_partner_cannot_set_themselves_available_for_chats():
     with pytest.raises(AccessDenied):
         services.set_availability(user=volunteer, available=True)
     assert services.available_employees(utrecht) == []
+
+
+def test_the_purge_command_reports_what_it_removed(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("purge_chat_transcripts", stdout=out)
+    assert "0 transcript(s) removed (retention 30 days)" in out.getvalue()
