@@ -83,3 +83,8 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.received_at:%d-%m-%Y}"
+
+    @property
+    def violence_form_labels(self) -> list[str]:
+        labels = dict(ViolenceForm.choices)
+        return [str(labels.get(code, code)) for code in self.forms_of_violence]

@@ -150,6 +150,8 @@ def test_closing_with_an_outcome_registers_the_advice_contact():
     assert response.status_code == 302
     contact = Contact.objects.get()
     assert contact.advised_to_report and contact.chat == chat
+    page = staff.get(f"/staff/contacts/{contact.pk}/").content.decode()
+    assert "Partnergeweld" in page and "Uitgelegd wat ze kan doen" in page
 
 
 def test_opening_a_transcript_is_in_the_access_log():
