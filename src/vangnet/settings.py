@@ -374,5 +374,7 @@ CHAT_PRESENCE_SECONDS = 90
 CHAT_WAITING_VISITOR_GONE_SECONDS = env_int("CHAT_WAITING_VISITOR_GONE_SECONDS", 300)
 # For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).
 CHAT_TYPICAL_DURATION_MINUTES = 15
+# How long a continuity code leads back to the same employee (seed 000: "days later").
+CHAT_CONTINUITY_CODE_DAYS = env_int("CHAT_CONTINUITY_CODE_DAYS", 90)
 # Quick exit: where the public pages send a visitor who must leave at once.
 VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederland-nu/weer")

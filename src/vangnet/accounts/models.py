@@ -126,3 +126,29 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.object_type}:{self.object_id} until {self.expires_at}"
+
+
+class PartnerApiToken(models.Model):
+    """A partner organisation's key to the REST API. Only a hash is stored; revocable."""
+
+    organisation = models.ForeignKey(
+        "regions.PartnerOrganisation",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("organisatie"),
+    )
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Waar de sleutel voor is."))
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(
+        max_length=12, help_text=_("Het begin van de sleutel, om hem te herkennen.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.organisation_id})"

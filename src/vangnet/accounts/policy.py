@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"
     HANDLE_CHAT = "handle_chat"
     MANAGE_CHAT_DESK = "manage_chat_desk"
+    REQUEST_HANDOVER = "request_handover"
     MANAGE_SOCIAL_MAP = "manage_social_map"
 
 
@@ -56,7 +57,7 @@ GRANTS: dict[str, frozenset[Action]] = {
     Role.FUNCTIONAL_ADMIN: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS, Action.MANAGE_SOCIAL_MAP}
     ),
-    Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE}),
+    Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.REQUEST_HANDOVER}),
     Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE}),
     Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE}),
 }

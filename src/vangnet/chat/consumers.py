@@ -75,6 +75,8 @@ def visitor_state(conversation: Conversation) -> dict[str, Any]:
         state.update(position=queue.position, estimate=queue.estimate_minutes)
     elif conversation.status == ConversationStatus.ACTIVE and conversation.assigned_to:
         state["employee"] = services.employee_name(conversation.assigned_to)
+    # Who is present, said plainly (seed 000): the child knows when the volunteer is there.
+    state["volunteer"] = conversation.volunteer_present
     return state
 
 
@@ -85,6 +87,7 @@ def staff_state(conversation: Conversation) -> dict[str, Any]:
         "status": conversation.status,
         "assigned_to": conversation.assigned_to_id,
         "visitor_connected": conversation.visitor_connected,
+        "volunteer": conversation.volunteer_present,
     }
 
 
@@ -350,3 +353,107 @@ class StaffQueueConsumer(_JsonSocket):
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "queue.changed"})
+
+
+class VolunteerChatConsumer(_JsonSocket):
+    """The helpline volunteer in a warm-handover chat, for as long as they take part."""
+
+    conversation: Conversation | None = None
+    user: User | None = None
+
+    async def connect(self) -> None:
+        self.user = await verified_staff_user(self.scope)
+        if self.user is None:
+            await self.close(code=4401)
+            return
+        handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
+        self.conversation = await database_sync_to_async(self._conversation)(self.user, handover_id)
+        if self.conversation is None:
+            await self.close(code=4403)
+            return
+        self.group = events.conversation_group(self.conversation.pk)
+        self.last_typing = 0.0
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    @staticmethod
+    def _conversation(user: User, handover_id: int) -> Conversation | None:
+        from vangnet.accounts.policy import Action, may
+
+        from .models import Handover
+
+        handover = Handover.objects.select_related("conversation").filter(pk=handover_id).first()
+        if (
+            handover is None
+            or not may(user, Action.REQUEST_HANDOVER)
+            or handover.requested_by_id != user.pk
+            or handover.conversation is None
+            or not handover.conversation.volunteer_present
+        ):
+            return None
+        return handover.conversation
+
+    async def _still_present(self) -> bool:
+        assert self.conversation is not None
+        conversation = self.conversation
+        return await database_sync_to_async(
+            lambda: Conversation.objects.filter(pk=conversation.pk, volunteer_present=True).exists()
+        )()
+
+    async def disconnect(self, code: int) -> None:
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        assert self.conversation is not None and self.user is not None
+        try:
+            if not await self._still_present():
+                await self.close(code=4403)
+                return
+            frame = parse_frame(text_data)
+            kind = frame["type"]
+            if kind == "hello":
+                await self.history(self.conversation, sequence_from(frame), for_visitor=True)
+                await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+            elif kind == "send":
+                await touch_session(self.scope)
+                message = await database_sync_to_async(services.send_volunteer_message)(
+                    conversation=self.conversation,
+                    by=self.user,
+                    body=text_field(frame, "body"),
+                    client_key=text_field(frame, "key"),
+                )
+                await self.send_json(
+                    {"type": "ack", "key": message.client_key, "seq": message.sequence}
+                )
+            elif kind == "typing":
+                now = time.monotonic()
+                if now - self.last_typing > 1.0:
+                    self.last_typing = now
+                    await self.channel_layer.group_send(
+                        self.group, {"type": "chat.typing", "sender": "volunteer"}
+                    )
+            else:
+                raise BadFrame(_("Onbekend soort bericht."))
+        except (BadFrame, services.ChatError, AccessDenied) as error:
+            await self.send_error(str(error), key=_key_of(text_data))
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        if event["message"]["kind"] != "note":
+            await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more
+        # of the conversation reaches them.
+        if not await self._still_present():
+            await self.close(code=4403)
+            return
+        assert self.conversation is not None
+        await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != "volunteer":
+            await self.send_json({"type": "typing"})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        return None

@@ -49,6 +49,16 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     postcode_unknown = forms.BooleanField(label=_("Ik weet mijn postcode niet"), required=False)
+    code = forms.CharField(
+        label=_("Heb je een code gekregen?"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "Van een medewerker van Veilig Thuis, of van de Kindertelefoon. Dan hoef je je "
+            "postcode niet in te vullen."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     def clean_nickname(self) -> str:
         nickname: str = self.cleaned_data["nickname"].strip()
@@ -60,6 +70,9 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if (data.get("code") or "").strip():
+            data["postcode"] = None
+            return data
         if data.get("postcode_unknown"):
             data["postcode"] = None
             return data
@@ -99,6 +112,21 @@ class OutcomeForm(forms.Form):
         max_length=500,
         help_text=_("Bijvoorbeeld het lokale team of Villa Pinedo."),
     )
+    participants = forms.CharField(
+        label=_("Wie deden mee"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Bijvoorbeeld: jongen, vrijwilliger Kindertelefoon; of: jongen en zijn mentor."
+        ),
+    )
+    agreements = forms.CharField(
+        label=_("Afspraken"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: gesprek op school met mentor en moeder."),
+    )
     advised_to_report = forms.BooleanField(
         label=_("Uitgelegd hoe een melding te doen"),
         required=False,
@@ -136,3 +164,53 @@ class DeskForm(forms.ModelForm):
     class Meta:
         model = ChatDesk
         fields = ["is_open", "overflow_to_national_desk", "overflow_after_seconds"]
+
+
+class HandoverForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Hoe praat je met het kind?"),
+        choices=[("chat", _("Chat")), ("phone", _("Telefoon"))],
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_("Het kind wil dat Veilig Thuis aansluit"),
+        error_messages={
+            "required": _("Zonder toestemming van het kind wordt Veilig Thuis niet toegevoegd.")
+        },
+    )
+    summary_by = forms.ChoiceField(
+        label=_("Wie geeft de samenvatting?"),
+        choices=[("volunteer", _("Ik, de vrijwilliger")), ("child", _("Het kind zelf"))],
+        widget=forms.RadioSelect,
+    )
+    volunteer_stays = forms.TypedChoiceField(
+        label=_("Blijf jij in het gesprek?"),
+        choices=[
+            ("0", _("Nee, ik ga eruit na de overdracht")),
+            ("1", _("Ja, zoals afgesproken met het kind")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    child_anonymous = forms.TypedChoiceField(
+        label=_("Blijft het kind anoniem?"),
+        choices=[("1", _("Ja")), ("0", _("Nee, het kind noemt zelf zijn naam"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    summary = forms.CharField(
+        label=_("Korte samenvatting"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Zodat het kind zijn verhaal niet opnieuw hoeft te doen. Geen namen."),
+        error_messages={"required": _("Schrijf een korte samenvatting.")},
+    )
+    is_urgent = forms.BooleanField(
+        label=_("Met voorrang (het kind is nu in gevaar of erg angstig)"), required=False
+    )
+    nickname = forms.CharField(label=_("Roepnaam van het kind"), required=False, max_length=40)
+    age = forms.IntegerField(label=_("Leeftijd"), required=False, min_value=6, max_value=25)
+    postcode = forms.CharField(
+        label=_("Postcode (4 cijfers), als het kind die noemde"), required=False, max_length=10
+    )

@@ -136,6 +136,34 @@ class Conversation(models.Model):
         verbose_name=_("contactregistratie"),
     )
     transcript_purged_at = models.DateTimeField(_("transcript verwijderd"), null=True, blank=True)
+    dossier = models.ForeignKey(
+        "contacts.AdviceDossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("adviesdossier"),
+    )
+    # Asked for by a continuity code: the employee the visitor spoke with before.
+    preferred_employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gevraagde medewerker"),
+    )
+    is_urgent = models.BooleanField(_("met voorrang"), default=False)
+    # A warm handover: the helpline volunteer who brought Veilig Thuis in.
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vrijwilliger"),
+    )
+    volunteer_present = models.BooleanField(_("vrijwilliger in het gesprek"), default=False)
 
     class Meta:
         ordering = ["queued_at", "id"]
@@ -158,6 +186,7 @@ class Conversation(models.Model):
 class Sender(models.TextChoices):
     VISITOR = "visitor", _("Bezoeker")
     EMPLOYEE = "employee", _("Medewerker")
+    VOLUNTEER = "volunteer", _("Vrijwilliger")
     SYSTEM = "system", _("Systeem")
 
 
@@ -221,3 +250,111 @@ class Availability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {'available' if self.is_available else 'away'}"
+
+
+class ContinuityCode(models.Model):
+    """A personal code that brings a visitor back to the same employee and advice dossier.
+
+    Only a keyed hash of the code is stored; the code itself is shown once, to be read aloud
+    or typed. Codes expire and can be revoked.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    dossier = models.ForeignKey(
+        "contacts.AdviceDossier", on_delete=models.CASCADE, related_name="continuity_codes"
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="continuity_codes"
+    )
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    times_used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("continuïteitscode")
+        verbose_name_plural = _("continuïteitscodes")
+
+    def __str__(self) -> str:
+        return f"code {self.pk}"
+
+    def is_valid(self, now: object = None) -> bool:
+        moment = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+
+
+class HandoverStatus(models.TextChoices):
+    REQUESTED = "requested", _("Aangevraagd")
+    ACCEPTED = "accepted", _("Aangenomen")
+    COMPLETED = "completed", _("Afgerond")
+    CANCELLED = "cancelled", _("Geannuleerd")
+
+
+class Handover(models.Model):
+    """A warm handover from a partner helpline: the volunteer brings Veilig Thuis in.
+
+    What was agreed with the child beforehand is recorded here (seed 000): consent, who gives
+    the summary, whether the volunteer stays, whether the child stays anonymous.
+    """
+
+    class Channel(models.TextChoices):
+        CHAT = "chat", _("Chat (driegesprek)")
+        PHONE = "phone", _("Telefoon (driegesprek)")
+
+    class SummaryBy(models.TextChoices):
+        VOLUNTEER = "volunteer", _("De vrijwilliger")
+        CHILD = "child", _("Het kind zelf")
+
+    organisation = models.ForeignKey(
+        "regions.PartnerOrganisation", on_delete=models.PROTECT, related_name="handovers"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_handovers",
+    )
+    external_reference = models.CharField(_("eigen kenmerk"), max_length=64, blank=True)
+    channel = models.CharField(_("kanaal"), max_length=10, choices=Channel.choices)
+    consent = models.BooleanField(_("het kind wil dat Veilig Thuis aansluit"))
+    summary_by = models.CharField(
+        _("wie geeft de samenvatting"), max_length=10, choices=SummaryBy.choices
+    )
+    volunteer_stays = models.BooleanField(_("de vrijwilliger blijft in het gesprek"))
+    child_anonymous = models.BooleanField(_("het kind blijft anoniem"), default=True)
+    summary = models.TextField(_("korte samenvatting"), max_length=2000)
+    is_urgent = models.BooleanField(_("met voorrang"), default=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=HandoverStatus.choices, default=HandoverStatus.REQUESTED
+    )
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="handover"
+    )
+    # The child joins the chat with this code, given by the volunteer (only a hash is kept).
+    join_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    join_expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_handovers",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    contact = models.OneToOneField(
+        "contacts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-is_urgent", "created_at"]
+        verbose_name = _("warme overdracht")
+        verbose_name_plural = _("warme overdrachten")
+
+    def __str__(self) -> str:
+        return f"handover {self.pk}"

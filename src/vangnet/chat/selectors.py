@@ -43,8 +43,8 @@ def waiting_chats(*, user: User, request: HttpRequest | None = None) -> list[Con
     chats = list(
         scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
         .filter(status=ConversationStatus.WAITING)
-        .select_related("region", "home_region")
-        .order_by("queued_at", "pk")[:200]
+        .select_related("region", "home_region", "preferred_employee", "handover")
+        .order_by("-is_urgent", "queued_at", "pk")[:200]
     )
     if chats:
         record_access(
@@ -101,3 +101,47 @@ def conversation_for_staff(
             request=request,
         )
     return conversation
+
+
+def open_phone_handovers(*, user: User) -> list[Any]:
+    """Phone handovers waiting for (or accepted by) this employee, in the queues they work."""
+    from django.db.models import Q
+
+    from .models import Handover, HandoverStatus
+
+    return list(
+        scope(Handover.objects.all(), user, Action.HANDLE_CHAT)
+        .filter(channel=Handover.Channel.PHONE)
+        .filter(
+            Q(status=HandoverStatus.REQUESTED) | Q(status=HandoverStatus.ACCEPTED, accepted_by=user)
+        )
+        .select_related("organisation", "region")
+        .order_by("-is_urgent", "created_at")[:100]
+    )
+
+
+def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | None) -> Any:
+    from vangnet.accounts.policy import may
+
+    from .models import Handover
+
+    handover = (
+        Handover.objects.select_related("organisation", "region", "contact")
+        .filter(pk=handover_id)
+        .first()
+    )
+    if handover is None:
+        if not regions_where(user, Action.HANDLE_CHAT):
+            raise AccessDenied(action=Action.HANDLE_CHAT)
+        raise Http404
+    if not may(user, Action.HANDLE_CHAT, handover):
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
+        raise AccessDenied(action=Action.HANDLE_CHAT, obj=handover, logged=True)
+    record_access(
+        user=user,
+        action=AccessLogAction.VIEW,
+        obj=handover,
+        roles=roles_for(user, Action.HANDLE_CHAT, handover),
+        request=request,
+    )
+    return handover

@@ -31,8 +31,11 @@ from . import events
 from .models import (
     Availability,
     ChatDesk,
+    ContinuityCode,
     Conversation,
     ConversationStatus,
+    Handover,
+    HandoverStatus,
     Message,
     MessageKind,
     Sender,
@@ -131,6 +134,9 @@ def _append(
     return message
 
 
+append_message = _append
+
+
 def _state_changed(conversation: Conversation, *regions: int) -> None:
     events.publish(
         events.conversation_group(conversation.pk),
@@ -172,8 +178,14 @@ class Intake:
     postcode: str | None  # None: the visitor does not know it
 
 
-def start_chat(*, intake: Intake) -> Conversation:
-    """Put a visitor in the queue of their region (or the national desk)."""
+def start_chat(*, intake: Intake, continuity: ContinuityCode | None = None) -> Conversation:
+    """Put a visitor in the queue of their region (or the national desk).
+
+    With a continuity code the chat goes to the queue of the code's region, for the same
+    employee, and into the same advice dossier; the postcode is then not needed.
+    """
+    if continuity is not None:
+        return _start_continued_chat(intake=intake, continuity=continuity)
     if intake.postcode is None:
         home = national_desk()
         postcode = ""
@@ -222,6 +234,41 @@ def start_chat(*, intake: Intake) -> Conversation:
     return conversation
 
 
+def _start_continued_chat(*, intake: Intake, continuity: ContinuityCode) -> Conversation:
+    region = continuity.region
+    if not chat_open_for(region):
+        raise ChatClosed(_("De chat is nu gesloten."))
+    with transaction.atomic():
+        conversation = Conversation(
+            region=region,
+            home_region=region,
+            nickname=intake.nickname.strip(),
+            age=intake.age,
+            gender=intake.gender,
+            postcode="",
+            dossier=continuity.dossier,
+            preferred_employee=continuity.employee,
+        )
+        conversation.full_clean()
+        conversation.save()
+        _append(
+            conversation,
+            sender=Sender.SYSTEM,
+            kind=MessageKind.EVENT,
+            body=_("Je staat in de wachtrij. We zoeken %(name)s voor je.")
+            % {"name": employee_name(continuity.employee)},
+        )
+        _append(
+            conversation,
+            sender=Sender.SYSTEM,
+            kind=MessageKind.NOTE,
+            body=_("Met een continuïteitscode van %(name)s; adviesdossier %(ref)s.")
+            % {"name": employee_name(continuity.employee), "ref": continuity.dossier.reference},
+        )
+        _state_changed(conversation)
+    return conversation
+
+
 def send_visitor_message(*, conversation: Conversation, body: str, client_key: str) -> Message:
     return _send_message(
         conversation=conversation,
@@ -242,6 +289,45 @@ def send_employee_message(
         body=body,
         client_key=client_key,
     )
+
+
+def send_volunteer_message(
+    *, conversation: Conversation, by: User, body: str, client_key: str
+) -> Message:
+    text = _clean_body(body)
+    key = _clean_key(client_key)
+    existing = Message.objects.filter(
+        conversation=conversation, sender=Sender.VOLUNTEER, client_key=key
+    ).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        locked = _locked(conversation)
+        if locked.volunteer_id != by.pk or not locked.volunteer_present:
+            raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=locked)
+        if locked.status not in (ConversationStatus.WAITING, ConversationStatus.ACTIVE):
+            raise ChatError(_("Deze chat is afgelopen; er kunnen geen berichten meer bij."))
+        message = _append(locked, sender=Sender.VOLUNTEER, author=by, body=text, client_key=key)
+        message.author_name = employee_name(by)
+        Message.objects.filter(pk=message.pk).update(author_name=message.author_name)
+        return message
+
+
+def volunteer_leaves(*, conversation: Conversation, by: User) -> None:
+    """The volunteer steps out, as agreed with the child; the conversation goes on."""
+    with transaction.atomic():
+        locked = _locked(conversation)
+        if locked.volunteer_id != by.pk or not locked.volunteer_present:
+            return
+        locked.volunteer_present = False
+        locked.save(update_fields=["volunteer_present"])
+        _append(
+            locked,
+            sender=Sender.SYSTEM,
+            kind=MessageKind.EVENT,
+            body=_("De vrijwilliger van de Kindertelefoon heeft het gesprek verlaten."),
+        )
+        _state_changed(locked)
 
 
 def _clean_body(body: str) -> str:
@@ -335,6 +421,12 @@ def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
 # --- the queue -------------------------------------------------------------------------
 
 
+def ensure_dossier(*, conversation: Conversation, by: User) -> Any:
+    from .continuity import ensure_dossier as _ensure
+
+    return _ensure(conversation=conversation, by=by)
+
+
 def available_employees(region: Region | int) -> list[int]:
     """Ids of employees who take chats of `region` and whose queue page is connected now."""
     region_id = region if isinstance(region, int) else region.pk
@@ -411,6 +503,8 @@ def overflow_if_due(*, conversation: Conversation) -> bool:
     """Send a waiting chat to the national desk when nobody of its region came in time."""
     if conversation.status != ConversationStatus.WAITING or conversation.overflowed:
         return False
+    if conversation.preferred_employee_id or conversation.volunteer_id:
+        return False  # asked for a person, or a handover: it stays where it was sent
     region = conversation.region
     if region.is_national_desk:
         return False
@@ -483,6 +577,12 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
             if locked.assigned_to_id == by.pk and locked.status == ConversationStatus.ACTIVE:
                 return locked
             raise ChatError(_("Deze chat wacht niet meer: de bezoeker is vertrokken."))
+        preferred = locked.preferred_employee_id
+        if preferred and preferred != by.pk and preferred in available_employees(locked.region_id):
+            raise ChatError(
+                _("Deze chat is voor %(name)s, die nu beschikbaar is.")
+                % {"name": employee_name(locked.preferred_employee)}  # type: ignore[arg-type]
+            )
         locked.status = ConversationStatus.ACTIVE
         locked.assigned_to = by
         locked.accepted_at = locked.accepted_at or timezone.now()
@@ -494,6 +594,12 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
             kind=MessageKind.EVENT,
             body=_("%(name)s van Veilig Thuis is er nu voor je.") % {"name": employee_name(by)},
         )
+        handover = Handover.objects.filter(conversation=locked).first()
+        if handover is not None and handover.status == HandoverStatus.REQUESTED:
+            handover.status = HandoverStatus.ACCEPTED
+            handover.accepted_by = by
+            handover.accepted_at = timezone.now()
+            handover.save(update_fields=["status", "accepted_by", "accepted_at"])
         _state_changed(locked)
     return locked
 
@@ -597,6 +703,8 @@ class Outcome:
     advice_given: str
     referral: str
     advised_to_report: bool
+    participants: str = ""
+    agreements: str = ""
 
 
 def close_chat(
@@ -622,8 +730,11 @@ def close_chat(
             advice_given=outcome.advice_given,
             referral=outcome.referral,
             advised_to_report=outcome.advised_to_report,
+            participants=outcome.participants,
+            agreements=outcome.agreements,
             received_at=locked.created_at,
             registered_by=by,
+            dossier=ensure_dossier(conversation=locked, by=by),
         )
         try:
             contact.full_clean()
@@ -644,6 +755,12 @@ def close_chat(
         locked.ended_at = locked.ended_at or now
         locked.save(update_fields=["status", "contact", "closed_at", "ended_at"])
         _log(by, AccessLogAction.CHANGE, locked, request)
+        Handover.objects.filter(conversation=locked).exclude(
+            status=HandoverStatus.COMPLETED
+        ).update(status=HandoverStatus.COMPLETED, completed_at=now, contact=contact)
+        if locked.volunteer_present:
+            locked.volunteer_present = False
+            locked.save(update_fields=["volunteer_present"])
         if was_active:
             _append(
                 locked,

@@ -14,4 +14,11 @@ urlpatterns = [
     path("<int:conversation_id>/resource/", staff_views.send_resource, name="resource"),
     path("<int:conversation_id>/transfer/", staff_views.transfer, name="transfer"),
     path("<int:conversation_id>/close/", staff_views.close, name="close"),
+    path("<int:conversation_id>/code/", staff_views.give_code, name="code"),
+    path("handovers/<int:handover_id>/", staff_views.phone_handover, name="phone_handover"),
+    path(
+        "handovers/<int:handover_id>/accept/",
+        staff_views.accept_phone_handover,
+        name="accept_phone_handover",
+    ),
 ]

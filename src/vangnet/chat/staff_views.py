@@ -13,9 +13,9 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
 from vangnet.regions.models import Region
 
-from . import selectors, services
+from . import continuity, handovers, selectors, services
 from .forms import DeskForm, OutcomeForm, TransferForm
-from .models import Availability, Conversation, ConversationStatus
+from .models import Availability, Conversation, ConversationStatus, Handover
 
 
 def _user(request: HttpRequest) -> User:
@@ -28,6 +28,7 @@ def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
     return {
         "waiting": selectors.waiting_chats(user=user, request=request),
         "mine": list(selectors.my_chats(user=user)),
+        "phone_handovers": selectors.open_phone_handovers(user=user),
     }
 
 
@@ -107,6 +108,7 @@ def _conversation_page(
             "transfer_form": transfer_form
             or TransferForm(colleagues=_colleagues(conversation, user)),
             "resources": list(social_map_for(region=conversation.region)) if mine else [],
+            "handover": Handover.objects.filter(conversation=conversation).first(),
             "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
         },
         status=status,
@@ -194,6 +196,8 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                     advice_given=data["advice_given"],
                     referral=data["referral"],
                     advised_to_report=data["advised_to_report"],
+                    participants=data["participants"],
+                    agreements=data["agreements"],
                 ),
                 request=request,
             )
@@ -207,6 +211,86 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
             )
             return redirect("chat_staff:queue")
     return _conversation_page(request, chat, outcome_form=form, status=400)
+
+
+@require_POST
+def give_code(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    user = _user(request)
+    chat = selectors.conversation_for_staff(
+        user=user, conversation_id=conversation_id, request=request, log=False
+    )
+    try:
+        issued = continuity.issue_continuity_code(conversation=chat, by=user, request=request)
+    except services.ChatError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Continuïteitscode %(code)s is in de chat gestuurd. Lees hem zo nodig voor.")
+            % {"code": issued.code},
+        )
+    return redirect("chat_staff:conversation", conversation_id=chat.pk)
+
+
+@require_POST
+def accept_phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
+    user = _user(request)
+    handover = selectors.handover_for_staff(user=user, handover_id=handover_id, request=None)
+    try:
+        handovers.accept_phone_handover(handover=handover, by=user, request=request)
+    except services.ChatError as error:
+        messages.error(request, str(error))
+        return redirect("chat_staff:queue")
+    return redirect("chat_staff:phone_handover", handover_id=handover.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """A three-way phone call: the agreements, and the registration of the call."""
+    user = _user(request)
+    handover = selectors.handover_for_staff(user=user, handover_id=handover_id, request=request)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                contact = handovers.register_phone_handover(
+                    handover=handover,
+                    by=user,
+                    outcome=services.Outcome(
+                        asker_type=data["asker_type"],
+                        forms_of_violence=data["forms_of_violence"],
+                        question=data["question"],
+                        advice_given=data["advice_given"],
+                        referral=data["referral"],
+                        advised_to_report=data["advised_to_report"],
+                        participants=data["participants"],
+                        agreements=data["agreements"],
+                    ),
+                    request=request,
+                )
+            except services.ChatError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Het gesprek is geregistreerd als adviescontact %(id)s.")
+                    % {"id": contact.pk},
+                )
+                return redirect("chat_staff:queue")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "chat/staff/phone_handover.html",
+        {
+            "handover": handover,
+            "form": form,
+            "can_register": handover.accepted_by_id == user.pk and handover.status == "accepted",
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.regions.selectors import RoutingUnavailable, national_desk
 
-from . import selectors, services
+from . import continuity, handovers, selectors, services
 from .forms import IntakeForm
 from .models import ConversationStatus
 from .opening import chat_hours_open, opening_hours
@@ -55,15 +55,16 @@ def chat(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        intake = services.Intake(
+            nickname=data["nickname"],
+            age=data["age"],
+            gender=data["gender"],
+            postcode=data["postcode"],
+        )
         try:
-            conversation = services.start_chat(
-                intake=services.Intake(
-                    nickname=data["nickname"],
-                    age=data["age"],
-                    gender=data["gender"],
-                    postcode=data["postcode"],
-                )
-            )
+            conversation = _start_or_join(request, intake, data.get("code") or "")
+        except continuity.CodeRefused as error:
+            form.add_error("code", str(error))
         except services.ChatClosed:
             return _closed(request)
         except services.ChatError as error:
@@ -74,6 +75,26 @@ def chat(request: HttpRequest) -> HttpResponse:
             return redirect("chat:chat")
     status = 400 if form.is_bound else 200
     return render(request, "chat/intake.html", {"form": form}, status=status)
+
+
+def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):  # type: ignore[no-untyped-def]
+    """A new chat; with a continuity code back to the same employee; with a join code into
+    the warm handover the volunteer started."""
+    if not code.strip():
+        return services.start_chat(intake=intake)
+    from vangnet.audit.services import client_address
+
+    address = client_address(request)
+    session_key = request.session.session_key
+    if len(continuity.normalise(code)) == continuity.JOIN_LENGTH:
+        handover = continuity.redeem_join_code(
+            code, address=address, session_key=session_key, request=request
+        )
+        return handovers.child_joins(handover=handover)
+    found = continuity.redeem_continuity_code(
+        code, address=address, session_key=session_key, request=request
+    )
+    return services.start_chat(intake=intake, continuity=found)
 
 
 @require_POST

@@ -5,6 +5,8 @@ This is the register's core; advice dossiers and reports build on it.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,6 +47,43 @@ class ViolenceForm(models.TextChoices):
     OTHER = "other", _("Anders of nog onduidelijk")
 
 
+class AdviceDossier(models.Model):
+    """Contacts about the same situation, grouped: the child's chat and the later call with
+    the mentor belong together. An advice dossier may hold no personal data at all."""
+
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="advice_dossiers",
+        verbose_name=_("regio"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_advice_dossiers",
+        verbose_name=_("eigenaar"),
+    )
+    opened_at = models.DateTimeField(_("geopend"), default=timezone.now)
+    closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("adviesdossier")
+        verbose_name_plural = _("adviesdossiers")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.reference:
+            # Unique and not guessable from the outside; says nothing about the person.
+            self.reference = f"AD-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class Contact(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("regio")
@@ -66,6 +105,21 @@ class Contact(models.Model):
         default=False,
         help_text=_("De vrager is uitgelegd hoe een melding te doen (telefonisch)."),
     )
+    dossier = models.ForeignKey(
+        AdviceDossier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("adviesdossier"),
+    )
+    participants = models.CharField(
+        _("wie deden mee"),
+        max_length=300,
+        blank=True,
+        help_text=_("Bijvoorbeeld: jongen en zijn mentor."),
+    )
+    agreements = models.TextField(_("afspraken"), blank=True)
     received_at = models.DateTimeField(_("ontvangen op"), default=timezone.now, db_index=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,7 +14,7 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
 
-from .models import Contact
+from .models import AdviceDossier, Contact
 
 PAGE_SIZE = 25
 
@@ -68,3 +68,34 @@ def contact_detail(*, user: User, contact_id: int, request: HttpRequest) -> Cont
         request=request,
     )
     return contact
+
+
+def dossier_detail(*, user: User, dossier_id: int, request: HttpRequest) -> AdviceDossier:
+    """An advice dossier with its whole history, when the user may see it. Logged."""
+    dossier = AdviceDossier.objects.select_related("region", "owner").get(pk=dossier_id)
+    if not may(user, Action.VIEW_CONTACT, dossier):
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=dossier, request=request)
+        raise AccessDenied(action=Action.VIEW_CONTACT, obj=dossier, logged=True)
+    record_access(
+        user=user,
+        action=AccessLogAction.VIEW,
+        obj=dossier,
+        roles=roles_for(user, Action.VIEW_CONTACT, dossier) or ["break_glass"],
+        request=request,
+    )
+    return dossier
+
+
+def dossier_history(dossier: AdviceDossier) -> list[dict[str, object]]:
+    """Everything in the dossier in the order it happened: contacts and chats."""
+    from vangnet.chat.models import Conversation
+
+    items: list[dict[str, object]] = [
+        {"at": c.received_at, "kind": "contact", "contact": c}
+        for c in dossier.contacts.select_related("registered_by").order_by("received_at", "pk")
+    ]
+    items += [
+        {"at": conv.created_at, "kind": "chat", "chat": conv}
+        for conv in Conversation.objects.filter(dossier=dossier).select_related("assigned_to")
+    ]
+    return sorted(items, key=lambda item: item["at"])  # type: ignore[arg-type,return-value]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.contact_list, name="list"),
     path("<int:contact_id>/", views.contact_detail, name="detail"),
     path("<int:contact_id>/break-glass/", views.break_glass, name="break_glass"),
+    path("dossiers/<int:dossier_id>/", views.dossier_detail, name="dossier"),
 ]

@@ -14,7 +14,7 @@ from vangnet.accounts.services import AccountError
 from vangnet.accounts.services import break_glass as break_glass_service
 
 from . import selectors
-from .models import Contact
+from .models import AdviceDossier, Contact
 
 
 @require_GET
@@ -80,3 +80,18 @@ def break_glass(request: HttpRequest, contact_id: int) -> HttpResponse:
         request, _("Noodtoegang verleend voor één uur. Dit is vastgelegd in het toegangslog.")
     )
     return redirect("contacts:detail", contact_id=contact_id)
+
+
+@require_GET
+def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        dossier = selectors.dossier_detail(user=user, dossier_id=dossier_id, request=request)
+    except AdviceDossier.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "contacts/dossier.html",
+        {"dossier": dossier, "history": selectors.dossier_history(dossier)},
+    )

@@ -14,6 +14,7 @@ NAVIGATION = [
     # (url name, label, action that shows it)
     ("workspace:home", _("Overzicht"), None),
     ("chat_staff:queue", _("Chat"), Action.HANDLE_CHAT),
+    ("partner:handovers", _("Warme overdracht"), Action.REQUEST_HANDOVER),
     ("contacts:list", _("Contacten"), Action.VIEW_CONTACT),
     ("socialmap:list", _("Sociale kaart"), Action.MANAGE_SOCIAL_MAP),
     ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),

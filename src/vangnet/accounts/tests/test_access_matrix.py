@@ -27,18 +27,21 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat.models import Conversation
-from vangnet.contacts.models import Contact
+from vangnet.chat.models import Conversation, Handover
+from vangnet.contacts.models import AdviceDossier, Contact
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import (
     DEFAULT_PASSWORD,
+    AdviceDossierFactory,
     ContactFactory,
     ConversationFactory,
+    HandoverFactory,
     PostcodeFactory,
     RegionFactory,
     SocialMapEntryFactory,
     add_membership,
     confirmed_totp_device,
+    helpline,
     make_user,
     national_desk,
 )
@@ -169,6 +172,35 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /staff/chat/{own_chat}/close/",                        (LI,  TF,    400,  403,   403, 403,  403,  400,  403,    403,  403,   403,  403)),
     ("POST /staff/chat/{other_chat}/close/",                      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/chat/{own_chat}/close/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/{own_chat}/code/",                         (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/chat/{other_chat}/code/",                       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/{own_chat}/code/",                          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/chat/handovers/{own_handover}/",                 (LI,  TF,    200,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/handovers/{other_handover}/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/handovers/{missing}/",                      (LI,  TF,    404,  403,   403, 403,  403,  404,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/handovers/{own_handover}/",                (LI,  TF,    400,  403,   403, 403,  403,  400,  403,    403,  403,   403,  403)),
+    ("PUT /staff/chat/handovers/{own_handover}/",                 (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/handovers/{own_handover}/accept/",         (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/chat/handovers/{other_handover}/accept/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/handovers/{own_handover}/accept/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- advice dossiers -----------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/contacts/dossiers/{own_dossier}/",               (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{other_dossier}/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{missing}/",                   (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- partner workspace: warm handovers ------------------------------------------------------------------------------------------------------
+    ("GET /partner/handovers/",                                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  200,   403,  403)),
+    ("POST /partner/handovers/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/handovers/new/",                               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  200,   403,  403)),
+    ("POST /partner/handovers/new/",                              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  RD,    403,  403)),
+    ("PUT /partner/handovers/new/",                               (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/handovers/{own_handover}/",                    (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/handovers/{missing}/",                         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  404,   403,  403)),
+    ("POST /partner/handovers/{own_handover}/",                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /partner/handovers/{own_handover}/leave/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/handovers/{own_handover}/leave/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /partner/handovers/{own_handover}/cancel/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/handovers/{own_handover}/cancel/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- social map ---------------------------------------------------------------------------------------------------------------------------
     ("GET /staff/social-map/",                                    (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    200,  403,   403,  403)),
     ("POST /staff/social-map/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -196,6 +228,9 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
     ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
+    ("POST /api/v1/handovers/",                                   (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
+    ("GET /api/v1/handovers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),  # no key, no answer
+    ("GET /api/v1/handovers/{own_handover}",                      (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
     ("GET /api/v1/openapi.json",                                  (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
     ("GET /api/v1/regions/",                                      (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
     ("POST /api/v1/regions/",                                     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -267,6 +302,14 @@ BODIES: dict[str, dict[str, object]] = {
         "url": "https://www.hulplijn.example",
         "region": "",
     },
+    "POST /partner/handovers/new/": {
+        "channel": "phone",
+        "consent": "on",
+        "summary_by": "volunteer",
+        "volunteer_stays": "0",
+        "child_anonymous": "1",
+        "summary": "Jongen van 14, vader slaat hem.",
+    },
     "POST /chat/": {"nickname": "Sam", "age": "15", "postcode": "{postcode}"},
     "POST /staff/chat/availability/": {"available": "1"},
     "POST /staff/chat/desk/": {
@@ -286,6 +329,10 @@ class World:
     own_contact: Contact
     other_contact: Contact
     own_chat: Conversation
+    own_dossier: AdviceDossier
+    other_dossier: AdviceDossier
+    own_handover: Handover
+    other_handover: Handover
     own_entry: SocialMapEntry
     other_entry: SocialMapEntry
     national_entry: SocialMapEntry
@@ -301,6 +348,10 @@ class World:
             "other_region": self.other_region.pk,
             "own_contact": self.own_contact.pk,
             "own_chat": self.own_chat.pk,
+            "own_dossier": self.own_dossier.pk,
+            "other_dossier": self.other_dossier.pk,
+            "own_handover": self.own_handover.pk,
+            "other_handover": self.other_handover.pk,
             "own_entry": self.own_entry.pk,
             "other_entry": self.other_entry.pk,
             "national_entry": self.national_entry.pk,
@@ -326,6 +377,10 @@ def build_world() -> World:
         own_contact=ContactFactory(region=own),
         other_contact=ContactFactory(region=other),
         own_chat=ConversationFactory(region=own),
+        own_dossier=AdviceDossierFactory(region=own),
+        other_dossier=AdviceDossierFactory(region=other),
+        own_handover=HandoverFactory(region=own),
+        other_handover=HandoverFactory(region=other),
         own_entry=SocialMapEntryFactory(region=own),
         other_entry=SocialMapEntryFactory(region=other),
         national_entry=SocialMapEntryFactory(region=None),
@@ -352,7 +407,9 @@ def visitor(principal: str, world: World, client: Client) -> User | None:
         )
         assert response["Location"] == "/accounts/two-factor/"
         return user
-    user = make_user(principal, region=world.own_region)
+    # A volunteer belongs to a helpline, as in real life (the handover pages need it).
+    extra = {"organisation": helpline()} if principal == Role.HELPLINE_VOLUNTEER else {}
+    user = make_user(principal, region=world.own_region, **extra)
     login_verified(client, user)
     return user
 

@@ -132,3 +132,35 @@ class SocialMapEntryFactory(factory.django.DjangoModelFactory):
     description = "Hulp en steun in je eigen wijk."
     kind = SocialMapEntry.Kind.LOCAL_TEAM
     region = factory.SubFactory(RegionFactory)
+
+
+class AdviceDossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.AdviceDossier"
+
+    region = factory.SubFactory(RegionFactory)
+
+
+def helpline(region: Region | None = None) -> PartnerOrganisation:
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name="De Kindertelefoon",
+        region=region or national_desk(),
+        defaults={"kind": PartnerOrganisation.Kind.HELPLINE},
+    )
+    return organisation
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """A phone handover requested by a helpline, waiting in `region`'s queue."""
+
+    class Meta:
+        model = "chat.Handover"
+
+    organisation = factory.LazyFunction(helpline)
+    channel = "phone"
+    consent = True
+    summary_by = "volunteer"
+    volunteer_stays = False
+    child_anonymous = True
+    summary = "Jongen van 14, vader slaat hem. Wil anoniem blijven."
+    region = factory.SubFactory(RegionFactory)

@@ -46,6 +46,9 @@
 
     function senderLabel(message) {
       if (message.sender === "visitor") { return role === "visitor" ? texts.you : (texts.visitor || texts.you); }
+      if (message.sender === "volunteer") {
+        return role === "volunteer" ? texts.self : (message.author ? message.author + " (" + texts.volunteer + ")" : texts.volunteer);
+      }
       if (message.sender === "employee") {
         return role === "visitor" ? (message.author || texts.employee) + " (" + texts.employee + ")" : message.author;
       }
@@ -143,7 +146,8 @@
         else { line += format(texts.estimate, { minutes: state.estimate }); }
         setStatus(line);
       } else if (state.status === "active") {
-        setStatus(format(texts.active, { name: state.employee || texts.employee }));
+        setStatus(format(texts.active, { name: state.employee || texts.employee }) +
+          (state.volunteer && texts.withVolunteer ? " " + texts.withVolunteer : ""));
       } else if (state.status === "closed" || state.status === "visitor_left") {
         endChat(state.status === "closed" ? texts.closed : texts.left);
       } else {

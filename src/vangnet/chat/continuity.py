@@ -1,0 +1,248 @@
+"""Continuity without a name: personal codes that lead back to the same employee (seed 000).
+
+An employee gives a child a continuity code at the end of a conversation; with it, a later
+chat (by the child, or the child with a trusted adult) goes to the same employee when she is
+available, otherwise to her team, and lands in the same advice dossier. A volunteer of a
+partner helpline gives a child a short join code to enter a warm handover chat.
+
+Codes use an alphabet without look-alikes (no I, L, O, U) and are stored only as a keyed
+hash. Guessing is limited per address and per browser, and every wrong guess is logged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.contacts.models import AdviceDossier
+
+from .models import ContinuityCode, Conversation, ConversationStatus, Handover, HandoverStatus
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: easy to read aloud
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+CONTINUITY_LENGTH = 12  # 60 bits: 4-4-4
+JOIN_LENGTH = 8  # 40 bits, valid for half an hour
+MAX_FAILURES = 5
+FAILURE_WINDOW_SECONDS = 15 * 60
+
+
+class CodeRefused(Exception):
+    """The code is wrong, expired, revoked, or tried too often; the message says which."""
+
+
+def generate(length: int) -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
+    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
+
+
+def normalise(code: str) -> str:
+    return "".join(ch for ch in code.upper().translate(_LOOKALIKES) if ch in ALPHABET)
+
+
+def digest(code: str) -> str:
+    return salted_hmac("vangnet.chat.code", normalise(code), algorithm="sha256").hexdigest()
+
+
+def looks_like_code(text: str) -> bool:
+    return len(normalise(text)) in (CONTINUITY_LENGTH, JOIN_LENGTH)
+
+
+# --- guessing ---------------------------------------------------------------------------
+
+
+def _failure_keys(address: str | None, session_key: str | None) -> list[str]:
+    keys = [f"vangnet:codefail:ip:{address or 'unknown'}"]
+    if session_key:
+        keys.append(f"vangnet:codefail:session:{session_key}")
+    return keys
+
+
+def _check_not_blocked(address: str | None, session_key: str | None) -> None:
+    if any((cache.get(key) or 0) >= MAX_FAILURES for key in _failure_keys(address, session_key)):
+        raise CodeRefused(
+            _(
+                "Te veel pogingen met een code. Probeer het over een kwartier opnieuw, "
+                "of bel 0800-2000."
+            )
+        )
+
+
+def _register_failure(address: str | None, session_key: str | None, request: Any) -> None:
+    for key in _failure_keys(address, session_key):
+        cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+    record_access(
+        user=None,
+        username="bezoeker",
+        action=AccessLogAction.REFUSED,
+        object_type="chat.continuitycode",
+        reason="onjuiste, verlopen of ingetrokken code",
+        request=request,
+    )
+
+
+# --- continuity codes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    expires_at: Any
+
+
+def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
+    if conversation.dossier_id is not None:
+        return conversation.dossier  # type: ignore[return-value]
+    dossier = AdviceDossier.objects.create(region=conversation.region, owner=by)
+    Conversation.objects.filter(pk=conversation.pk).update(dossier=dossier)
+    conversation.dossier = dossier
+    return dossier
+
+
+def issue_continuity_code(
+    *, conversation: Conversation, by: User, request: Any = None
+) -> IssuedCode:
+    """Give the visitor a code back to `by`; it is sent in the chat and shown once."""
+    from . import services
+
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if not may(by, Action.HANDLE_CHAT, locked):
+            raise AccessDenied(action=Action.HANDLE_CHAT, obj=locked)
+        if locked.assigned_to_id != by.pk or locked.status != ConversationStatus.ACTIVE:
+            raise services.ChatError(_("Alleen in een lopende chat die u heeft aangenomen."))
+        dossier = ensure_dossier(conversation=locked, by=by)
+        code = generate(CONTINUITY_LENGTH)
+        expires = timezone.now() + timedelta(days=settings.CHAT_CONTINUITY_CODE_DAYS)
+        ContinuityCode.objects.create(
+            digest=digest(code),
+            dossier=dossier,
+            employee=by,
+            region=locked.region,
+            expires_at=expires,
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CREATE,
+            obj=dossier,
+            roles=roles_for(by, Action.HANDLE_CHAT, locked),
+            request=request,
+            reason="continuïteitscode uitgegeven",
+        )
+        route = (
+            _(" Je kunt %(name)s ook bellen: %(phone)s.")
+            % {"name": services.employee_name(by), "phone": by.phone_number}
+            if by.phone_number
+            else ""
+        )
+        services.append_message(
+            locked,
+            sender="system",
+            kind="event",
+            body=_(
+                "Jouw persoonlijke code is %(code)s. Bewaar hem goed, bijvoorbeeld in je "
+                "hoofd of op papier. Als je deze code invult als je weer chat, kom je bij "
+                "%(name)s terecht, of bij haar team als zij er niet is. De code is geldig tot "
+                "%(date)s.%(route)s"
+            )
+            % {
+                "code": code,
+                "name": services.employee_name(by),
+                "date": timezone.localtime(expires).strftime("%d-%m-%Y"),
+                "route": route,
+            },
+        )
+    return IssuedCode(code=code, expires_at=expires)
+
+
+def revoke_continuity_code(*, code_id: int, by: User, request: Any = None) -> ContinuityCode:
+    with transaction.atomic():
+        code = ContinuityCode.objects.select_for_update().select_related("dossier").get(pk=code_id)
+        if not may(by, Action.HANDLE_CHAT, code.dossier):
+            raise AccessDenied(action=Action.HANDLE_CHAT, obj=code.dossier)
+        if code.revoked_at is None:
+            code.revoked_at = timezone.now()
+            code.save(update_fields=["revoked_at"])
+            record_access(
+                user=by,
+                action=AccessLogAction.CHANGE,
+                obj=code.dossier,
+                request=request,
+                reason="continuïteitscode ingetrokken",
+            )
+    return code
+
+
+def redeem_continuity_code(
+    code: str, *, address: str | None, session_key: str | None, request: Any = None
+) -> ContinuityCode:
+    _check_not_blocked(address, session_key)
+    found = (
+        ContinuityCode.objects.select_related("employee", "dossier", "region")
+        .filter(digest=digest(code))
+        .first()
+    )
+    if found is None or not found.is_valid():
+        _register_failure(address, session_key, request)
+        if found is not None and found.revoked_at is not None:
+            raise CodeRefused(
+                _("Deze code is ingetrokken. Je kunt gewoon een nieuwe chat beginnen.")
+            )
+        if found is not None:
+            raise CodeRefused(_("Deze code is verlopen. Je kunt gewoon een nieuwe chat beginnen."))
+        raise CodeRefused(_("Deze code kennen we niet. Kijk hem nog eens na."))
+    ContinuityCode.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    found.times_used += 1
+    ContinuityCode.objects.filter(pk=found.pk).update(times_used=found.times_used)
+    return found
+
+
+# --- join codes of warm handovers ------------------------------------------------------
+
+
+def new_join_code(handover: Handover) -> str:
+    code = generate(JOIN_LENGTH)
+    handover.join_digest = digest(code)
+    handover.join_expires_at = timezone.now() + timedelta(minutes=30)
+    return code
+
+
+def redeem_join_code(
+    code: str, *, address: str | None, session_key: str | None, request: Any = None
+) -> Handover:
+    _check_not_blocked(address, session_key)
+    handover = (
+        Handover.objects.select_related("conversation")
+        .filter(join_digest=digest(code), channel=Handover.Channel.CHAT)
+        .first()
+    )
+    if (
+        handover is None
+        or handover.conversation is None
+        or handover.join_expires_at is None
+        or handover.join_expires_at < timezone.now()
+        or handover.status not in (HandoverStatus.REQUESTED, HandoverStatus.ACCEPTED)
+    ):
+        _register_failure(address, session_key, request)
+        raise CodeRefused(
+            _("Deze code klopt niet of is verlopen. Vraag de vrijwilliger om een nieuwe.")
+        )
+    # One child per code: once used, it cannot bring in someone else.
+    Handover.objects.filter(pk=handover.pk).update(join_digest="")
+    return handover
