@@ -99,15 +99,22 @@ class _JsonSocket(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "message": message, **extra})
 
     async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
-        messages = await database_sync_to_async(
-            lambda: [
+        def read() -> tuple[list[dict[str, Any]], int]:
+            messages = [
                 services.serialise(m)
                 for m in selectors.messages_after(
                     conversation, after=after, for_visitor=for_visitor
                 )
             ]
-        )()
-        await self.send_json({"type": "history", "messages": messages})
+            # Staff notes are not sent to the visitor, so their numbers leave holes: `upto`
+            # says how far this history reaches, so the page does not wait for them.
+            last = Conversation.objects.filter(pk=conversation.pk).values_list(
+                "last_sequence", flat=True
+            )
+            return messages, max(after, last.first() or 0)
+
+        messages, upto = await database_sync_to_async(read)()
+        await self.send_json({"type": "history", "messages": messages, "upto": upto})
 
 
 class VisitorChatConsumer(_JsonSocket):
@@ -213,6 +220,8 @@ class VisitorChatConsumer(_JsonSocket):
     async def chat_message(self, event: dict[str, Any]) -> None:
         if event["message"]["kind"] != "note":
             await self.send_json({"type": "message", "message": event["message"]})
+        else:  # a staff note: only its number, so the page sees no gap
+            await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
 
     async def chat_state(self, event: dict[str, Any]) -> None:
         await self.send_state()
@@ -441,6 +450,8 @@ class VolunteerChatConsumer(_JsonSocket):
     async def chat_message(self, event: dict[str, Any]) -> None:
         if event["message"]["kind"] != "note":
             await self.send_json({"type": "message", "message": event["message"]})
+        else:  # a staff note: only its number, so the page sees no gap
+            await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
 
     async def chat_state(self, event: dict[str, Any]) -> None:
         # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more

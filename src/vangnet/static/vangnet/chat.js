@@ -86,9 +86,11 @@
       return item;
     }
 
-    function show(message) {
+    function show(message, fromHistory) {
       if (message.seq <= lastSeq) { return; }            // already shown
-      if (message.seq > lastSeq + 1) { hello(); return; } // a gap: fetch what is missing
+      // A gap in live messages: fetch what is missing. A history is complete and in order
+      // (numbers of staff notes, not shown to visitors, may be skipped).
+      if (!fromHistory && message.seq > lastSeq + 1) { hello(); return; }
       lastSeq = message.seq;
       var pending = message.key ? list.querySelector('[data-pending-key="' + message.key + '"]') : null;
       var item = render(message);
@@ -158,7 +160,11 @@
     function onFrame(event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
-      if (frame.type === "history") { frame.messages.forEach(show); }
+      if (frame.type === "history") {
+        frame.messages.forEach(function (message) { show(message, true); });
+        if (frame.upto > lastSeq) { lastSeq = frame.upto; }
+      }
+      else if (frame.type === "skip") { if (frame.seq === lastSeq + 1) { lastSeq = frame.seq; } }
       else if (frame.type === "message") { show(frame.message); }
       else if (frame.type === "state") { onState(frame); }
       else if (frame.type === "typing") {
