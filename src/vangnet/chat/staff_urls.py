@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:conversation_id>/close/", staff_views.close, name="close"),
     path("<int:conversation_id>/code/", staff_views.give_code, name="code"),
     path("handovers/<int:handover_id>/", staff_views.phone_handover, name="phone_handover"),
+    path("codes/<int:code_id>/revoke/", staff_views.revoke_code, name="revoke_code"),
     path(
         "handovers/<int:handover_id>/accept/",
         staff_views.accept_phone_handover,

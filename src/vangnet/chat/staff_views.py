@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from vangnet.regions.models import Region
 
 from . import continuity, handovers, selectors, services
 from .forms import DeskForm, OutcomeForm, TransferForm
-from .models import Availability, Conversation, ConversationStatus, Handover
+from .models import Availability, ContinuityCode, Conversation, ConversationStatus, Handover
 
 
 def _user(request: HttpRequest) -> User:
@@ -230,6 +230,19 @@ def give_code(request: HttpRequest, conversation_id: int) -> HttpResponse:
             % {"code": issued.code},
         )
     return redirect("chat_staff:conversation", conversation_id=chat.pk)
+
+
+@require_POST
+def revoke_code(request: HttpRequest, code_id: int) -> HttpResponse:
+    """Revoke a continuity code (lost, shared with the wrong person, no longer wanted)."""
+    user = _user(request)
+    require(user, Action.HANDLE_CHAT)
+    code = ContinuityCode.objects.filter(pk=code_id).first()
+    if code is None:
+        raise Http404
+    continuity.revoke_continuity_code(code_id=code.pk, by=user, request=request)
+    messages.success(request, _("De code is ingetrokken; hij werkt niet meer."))
+    return redirect("contacts:dossier", dossier_id=code.dossier_id)
 
 
 @require_POST

@@ -93,5 +93,9 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return render(
         request,
         "contacts/dossier.html",
-        {"dossier": dossier, "history": selectors.dossier_history(dossier)},
+        {
+            "dossier": dossier,
+            "history": selectors.dossier_history(dossier),
+            "codes": dossier.continuity_codes.select_related("employee").order_by("-created_at"),
+        },
     )

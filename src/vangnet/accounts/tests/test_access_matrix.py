@@ -27,13 +27,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat.models import Conversation, Handover
+from vangnet.chat.models import ContinuityCode, Conversation, Handover
 from vangnet.contacts.models import AdviceDossier, Contact
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import (
     DEFAULT_PASSWORD,
     AdviceDossierFactory,
     ContactFactory,
+    ContinuityCodeFactory,
     ConversationFactory,
     HandoverFactory,
     PostcodeFactory,
@@ -183,6 +184,10 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /staff/chat/handovers/{own_handover}/accept/",         (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
     ("POST /staff/chat/handovers/{other_handover}/accept/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/chat/handovers/{own_handover}/accept/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/chat/codes/{own_code}/revoke/",                 (LI,  TF,    RD,   403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/chat/codes/{other_code}/revoke/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/chat/codes/{missing}/revoke/",                  (LI,  TF,    404,  403,   403, 403,  403,  404,  403,    403,  403,   403,  403)),
+    ("GET /staff/chat/codes/{own_code}/revoke/",                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- advice dossiers -----------------------------------------------------------------------------------------------------------------------
     ("GET /staff/contacts/dossiers/{own_dossier}/",               (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/contacts/dossiers/{other_dossier}/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
@@ -332,6 +337,8 @@ class World:
     own_dossier: AdviceDossier
     other_dossier: AdviceDossier
     own_handover: Handover
+    own_code: ContinuityCode
+    other_code: ContinuityCode
     other_handover: Handover
     own_entry: SocialMapEntry
     other_entry: SocialMapEntry
@@ -351,6 +358,8 @@ class World:
             "own_dossier": self.own_dossier.pk,
             "other_dossier": self.other_dossier.pk,
             "own_handover": self.own_handover.pk,
+            "own_code": self.own_code.pk,
+            "other_code": self.other_code.pk,
             "other_handover": self.other_handover.pk,
             "own_entry": self.own_entry.pk,
             "other_entry": self.other_entry.pk,
@@ -380,6 +389,8 @@ def build_world() -> World:
         own_dossier=AdviceDossierFactory(region=own),
         other_dossier=AdviceDossierFactory(region=other),
         own_handover=HandoverFactory(region=own),
+        own_code=ContinuityCodeFactory(region=own),
+        other_code=ContinuityCodeFactory(region=other),
         other_handover=HandoverFactory(region=other),
         own_entry=SocialMapEntryFactory(region=own),
         other_entry=SocialMapEntryFactory(region=other),

@@ -328,3 +328,24 @@ def test_a_phone_handover_is_accepted_and_the_call_registered_in_the_same_place(
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.COMPLETED and handover.contact.dossier is not None
     assert handover.contact.channel == "phone"
+
+
+def test_the_employee_revokes_a_code_on_the_dossier_page_and_it_stops_working():
+    region_with_postcode()
+    chat = Conversation.objects.create(
+        region=national_desk(), home_region=national_desk(), status=ConversationStatus.ACTIVE
+    )
+    marieke = national_employee()
+    chat.assigned_to = marieke
+    chat.save()
+    issued = continuity.issue_continuity_code(conversation=chat, by=marieke)
+    chat.refresh_from_db()
+    staff = login_verified(Client(), marieke)
+    page = staff.get(f"/staff/contacts/dossiers/{chat.dossier_id}/").content.decode()
+    assert "Intrekken" in page
+    from vangnet.chat.models import ContinuityCode
+
+    staff.post(f"/staff/chat/codes/{ContinuityCode.objects.get().pk}/revoke/")
+
+    response = Client().post("/chat/", {"code": issued.code})
+    assert "Deze code is ingetrokken." in response.content.decode()

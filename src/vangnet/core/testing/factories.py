@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import factory
@@ -164,3 +165,14 @@ class HandoverFactory(factory.django.DjangoModelFactory):
     child_anonymous = True
     summary = "Jongen van 14, vader slaat hem. Wil anoniem blijven."
     region = factory.SubFactory(RegionFactory)
+
+
+class ContinuityCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chat.ContinuityCode"
+
+    region = factory.SubFactory(RegionFactory)
+    dossier = factory.SubFactory(AdviceDossierFactory, region=factory.SelfAttribute("..region"))
+    employee = factory.LazyAttribute(lambda o: UserFactory())
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
