@@ -177,9 +177,15 @@ class AsgiLiveServer:
 @pytest.fixture
 def asgi_server(live_server: LiveServer) -> Iterator[AsgiLiveServer]:
     # live_server first: it sets up the test database for threads the way Django needs it.
+    from channels.layers import channel_layers
+
+    # Each server runs its own event loop; a channel layer made on an earlier test's loop
+    # (the Redis layer keeps asyncio locks and connection pools per loop) must not be reused.
+    channel_layers.backends = {}
     server = AsgiLiveServer()
     yield server
     server.stop()
+    channel_layers.backends = {}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,9 +111,10 @@ def _append(
     link_url: str = "",
     client_key: str = "",
 ) -> Message:
-    """Add one message with the next sequence number. The caller holds the row lock."""
-    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=F("last_sequence") + 1)
-    conversation.refresh_from_db(fields=["last_sequence"])
+    """Add one message with the next sequence number. The caller holds the row lock (or
+    created the conversation in this transaction), so its `last_sequence` is current."""
+    conversation.last_sequence += 1
+    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
     message = Message(
         conversation=conversation,
         sequence=conversation.last_sequence,
@@ -125,7 +126,9 @@ def _append(
         link_url=link_url,
         client_key=client_key,
     )
-    message.full_clean()
+    # The database enforces the sequence and the idempotency key (unique constraints); the
+    # callers handle the IntegrityError. Checking them here too would cost two queries.
+    message.full_clean(validate_unique=False, validate_constraints=False)
     message.save()
     events.publish(
         events.conversation_group(conversation.pk),
