@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db.backends.signals import connection_created
+from django.utils import translation
 
 
 def _allow_access_log_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -44,6 +45,10 @@ def _fast_test_settings(settings):  # type: ignore[no-untyped-def]
     settings.WHITENOISE_AUTOREFRESH = False
     # Tests say themselves when they are about the chat's opening hours.
     settings.CHAT_OPENING_HOURS = "always"
+    # A request in English leaves English active in the thread; each test starts in Dutch.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
