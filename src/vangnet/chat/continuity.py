@@ -145,29 +145,28 @@ def issue_continuity_code(
             request=request,
             reason="continuïteitscode uitgegeven",
         )
-        route = (
-            _(" Je kunt %(name)s ook bellen: %(phone)s.")
-            % {"name": services.employee_name(by), "phone": by.phone_number}
-            if by.phone_number
-            else ""
-        )
-        services.append_message(
-            locked,
-            sender="system",
-            kind="event",
-            body=_(
+        name = services.employee_name(by)
+        phone = by.phone_number
+
+        def message() -> str:  # in the visitor's language (services.append_message)
+            route = (
+                _(" Je kunt %(name)s ook bellen: %(phone)s.") % {"name": name, "phone": phone}
+                if phone
+                else ""
+            )
+            return _(
                 "Jouw persoonlijke code is %(code)s. Bewaar hem goed, bijvoorbeeld in je "
                 "hoofd of op papier. Als je deze code invult als je weer chat, kom je bij "
                 "%(name)s terecht, of bij haar team als zij er niet is. De code is geldig tot "
                 "%(date)s.%(route)s"
-            )
-            % {
+            ) % {
                 "code": code,
-                "name": services.employee_name(by),
+                "name": name,
                 "date": timezone.localtime(expires).strftime("%d-%m-%Y"),
                 "route": route,
-            },
-        )
+            }
+
+        services.append_message(locked, sender="system", kind="event", body=message)
     return IssuedCode(code=code, expires_at=expires)
 
 

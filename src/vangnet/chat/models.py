@@ -154,6 +154,8 @@ class Conversation(models.Model):
         verbose_name=_("gevraagde medewerker"),
     )
     is_urgent = models.BooleanField(_("met voorrang"), default=False)
+    # The visitor's language: what the system tells them is written in it, whoever acts.
+    language = models.CharField(max_length=8, default="nl")
     # A warm handover: the helpline volunteer who brought Veilig Thuis in.
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
@@ -105,7 +106,7 @@ def _append(
     conversation: Conversation,
     *,
     sender: str,
-    body: str,
+    body: str | Callable[[], str],
     kind: str = MessageKind.TEXT,
     author: User | None = None,
     link_url: str = "",
@@ -113,6 +114,10 @@ def _append(
 ) -> Message:
     """Add one message with the next sequence number. The caller holds the row lock (or
     created the conversation in this transaction), so its `last_sequence` is current."""
+    if callable(body):
+        # Written for the visitor: in their language, not in that of the employee acting.
+        with translation.override(conversation.language):
+            body = body()
     conversation.last_sequence += 1
     Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
     message = Message(
@@ -224,6 +229,7 @@ def start_chat(*, intake: Intake, continuity: ContinuityCode | None = None) -> C
             gender=intake.gender,
             postcode=postcode,
             overflowed=region != home,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         conversation.full_clean()
         conversation.save()
@@ -251,6 +257,7 @@ def _start_continued_chat(*, intake: Intake, continuity: ContinuityCode) -> Conv
             postcode="",
             dossier=continuity.dossier,
             preferred_employee=continuity.employee,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         conversation.full_clean()
         conversation.save()
@@ -328,7 +335,7 @@ def volunteer_leaves(*, conversation: Conversation, by: User) -> None:
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
-            body=_("De vrijwilliger van de Kindertelefoon heeft het gesprek verlaten."),
+            body=lambda: _("De vrijwilliger van de Kindertelefoon heeft het gesprek verlaten."),
         )
         _state_changed(locked)
 
@@ -595,7 +602,9 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
-            body=_("%(name)s van Veilig Thuis is er nu voor je.") % {"name": employee_name(by)},
+            body=lambda: (
+                _("%(name)s van Veilig Thuis is er nu voor je.") % {"name": employee_name(by)}
+            ),
         )
         handover = Handover.objects.filter(conversation=locked).first()
         if handover is not None and handover.status == HandoverStatus.REQUESTED:
@@ -667,9 +676,11 @@ def transfer_chat(
                 raise ChatError(_("Deze collega is nu niet beschikbaar."))
             locked.assigned_to = to_user
             locked.save(update_fields=["assigned_to"])
-            visitor_text = _("Je gesprek gaat verder met %(name)s.") % {
-                "name": employee_name(to_user)
-            }
+            colleague = employee_name(to_user)
+
+            def visitor_text() -> str:
+                return _("Je gesprek gaat verder met %(name)s.") % {"name": colleague}
+
             note_text = _("Doorverbonden door %(from)s naar %(to)s.") % {
                 "from": employee_name(by),
                 "to": employee_name(to_user),
@@ -682,9 +693,12 @@ def transfer_chat(
             locked.status = ConversationStatus.WAITING
             locked.assigned_to = None
             locked.save(update_fields=["region", "status", "assigned_to"])
-            visitor_text = _(
-                "We verbinden je door met een collega. Even geduld, je blijft in de wachtrij."
-            )
+
+            def visitor_text() -> str:
+                return _(
+                    "We verbinden je door met een collega. Even geduld, je blijft in de wachtrij."
+                )
+
             note_text = _("Doorverbonden door %(from)s naar %(region)s.") % {
                 "from": employee_name(by),
                 "region": to_region.name,
@@ -769,7 +783,7 @@ def close_chat(
                 locked,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.EVENT,
-                body=_("De medewerker heeft de chat afgesloten."),
+                body=lambda: _("De medewerker heeft de chat afgesloten."),
             )
         _state_changed(locked)
     return contact

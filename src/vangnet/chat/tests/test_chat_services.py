@@ -365,3 +365,17 @@ def test_the_purge_command_reports_what_it_removed(settings):
     out = StringIO()
     call_command("purge_chat_transcripts", stdout=out)
     assert "0 transcript(s) removed (retention 30 days)" in out.getvalue()
+
+
+def test_what_the_visitor_is_told_is_in_their_language_whoever_acts():
+    from django.utils import translation
+
+    utrecht = region_with_postcode()
+    chat = visitor_starts_chat()  # a Dutch visitor
+    employee = employee_at_desk(utrecht)
+
+    with translation.override("en"):  # the employee works with the English interface
+        services.accept_chat(conversation=chat, by=employee)
+
+    told = transcript(chat, for_visitor=True)[-1][1]
+    assert told.endswith("van Veilig Thuis is er nu voor je.")
