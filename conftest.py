@@ -52,6 +52,17 @@ def _fast_test_settings(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():  # type: ignore[no-untyped-def]
+    # Tests run their sockets on an event loop of their own; the Redis channel layer keeps
+    # asyncio locks and connections per loop, so each test gets a layer of its own.
+    from channels.layers import channel_layers
+
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
