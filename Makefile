@@ -63,7 +63,7 @@ bench: install
 	$(PY) -m vangnet.bench
 
 messages: install
-	cd src/vangnet && ../../$(MANAGE) makemessages -l nl -l en --no-obsolete && ../../$(MANAGE) compilemessages
+	cd src/vangnet && ../../$(MANAGE) makemessages -l en --no-obsolete && ../../$(MANAGE) compilemessages
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
