@@ -184,7 +184,16 @@ if REDIS_URL:
                 # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
                 # channels_redis blocks on BZPOPMIN: an idle socket's receive would time out
                 # and kill its consumer. Give the read room beyond the blocking pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                # redis-py 8 caps a pool at 100 connections and then raises at once
+                # ("Too many connections"); every concurrent group_send holds one, so a busy
+                # web process needs more (the chat benchmark hit it at 100 conversations).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+                    }
+                ],
                 "prefix": env("CHANNEL_LAYER_PREFIX", "vangnet"),
             },
         }
