@@ -30,6 +30,11 @@ from . import events, selectors, services
 from .models import Conversation, ConversationStatus
 
 VISITOR_TICK_SECONDS = 5
+# Once a chat is under way the queue needs no refreshing; the visitor's socket then only
+# confirms now and then that it is still connected (repairing a presence flag that a
+# reconnect on another process may have crossed). A database write per socket every five
+# seconds was what limited a busy process (docs/performance.md).
+VISITOR_PRESENCE_SECONDS = 30
 QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
@@ -119,6 +124,7 @@ class _JsonSocket(AsyncWebsocketConsumer):
 
 class VisitorChatConsumer(_JsonSocket):
     conversation: Conversation | None = None
+    status: str = ""
     ticker: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
@@ -133,6 +139,7 @@ class VisitorChatConsumer(_JsonSocket):
         self.group = events.conversation_group(self.conversation.pk)
         self.sent: deque[float] = deque()
         self.last_typing = 0.0
+        self.status = self.conversation.status
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await database_sync_to_async(services.visitor_connected)(
@@ -150,22 +157,32 @@ class VisitorChatConsumer(_JsonSocket):
             )
 
     async def tick(self) -> None:
-        """While waiting: keep the queue position fresh and overflow when nobody comes."""
+        """While waiting: keep the queue position fresh and overflow when nobody comes.
+        Afterwards: say now and then that the visitor is still connected."""
         assert self.conversation is not None
         conversation = self.conversation
+        since_presence = 0.0
         while True:
             await asyncio.sleep(VISITOR_TICK_SECONDS)
-            state = await database_sync_to_async(self._tick_sync)(conversation)
-            if state is not None:
-                await self.send_json(state)
+            since_presence += VISITOR_TICK_SECONDS
+            if self.status == ConversationStatus.WAITING:
+                state = await database_sync_to_async(self._waiting_tick)(conversation)
+                self.status = state["status"]
+                if self.status == ConversationStatus.WAITING:
+                    await self.send_json(state)
+                since_presence = 0.0
+            elif since_presence >= VISITOR_PRESENCE_SECONDS:
+                await database_sync_to_async(services.visitor_connected)(
+                    conversation=conversation, connected=True
+                )
+                since_presence = 0.0
 
     @staticmethod
-    def _tick_sync(conversation: Conversation) -> dict[str, Any] | None:
+    def _waiting_tick(conversation: Conversation) -> dict[str, Any]:
         services.visitor_connected(conversation=conversation, connected=True)
         conversation.refresh_from_db()
-        if conversation.status != ConversationStatus.WAITING:
-            return None
-        services.overflow_if_due(conversation=conversation)
+        if conversation.status == ConversationStatus.WAITING:
+            services.overflow_if_due(conversation=conversation)
         return visitor_state(conversation)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -213,6 +230,7 @@ class VisitorChatConsumer(_JsonSocket):
     async def send_state(self) -> None:
         assert self.conversation is not None
         state = await database_sync_to_async(visitor_state)(self.conversation)
+        self.status = state["status"]
         await self.send_json(state)
 
     # --- group events ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -270,6 +271,58 @@ def test_the_visitor_is_told_when_the_employee_closes():
         assert message["message"]["body"] == "De medewerker heeft de chat afgesloten."
         state = await next_of(child, "state")
         assert state["status"] == ConversationStatus.CLOSED
+        await child.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_waiting_visitor_is_moved_to_the_national_desk_by_the_socket_and_told_the_queue(
+    monkeypatch,
+):  # type: ignore[no-untyped-def]
+    from vangnet.chat import consumers
+
+    monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
+    utrecht = region_with_postcode()
+    desk = services.desk_for(utrecht)
+    desk.overflow_after_seconds = 0
+    desk.save()
+    visitor, chat = visitor_browser()
+
+    async def scenario() -> None:
+        child = socket("/ws/chat/", visitor)
+        await connect(child)
+        state = await next_of(child, "state")
+        assert state["status"] == "waiting" and state["position"] == 1
+        await child.disconnect()
+
+    async_to_sync(scenario)()
+    chat.refresh_from_db()
+    assert chat.overflowed and chat.region.is_national_desk
+
+
+def test_during_a_chat_the_socket_only_confirms_now_and_then_that_the_visitor_is_there(
+    monkeypatch,
+):  # type: ignore[no-untyped-def]
+    from vangnet.chat import consumers
+
+    monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
+    monkeypatch.setattr(consumers, "VISITOR_PRESENCE_SECONDS", 0.2)
+    utrecht = region_with_postcode()
+    visitor, chat = visitor_browser()
+    services.accept_chat(conversation=chat, by=employee_at_desk(utrecht, username="marieke"))
+
+    async def scenario() -> None:
+        child = socket("/ws/chat/", visitor)
+        await connect(child)
+        # A disconnect seen on another process crossed this connection's arrival.
+        await Conversation.objects.filter(pk=chat.pk).aupdate(visitor_connected=False)
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if await Conversation.objects.filter(pk=chat.pk, visitor_connected=True).aexists():
+                break
+        else:
+            raise AssertionError("the presence flag was never repaired")
+        assert await child.receive_nothing(timeout=0.3)  # no queue updates for a running chat
         await child.disconnect()
 
     async_to_sync(scenario)()
