@@ -30,6 +30,20 @@ class AskerType(models.TextChoices):
     OTHER = "other", _("Anders")
 
 
+class Sector(models.TextChoices):
+    """A professional's sector: each has its own meldcode decision framework (Besluit
+    verplichte meldcode, 2019). Contacts, reports and the meldcode assistant share it."""
+
+    HEALTHCARE = "healthcare", _("Gezondheidszorg")
+    EDUCATION = "education", _("Onderwijs")
+    CHILDCARE = "childcare", _("Kinderopvang")
+    SOCIAL_SUPPORT = "social_support", _("Maatschappelijke ondersteuning")
+    YOUTH_CARE = "youth_care", _("Jeugdhulp")
+    JUSTICE = "justice", _("Justitie")
+    POLICE = "police", _("Politie")
+    OTHER = "other", _("Anders")
+
+
 class ViolenceForm(models.TextChoices):
     """The forms of domestic violence and child abuse a contact can be about (CBS categories)."""
 
