@@ -40,18 +40,25 @@ class Action(StrEnum):
     MANAGE_CHAT_DESK = "manage_chat_desk"
     REQUEST_HANDOVER = "request_handover"
     MANAGE_SOCIAL_MAP = "manage_social_map"
+    REGISTER_CONTACT = "register_contact"
+    MANAGE_DOSSIER = "manage_dossier"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
+# Who takes calls and keeps advice dossiers: the advice desk, triage (reports come in by phone
+# too) and the team lead who stands in.
+_ADVICE_WORK = {Action.REGISTER_CONTACT, Action.MANAGE_DOSSIER}
 
 GRANTS: dict[str, frozenset[Action]] = {
-    Role.ADVICE_DESK: frozenset(_CASEWORK | {Action.HANDLE_CHAT}),
-    Role.TRIAGE: frozenset(_CASEWORK),
+    Role.ADVICE_DESK: frozenset(_CASEWORK | _ADVICE_WORK | {Action.HANDLE_CHAT}),
+    Role.TRIAGE: frozenset(_CASEWORK | _ADVICE_WORK),
     Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK),
     Role.INVESTIGATOR: frozenset(_CASEWORK),
     Role.MONITORING: frozenset(_CASEWORK),
     Role.TEAM_LEAD: frozenset(
-        _CASEWORK | {Action.HANDLE_CHAT, Action.MANAGE_CHAT_DESK, Action.MANAGE_SOCIAL_MAP}
+        _CASEWORK
+        | _ADVICE_WORK
+        | {Action.HANDLE_CHAT, Action.MANAGE_CHAT_DESK, Action.MANAGE_SOCIAL_MAP}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.FUNCTIONAL_ADMIN: frozenset(

@@ -25,6 +25,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
+from vangnet.contacts.services import note_contact_in_dossier
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, national_desk, normalise_pc4
 
@@ -758,6 +759,7 @@ def close_chat(
         except ValidationError as error:
             raise ChatError(" ".join(error.messages)) from error
         contact.save()
+        note_contact_in_dossier(contact=contact, by=by)
         record_access(
             user=by,
             action=AccessLogAction.CREATE,

@@ -107,7 +107,6 @@ class AdviceDossier(models.Model):
             self.reference = f"AD-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
@@ -177,15 +176,16 @@ class DossierEvent(models.Model):
         verbose_name = _("dossiergebeurtenis")
         verbose_name_plural = _("dossiergebeurtenissen")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d-%m-%Y %H:%M}"
+
 
 class Contact(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("regio")
     )
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
-    duration_minutes = models.PositiveSmallIntegerField(
-        _("duur (minuten)"), null=True, blank=True
-    )
+    duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
     asker_type = models.CharField(_("soort vrager"), max_length=20, choices=AskerType.choices)
     asker_sector = models.CharField(
         _("sector"),

@@ -16,6 +16,8 @@ NAVIGATION = [
     ("chat_staff:queue", _("Chat"), Action.HANDLE_CHAT),
     ("partner:handovers", _("Warme overdracht"), Action.REQUEST_HANDOVER),
     ("contacts:list", _("Contacten"), Action.VIEW_CONTACT),
+    ("contacts:new", _("Contact registreren"), Action.REGISTER_CONTACT),
+    ("contacts:search", _("Zoeken"), Action.VIEW_CONTACT),
     ("socialmap:list", _("Sociale kaart"), Action.MANAGE_SOCIAL_MAP),
     ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),
     ("audit:search", _("Toegangslog"), Action.VIEW_ACCESS_LOG),

@@ -24,11 +24,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ContinuityCode, Conversation, Handover
-from vangnet.contacts.models import AdviceDossier, Contact
+from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import (
     DEFAULT_PASSWORD,
@@ -36,6 +37,7 @@ from vangnet.core.testing.factories import (
     ContactFactory,
     ContinuityCodeFactory,
     ConversationFactory,
+    DossierPersonFactory,
     HandoverFactory,
     PostcodeFactory,
     RegionFactory,
@@ -193,6 +195,29 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/contacts/dossiers/{other_dossier}/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/contacts/dossiers/{missing}/",                   (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
     ("POST /staff/contacts/dossiers/{own_dossier}/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/new/",                                  (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/new/?dossier={own_dossier}",            (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/new/",                                 (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("PUT /staff/contacts/new/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/search/",                               (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/search/",                              (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("PUT /staff/contacts/search/",                               (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/persons/",      (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/persons/",    (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/persons/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # The first who may removes the person; after that the person is gone for the others.
+    ("POST /staff/contacts/dossiers/{named_dossier}/persons/{own_person}/remove/", (LI, TF, RD, 404, 403, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/persons/{other_person}/remove/", (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/contacts/dossiers/{named_dossier}/persons/{own_person}/remove/", (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/close/",        (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/close/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/close/",         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{closed_dossier}/reopen/",    (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/reopen/",     (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/reopen/",        (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/owner/",        (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/owner/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/owner/",         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- partner workspace: warm handovers ------------------------------------------------------------------------------------------------------
     ("GET /partner/handovers/",                                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  200,   403,  403)),
     ("POST /partner/handovers/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -281,6 +306,22 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /accounts/users/{other_user}/roles/": {"region": "{own_region}", "role": Role.TEAM_LEAD},
     "POST /staff/region/": {"region": "{own_region}"},
     "POST /staff/contacts/{other_contact}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/contacts/new/": {
+        "channel": "phone",
+        "asker_type": "bystander",
+        "is_anonymous": "on",
+        "forms_of_violence": ["neglect"],
+        "question": "Buurvrouw maakt zich zorgen om de kinderen naast haar.",
+        "advice_given": "Uitgelegd welke signalen er zijn en hoe zij kan melden.",
+        "received_at": "{now}",
+    },
+    "POST /staff/contacts/search/": {"reference": "AD-2026-000000"},
+    "POST /staff/contacts/dossiers/{own_dossier}/persons/": {"relation": "child", "name": "Sem"},
+    "POST /staff/contacts/dossiers/{other_dossier}/persons/": {"relation": "child", "name": "Sem"},
+    "POST /staff/contacts/dossiers/{closed_dossier}/reopen/": {"reason": "Moeder belt opnieuw"},
+    "POST /staff/contacts/dossiers/{other_dossier}/reopen/": {"reason": "Moeder belt opnieuw"},
+    "POST /staff/contacts/dossiers/{own_dossier}/owner/": {"owner": "{own_user}"},
+    "POST /staff/contacts/dossiers/{other_dossier}/owner/": {"owner": "{other_user}"},
     "POST /staff/social-map/new/": {
         "name": "Wijkteam van {principal}",  # each visitor adds their own
         "kind": "local_team",
@@ -336,6 +377,10 @@ class World:
     own_chat: Conversation
     own_dossier: AdviceDossier
     other_dossier: AdviceDossier
+    named_dossier: AdviceDossier
+    closed_dossier: AdviceDossier
+    own_person: DossierPerson
+    other_person: DossierPerson
     own_handover: Handover
     own_code: ContinuityCode
     other_code: ContinuityCode
@@ -357,6 +402,11 @@ class World:
             "own_chat": self.own_chat.pk,
             "own_dossier": self.own_dossier.pk,
             "other_dossier": self.other_dossier.pk,
+            "named_dossier": self.named_dossier.pk,
+            "closed_dossier": self.closed_dossier.pk,
+            "own_person": self.own_person.pk,
+            "other_person": self.other_person.pk,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "own_handover": self.own_handover.pk,
             "own_code": self.own_code.pk,
             "other_code": self.other_code.pk,
@@ -380,6 +430,7 @@ def build_world() -> World:
     national_desk()
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
     add_membership(colleague, Role.TRIAGE, own)
+    own_person = DossierPersonFactory(dossier__region=own)
     return World(
         own_region=own,
         other_region=other,
@@ -388,6 +439,10 @@ def build_world() -> World:
         own_chat=ConversationFactory(region=own),
         own_dossier=AdviceDossierFactory(region=own),
         other_dossier=AdviceDossierFactory(region=other),
+        named_dossier=own_person.dossier,
+        closed_dossier=AdviceDossierFactory(region=own, closed_at=timezone.now()),
+        own_person=own_person,
+        other_person=DossierPersonFactory(dossier__region=other),
         own_handover=HandoverFactory(region=own),
         own_code=ContinuityCodeFactory(region=own),
         other_code=ContinuityCodeFactory(region=other),

@@ -7,84 +7,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0003_contact_agreements_contact_participants_and_more'),
+        ("contacts", "0003_contact_agreements_contact_participants_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='advicedossier',
-            name='is_anonymous',
-            field=models.BooleanField(default=True, verbose_name='anoniem'),
+            model_name="advicedossier",
+            name="is_anonymous",
+            field=models.BooleanField(default=True, verbose_name="anoniem"),
         ),
         migrations.AddField(
-            model_name='advicedossier',
-            name='title',
-            field=models.CharField(blank=True, help_text='Kort en zonder namen, bijvoorbeeld: zorgen om leerling groep 7.', max_length=120, verbose_name='onderwerp'),
+            model_name="advicedossier",
+            name="title",
+            field=models.CharField(
+                blank=True,
+                help_text="Kort en zonder namen, bijvoorbeeld: zorgen om leerling groep 7.",
+                max_length=120,
+                verbose_name="onderwerp",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='asker_organisation',
-            field=models.CharField(blank=True, max_length=200, verbose_name='organisatie vrager'),
+            model_name="contact",
+            name="asker_organisation",
+            field=models.CharField(blank=True, max_length=200, verbose_name="organisatie vrager"),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='asker_phone',
-            field=models.CharField(blank=True, help_text='Alleen als de vrager teruggebeld wil worden.', max_length=20, verbose_name='terugbelnummer'),
+            model_name="contact",
+            name="asker_phone",
+            field=models.CharField(
+                blank=True,
+                help_text="Alleen als de vrager teruggebeld wil worden.",
+                max_length=20,
+                verbose_name="terugbelnummer",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='asker_sector',
-            field=models.CharField(blank=True, choices=[('healthcare', 'Gezondheidszorg'), ('education', 'Onderwijs'), ('childcare', 'Kinderopvang'), ('social_support', 'Maatschappelijke ondersteuning'), ('youth_care', 'Jeugdhulp'), ('justice', 'Justitie'), ('police', 'Politie'), ('other', 'Anders')], help_text='Verplicht als een professional of ketenpartner belt.', max_length=20, verbose_name='sector'),
+            model_name="contact",
+            name="asker_sector",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("healthcare", "Gezondheidszorg"),
+                    ("education", "Onderwijs"),
+                    ("childcare", "Kinderopvang"),
+                    ("social_support", "Maatschappelijke ondersteuning"),
+                    ("youth_care", "Jeugdhulp"),
+                    ("justice", "Justitie"),
+                    ("police", "Politie"),
+                    ("other", "Anders"),
+                ],
+                help_text="Verplicht als een professional of ketenpartner belt.",
+                max_length=20,
+                verbose_name="sector",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='duration_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='duur (minuten)'),
+            model_name="contact",
+            name="duration_minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="duur (minuten)"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='is_anonymous',
-            field=models.BooleanField(default=True, help_text='De vrager noemt geen naam.', verbose_name='anoniem'),
+            model_name="contact",
+            name="is_anonymous",
+            field=models.BooleanField(
+                default=True, help_text="De vrager noemt geen naam.", verbose_name="anoniem"
+            ),
         ),
         migrations.AlterField(
-            model_name='contact',
-            name='asker_type',
-            field=models.CharField(choices=[('victim', 'Slachtoffer'), ('child', 'Kind of jongere'), ('family', 'Familielid'), ('bystander', 'Omstander (buur, vriend)'), ('professional', 'Professional'), ('perpetrator', 'Pleger'), ('partner', 'Ketenpartner'), ('other', 'Anders')], max_length=20, verbose_name='soort vrager'),
+            model_name="contact",
+            name="asker_type",
+            field=models.CharField(
+                choices=[
+                    ("victim", "Slachtoffer"),
+                    ("child", "Kind of jongere"),
+                    ("family", "Familielid"),
+                    ("bystander", "Omstander (buur, vriend)"),
+                    ("professional", "Professional"),
+                    ("perpetrator", "Pleger"),
+                    ("partner", "Ketenpartner"),
+                    ("other", "Anders"),
+                ],
+                max_length=20,
+                verbose_name="soort vrager",
+            ),
         ),
         migrations.CreateModel(
-            name='DossierEvent',
+            name="DossierEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Dossier geopend'), ('contact_added', 'Contact toegevoegd'), ('named', 'Personen benoemd (niet meer anoniem)'), ('person_added', 'Persoon toegevoegd'), ('person_removed', 'Persoon verwijderd'), ('owner_changed', 'Eigenaar gewijzigd'), ('closed', 'Dossier gesloten'), ('reopened', 'Dossier heropend'), ('converted', 'Omgezet in melding')], max_length=20, verbose_name='gebeurtenis')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='wanneer')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='door')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='contacts.advicedossier', verbose_name='dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Dossier geopend"),
+                            ("contact_added", "Contact toegevoegd"),
+                            ("named", "Personen benoemd (niet meer anoniem)"),
+                            ("person_added", "Persoon toegevoegd"),
+                            ("person_removed", "Persoon verwijderd"),
+                            ("owner_changed", "Eigenaar gewijzigd"),
+                            ("closed", "Dossier gesloten"),
+                            ("reopened", "Dossier heropend"),
+                            ("converted", "Omgezet in melding"),
+                        ],
+                        max_length=20,
+                        verbose_name="gebeurtenis",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="wanneer"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="door",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="contacts.advicedossier",
+                        verbose_name="dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dossiergebeurtenis',
-                'verbose_name_plural': 'dossiergebeurtenissen',
-                'ordering': ['at', 'id'],
+                "verbose_name": "dossiergebeurtenis",
+                "verbose_name_plural": "dossiergebeurtenissen",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DossierPerson',
+            name="DossierPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('child', 'Kind'), ('parent', 'Ouder of verzorger'), ('other_family', 'Ander gezinslid of familielid'), ('other', 'Anders')], default='child', max_length=20, verbose_name='wie is het')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='geboortedatum')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adres')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='toegevoegd')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='contacts.advicedossier', verbose_name='dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("child", "Kind"),
+                            ("parent", "Ouder of verzorger"),
+                            ("other_family", "Ander gezinslid of familielid"),
+                            ("other", "Anders"),
+                        ],
+                        default="child",
+                        max_length=20,
+                        verbose_name="wie is het",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="geboortedatum"),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adres")),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="toegevoegd"
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="persons",
+                        to="contacts.advicedossier",
+                        verbose_name="dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persoon in adviesdossier',
-                'verbose_name_plural': 'personen in adviesdossier',
-                'ordering': ['added_at', 'id'],
+                "verbose_name": "persoon in adviesdossier",
+                "verbose_name_plural": "personen in adviesdossier",
+                "ordering": ["added_at", "id"],
             },
         ),
     ]
