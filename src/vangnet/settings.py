@@ -352,6 +352,28 @@ SPECTACULAR_SETTINGS = {
 # log (changing it makes every older entry fail verification); keep it apart from the database.
 AUDIT_LOG_KEY = required("AUDIT_LOG_KEY") if PRODUCTION else env("AUDIT_LOG_KEY", SECRET_KEY)
 
+# --- Field encryption ------------------------------------------------------------------
+
+# Fernet keys for personal data encrypted at rest (the reporter's identity, citizen service
+# numbers). The first key encrypts; every key decrypts, so a new key goes in front and the old
+# one stays until `manage.py rotate_field_keys` has re-encrypted everything (docs/operations.md).
+# The development default is public and protects nothing; production refuses to start without.
+_DEVELOPMENT_FIELD_KEY = "dmFuZ25ldC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA="
+FIELD_ENCRYPTION_KEYS = (
+    env_list("FIELD_ENCRYPTION_KEYS") or [required("FIELD_ENCRYPTION_KEYS")]
+    if PRODUCTION
+    else env_list("FIELD_ENCRYPTION_KEYS", [_DEVELOPMENT_FIELD_KEY])
+)
+if PRODUCTION and _DEVELOPMENT_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not hold the development key.")
+# The key of the searchable hash (HMAC-SHA256) of citizen service numbers. It cannot rotate
+# without recomputing every hash; keep it apart from the database and the encryption keys.
+FIELD_HASH_KEY = (
+    required("FIELD_HASH_KEY")
+    if PRODUCTION
+    else env("FIELD_HASH_KEY", "development-only-field-hash-key")
+)
+
 # --- Logging: never personal data ------------------------------------------------------
 
 LOGGING = {
