@@ -24,6 +24,7 @@ PRODUCTION_REQUIRED = [
     "AUDIT_LOG_KEY",
     "FIELD_ENCRYPTION_KEYS",
     "FIELD_HASH_KEY",
+    "PUBLIC_BASE_URL",
 ]
 
 
@@ -37,6 +38,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "AUDIT_LOG_KEY": secrets.token_urlsafe(48),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "FIELD_HASH_KEY": secrets.token_urlsafe(48),
+        "PUBLIC_BASE_URL": "https://vangnet.example.org",
     }
     env.update(overrides)
     return env

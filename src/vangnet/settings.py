@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "vangnet.audit",
     "vangnet.contacts",
     "vangnet.chat",
+    "vangnet.reports",
     "vangnet.workspace",
     "vangnet.api",
 ]
@@ -409,3 +410,47 @@ CHAT_TYPICAL_DURATION_MINUTES = 15
 CHAT_CONTINUITY_CODE_DAYS = env_int("CHAT_CONTINUITY_CODE_DAYS", 90)
 # Quick exit: where the public pages send a visitor who must leave at once.
 VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederland-nu/weer")
+
+# --- E-mail ----------------------------------------------------------------------------
+
+# Development prints mail to the console; production sends through the SMTP host it is given.
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            },
+        }
+        if PRODUCTION or env("EMAIL_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Veilig Thuis <noreply@vangnet.example>")
+# Links in e-mails (the reporter's status link) start with this address.
+PUBLIC_BASE_URL = (
+    required("PUBLIC_BASE_URL") if PRODUCTION else env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+)
+
+# --- Reports (meldingen) ---------------------------------------------------------------
+
+# Handelingsprotocol (DOMAIN.md): an acute report is acted on within 24 hours; the safety
+# assessment including triage is done within 5 working days of receipt; an investigation takes
+# at most 10 weeks.
+REPORT_URGENCY_HOURS = env_int("REPORT_URGENCY_HOURS", 24)
+REPORT_ASSESSMENT_WORKING_DAYS = env_int("REPORT_ASSESSMENT_WORKING_DAYS", 5)
+REPORT_INVESTIGATION_WEEKS = env_int("REPORT_INVESTIGATION_WEEKS", 10)
+# Reminders go to the owner and the team lead this many working days before a deadline.
+REPORT_REMINDER_WORKING_DAYS = env_int("REPORT_REMINDER_WORKING_DAYS", 1)
+# DOMAIN.md: monitoring moments are not fixed by a public source; default 3, 6 and 12 months
+# after transfer, editable per case.
+REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
+# DOMAIN.md: report files are kept 20 years (configurable).
+REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
+# Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
+# Regions listed here (by code) take triage decisions without the second approval.
+REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("partner/handovers/", include("vangnet.chat.partner_urls")),
     path("staff/access-log/", include("vangnet.audit.urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    path("melding/", include("vangnet.reports.public_urls")),
 ]
 
 handler400 = "vangnet.core.views.bad_request"

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-TOKEN_PREFIX = "fernet:"
+TOKEN_PREFIX = "fernet:"  # noqa: S105  (a marker, not a secret)
 
 
 @cache
@@ -85,7 +85,7 @@ def search_hash(value: str) -> str:
     """Keyed hash for lookups of an encrypted value; empty for an empty value."""
     if value == "":
         return ""
-    key = settings.FIELD_HASH_KEY.encode()
+    key = str(settings.FIELD_HASH_KEY).encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

@@ -25,9 +25,9 @@ class Command(BaseCommand):
             if not fields:
                 continue
             table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+            pk = connection.ops.quote_name(str(model._meta.pk.column))
             for field in fields:
-                column = connection.ops.quote_name(field.column)
+                column = connection.ops.quote_name(str(field.column))
                 changed = 0
                 # Raw SQL: the tokens themselves, not what the field makes of them.
                 with transaction.atomic(), connection.cursor() as cursor:
