@@ -16,6 +16,8 @@ urlpatterns = [
     path("staff/access-log/", include("vangnet.audit.urls")),
     path("api/v1/", include("vangnet.api.urls")),
     path("melding/", include("vangnet.reports.public_urls")),
+    path("staff/reports/", include("vangnet.reports.urls")),
+    path("partner/transfers/", include("vangnet.reports.partner_urls")),
 ]
 
 handler400 = "vangnet.core.views.bad_request"

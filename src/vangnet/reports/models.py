@@ -114,6 +114,8 @@ class Report(models.Model):
     transfer_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the team's own system accepted through the API: which system (no person known).
+    transfer_accepted_via = models.CharField(max_length=150, blank=True)
     # Closure and retention
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     closure_reason = models.TextField(_("reden van afsluiten"), blank=True)
@@ -219,6 +221,12 @@ class ReportPerson(models.Model):
         return self.get_role_display()
 
 
+OTHER_JOURNAL_STEPS = {
+    "receive_report": _("Melding ontvangen"),
+    "set_legal_hold": _("Bewaren gewijzigd"),
+}
+
+
 class JournalEntry(models.Model):
     """The report's journal: every step and note, who and when. Never the reporter's name."""
 
@@ -239,6 +247,14 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.at:%d-%m-%Y %H:%M}"
+
+    @property
+    def step_label(self) -> str:
+        from .workflow import STEPS
+
+        if self.step in STEPS:
+            return str(STEPS[self.step].label)
+        return str(OTHER_JOURNAL_STEPS.get(self.step, self.step))
 
 
 class SafetyCondition(models.Model):

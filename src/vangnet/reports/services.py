@@ -44,7 +44,7 @@ from .models import (
     ReportPerson,
     SafetyCondition,
 )
-from .workflow import ReportState, TriageOutcome, WorkflowError, enforce
+from .workflow import ReportState, TriageOutcome, WorkflowError, enforce, enforce_state
 
 TRANSFER_KINDS = frozenset(
     {PartnerOrganisation.Kind.LOCAL_TEAM, PartnerOrganisation.Kind.SAVE_TEAM}
@@ -601,6 +601,7 @@ def transfer_report(
         locked.transferred_at = timezone.now()
         locked.transfer_accepted_at = None
         locked.transfer_accepted_by = None
+        locked.transfer_accepted_via = ""
         locked.state = ReportState.TRANSFER_PENDING
         _save(locked)
         _journal(locked, by=by, step="transfer_report", before=before, text=to_team.name)
@@ -640,15 +641,33 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover
 
 
-def accept_transfer(*, report: Report, by: User, request: Any = None) -> Report:
+def accept_transfer(
+    *,
+    report: Report,
+    by: User | None = None,
+    organisation: PartnerOrganisation | None = None,
+    via: str = "",
+    request: Any = None,
+) -> Report:
     """The receiving team accepts: from now on it has the lead. With safety conditions,
-    Veilig Thuis monitors them (DOMAIN.md: default 3, 6 and 12 months after transfer)."""
+    Veilig Thuis monitors them (DOMAIN.md: default 3, 6 and 12 months after transfer).
+
+    A team member accepts as `by`; the team's own system (API token) as `organisation`, `via`.
+    """
     with transaction.atomic():
         locked = _locked(report)
         has_conditions = locked.conditions.exists()
         target = ReportState.MONITORING if has_conditions else ReportState.TRANSFERRED
-        enforce(locked, "accept_transfer", target=target, by=by)
-        if by.organisation_id is None or by.organisation_id != locked.transferred_to_id:
+        if by is not None:
+            enforce(locked, "accept_transfer", target=target, by=by)
+            accepting_organisation_id = by.organisation_id
+        else:
+            enforce_state(locked, "accept_transfer", target=target)
+            accepting_organisation_id = organisation.pk if organisation is not None else None
+        if (
+            accepting_organisation_id is None
+            or accepting_organisation_id != locked.transferred_to_id
+        ):
             raise AccessDenied(
                 _("Alleen het team waaraan de melding is overgedragen, kan haar accepteren."),
                 action=Action.ACCEPT_TRANSFER,
@@ -657,6 +676,7 @@ def accept_transfer(*, report: Report, by: User, request: Any = None) -> Report:
         before = locked.state
         locked.transfer_accepted_at = timezone.now()
         locked.transfer_accepted_by = by
+        locked.transfer_accepted_via = "" if by is not None else via[:150]
         locked.state = target
         _save(locked)
         if has_conditions:
@@ -675,9 +695,10 @@ def accept_transfer(*, report: Report, by: User, request: Any = None) -> Report:
         )
         record_access(
             user=by,
+            username=via,
             action=AccessLogAction.CHANGE,
             obj=locked,
-            roles=roles_for(by, Action.ACCEPT_TRANSFER, locked),
+            roles=roles_for(by, Action.ACCEPT_TRANSFER, locked) if by is not None else (),
             request=request,
         )
         _feedback(locked, ReporterFeedback.Kind.TRANSFER)
@@ -745,6 +766,7 @@ def record_monitoring(
             locked.triage_approved_at = None
             locked.transfer_accepted_at = None
             locked.transfer_accepted_by = None
+            locked.transfer_accepted_via = ""
             locked.state = target
             _save(locked)
         _journal(

@@ -150,12 +150,10 @@ def may_take(user: User, name: str, report: Report) -> bool:
     return _state_allows(step, report) and may(user, step.action, report)
 
 
-def enforce(report: Report, name: str, *, target: str, by: User) -> None:
-    """Refuse the step unless the report's state, the target and the person allow it."""
-    from vangnet.accounts.policy import AccessDenied
-
+def enforce_state(report: Report, name: str, *, target: str) -> None:
+    """Refuse the step unless the report's state and the target allow it."""
     step = STEPS[name]
-    if report.state not in step.sources or not _state_allows(step, report):
+    if not _state_allows(step, report):
         raise WorkflowError(
             gettext("“%(step)s” kan niet bij een melding met status “%(state)s”.")
             % {"step": step.label, "state": report.get_state_display()}
@@ -165,6 +163,14 @@ def enforce(report: Report, name: str, *, target: str, by: User) -> None:
             gettext("“%(step)s” kan de melding niet naar status “%(state)s” brengen.")
             % {"step": step.label, "state": ReportState(target).label}
         )
+
+
+def enforce(report: Report, name: str, *, target: str, by: User) -> None:
+    """Refuse the step unless the report's state, the target and the person allow it."""
+    from vangnet.accounts.policy import AccessDenied
+
+    enforce_state(report, name, target=target)
+    step = STEPS[name]
     if not may(by, step.action, report):
         raise AccessDenied(
             gettext("U mag “%(step)s” niet doen bij deze melding.") % {"step": step.label},

@@ -21,6 +21,9 @@ NAVIGATION = [
     ("socialmap:list", _("Sociale kaart"), Action.MANAGE_SOCIAL_MAP),
     ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),
     ("audit:search", _("Toegangslog"), Action.VIEW_ACCESS_LOG),
+    ("reports:list", _("Meldingen"), Action.VIEW_REPORT),
+    ("reports:deadlines", _("Termijnen"), Action.VIEW_REPORT),
+    ("partner_reports:transfers", _("Overdrachten"), Action.ACCEPT_TRANSFER),
 ]
 
 
