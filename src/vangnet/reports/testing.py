@@ -8,8 +8,9 @@ from typing import Any
 from vangnet.accounts.models import Role, User
 from vangnet.contacts.models import Sector
 from vangnet.core.testing.factories import add_membership, make_user
-from vangnet.regions.models import Region
+from vangnet.regions.models import PartnerOrganisation, Region
 
+from .models import Report
 from .services import PersonDetails, ReceivedReport, ReporterDetails, receive_report
 
 SCHOOL_REPORTER = ReporterDetails(
@@ -65,3 +66,26 @@ def staff(region: Region, *roles: str) -> User:
     for role in roles[1:]:
         add_membership(user, role, region)
     return user
+
+
+def transferred_report(region: Region, team: PartnerOrganisation) -> Report:
+    """A report through assessment and four-eyes triage, transferred to `team`, not accepted."""
+    from . import services
+
+    triage = make_user(Role.TRIAGE, region=region)
+    scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=region)
+    report = a_report(region, by=triage).report
+    report = services.record_safety_assessment(
+        report=report,
+        by=triage,
+        acute_unsafety=False,
+        structural_unsafety=True,
+        assessment="Herhaald letsel gezien op school.",
+    )
+    report = services.record_triage_decision(
+        report=report, by=triage, outcome="local_team", rationale="Hulp via het wijkteam."
+    )
+    report = services.approve_triage(report=report, by=scientist)
+    return services.transfer_report(
+        report=report, to_team=team, by=triage, summary="Gezin heeft opvoedsteun nodig."
+    )

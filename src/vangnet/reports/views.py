@@ -340,6 +340,7 @@ def report_step(request: HttpRequest, report_id: int, step: str) -> HttpResponse
         raise Http404
     user = _staff(request)
     report = _report(request, report_id)
+    require(user, STEPS[step].action, report)  # who may, before what the state allows
     form_class, call = STEP_VIEWS[step]
     if form_class is None:
         form: forms.Form = forms.Form(request.POST)
@@ -348,7 +349,6 @@ def report_step(request: HttpRequest, report_id: int, step: str) -> HttpResponse
     else:
         form = form_class(request.POST)
     if not form.is_valid():
-        require(user, STEPS[step].action, report)
         return _render_report(request, report, bound={step: form}, status=400)
     try:
         call(report, user, form, request)

@@ -39,6 +39,7 @@ from vangnet.core.testing.factories import (
     ConversationFactory,
     DossierPersonFactory,
     HandoverFactory,
+    PartnerOrganisationFactory,
     PostcodeFactory,
     RegionFactory,
     SocialMapEntryFactory,
@@ -48,7 +49,9 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
-from vangnet.regions.models import Region, SocialMapEntry
+from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
+from vangnet.reports.models import Report
+from vangnet.reports.testing import a_report, transferred_report
 
 # Outcomes. Numbers are status codes; redirects say where they go.
 LI = "302 → login"
@@ -268,6 +271,42 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /api/v1/regions/route",                                (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /api/v1/regions/{own_region_code}/municipalities",      (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
     ("POST /api/v1/regions/{own_region_code}/municipalities",     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- reports (meldingen) ---------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/reports/",                                       (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/",                                      (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/new/",                                   (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/new/",                                  (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/deadlines/",                             (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/deadlines/",                            (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/{own_report}/",                          (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{other_report}/",                        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{missing}/",                             (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /staff/reports/{own_report}/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/reports/{own_report}/reporter/",                (LI,  TF,    403,  200,   403, 200,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/reporter/",              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/reporter/",                 (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/reports/{own_report}/steps/record_safety_assessment/", (LI, TF, 403, RD,  403, RD,   RD,   RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{own_report}/steps/approve_triage/",    (LI,  TF,    403,  403,   RD,  403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/steps/record_safety_assessment/", (LI, TF, 403, 403, 403, 403, 403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{own_report}/steps/no_such_step/",      (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/reports/{own_report}/steps/close_report/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/{transferred_report}/transfer.pdf",      (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/transfer.pdf",              (LI,  TF,    404,  404,   404, 404,  404,  404,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{transferred_report}/transfer.pdf",     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/transfers/",                                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("POST /partner/transfers/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/transfers/{transferred_report}/",              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("GET /partner/transfers/{other_transfer}/",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/transfers/{missing}/",                         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   404,  403)),
+    ("GET /partner/transfers/{transferred_report}/document.pdf",  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("POST /partner/transfers/{transferred_report}/accept/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   RD,   403)),
+    ("POST /partner/transfers/{other_transfer}/accept/",          (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/transfers/{transferred_report}/accept/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /melding/{own_report_reference}/{status_token}/",       (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("GET /melding/{own_report_reference}/not-the-secret/",       (404, 404,   404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /melding/{own_report_reference}/{status_token}/",      (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /api/v1/transfers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
+    ("POST /api/v1/transfers/{transferred_report}/accept",        (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
 ]
 # fmt: on
 
@@ -357,6 +396,32 @@ BODIES: dict[str, dict[str, object]] = {
         "summary": "Jongen van 14, vader slaat hem.",
     },
     "POST /chat/": {"nickname": "Sam", "age": "15", "postcode": "{postcode}"},
+    "POST /staff/reports/new/": {
+        "channel": "phone",
+        "reporter_is_professional": "on",
+        "reporter_name": "Juf Annemiek",
+        "reporter_organisation": "Basisschool De Regenboog",
+        "reporter_sector": "education",
+        "reporter_phone": "030-1234567",
+        "forms_of_violence": ["neglect"],
+        "concerns": "Kind komt zonder eten en in vieze kleren naar school.",
+        "persons-TOTAL_FORMS": "1",
+        "persons-INITIAL_FORMS": "0",
+        "persons-MIN_NUM_FORMS": "1",
+        "persons-MAX_NUM_FORMS": "12",
+        "persons-0-role": "child",
+        "persons-0-name": "Noor",
+    },
+    "POST /staff/reports/{own_report}/reporter/": {"reason": "Melder terugbellen"},
+    "POST /staff/reports/{other_report}/reporter/": {"reason": "Melder terugbellen"},
+    "POST /staff/reports/{own_report}/steps/record_safety_assessment/": {
+        "structural_unsafety": "on",
+        "assessment": "Structurele zorgen over verwaarlozing.",
+    },
+    "POST /staff/reports/{other_report}/steps/record_safety_assessment/": {
+        "structural_unsafety": "on",
+        "assessment": "Structurele zorgen over verwaarlozing.",
+    },
     "POST /staff/chat/availability/": {"available": "1"},
     "POST /staff/chat/desk/": {
         "is_open": "on",
@@ -392,6 +457,12 @@ class World:
     own_user: User  # a colleague in the visitor's region, with two roles
     other_user: User  # someone who works only in the other region
     postcode: str
+    own_team: PartnerOrganisation  # the local team a LOCAL_TEAM_MEMBER visitor belongs to
+    own_report: Report
+    other_report: Report
+    transferred_report: Report  # transferred to own_team, waiting for acceptance
+    other_transfer: Report  # transferred to another team of the region
+    status_token: str  # the secret of own_report's status link for the reporter
 
     def names(self) -> dict[str, object]:
         return {
@@ -422,6 +493,12 @@ class World:
             "other_role": self.other_user.memberships.get().pk,
             "missing": MISSING_ID,
             "postcode": self.postcode,
+            "own_report": self.own_report.pk,
+            "own_report_reference": self.own_report.reference,
+            "other_report": self.other_report.pk,
+            "transferred_report": self.transferred_report.pk,
+            "other_transfer": self.other_transfer.pk,
+            "status_token": self.status_token,
         }
 
 
@@ -431,6 +508,8 @@ def build_world() -> World:
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
     add_membership(colleague, Role.TRIAGE, own)
     own_person = DossierPersonFactory(dossier__region=own)
+    own_team = PartnerOrganisationFactory(region=own, name="Wijkteam Eigen stad")
+    received = a_report(own)
     return World(
         own_region=own,
         other_region=other,
@@ -454,6 +533,14 @@ def build_world() -> World:
         own_user=colleague,
         other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
         postcode=str(PostcodeFactory(municipality__region=own).code),
+        own_team=own_team,
+        own_report=received.report,
+        other_report=a_report(other).report,
+        transferred_report=transferred_report(own, own_team),
+        other_transfer=transferred_report(
+            own, PartnerOrganisationFactory(region=own, name="Wijkteam Andere wijk")
+        ),
+        status_token=urlsplit(received.status_url).path.rstrip("/").rsplit("/", 1)[1],
     )
 
 
@@ -474,7 +561,11 @@ def visitor(principal: str, world: World, client: Client) -> User | None:
         assert response["Location"] == "/accounts/two-factor/"
         return user
     # A volunteer belongs to a helpline, as in real life (the handover pages need it).
-    extra = {"organisation": helpline()} if principal == Role.HELPLINE_VOLUNTEER else {}
+    extra: dict[str, object] = (
+        {"organisation": helpline()} if principal == Role.HELPLINE_VOLUNTEER else {}
+    )
+    if principal == Role.LOCAL_TEAM_MEMBER:
+        extra = {"organisation": world.own_team}  # a team member belongs to a local team
     user = make_user(principal, region=world.own_region, **extra)
     login_verified(client, user)
     return user
