@@ -206,6 +206,10 @@ def _render_report(
         "close_report": ReasonForm(),
     }
     step_forms = {**blank, **(bound or {})}
+    identity_form = (bound or {}).get("identity") or IdentityForm()
+    identity_form.auto_id = "id_identity_%s"
+    for name, form in step_forms.items():
+        form.auto_id = f"id_{name}_%s"  # one page, many forms: ids must not clash
     open_moments = [m for m in report.monitoring_moments.all() if m.recorded_at is None]
     return render(
         request,
@@ -215,17 +219,25 @@ def _render_report(
             "history": history,
             "steps": steps,
             "step_forms": step_forms,
-            "identity_form": (bound or {}).get("identity") or IdentityForm(),
+            "identity_form": identity_form,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
             "deadline": report.current_deadline(),
             "open_moment": open_moments[0] if open_moments else None,
-            "monitoring_form": (bound or {}).get("record_monitoring")
-            or MonitoringForm(initial={"moment": open_moments[0].pk} if open_moments else None),
+            "monitoring_form": _with_ids(
+                (bound or {}).get("record_monitoring")
+                or MonitoringForm(initial={"moment": open_moments[0].pk} if open_moments else None),
+                "record_monitoring",
+            ),
         },
         status=status,
     )
+
+
+def _with_ids(form: forms.Form, name: str) -> forms.Form:
+    form.auto_id = f"id_{name}_%s"
+    return form
 
 
 @require_GET
