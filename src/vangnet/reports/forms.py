@@ -146,7 +146,7 @@ class PersonForm(forms.Form):
         )
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=0, min_num=1, max_num=12)
+PersonFormSet = forms.formset_factory(PersonForm, extra=2, min_num=1, max_num=12)
 
 
 def show_report_errors(form: forms.Form, persons: Any, error: ReportError) -> None:
