@@ -345,6 +345,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two APIs have a "status" enum; each gets its own name in the document.
+    "ENUM_NAME_OVERRIDES": {
+        "HandoverStatusEnum": ["requested", "accepted", "completed", "cancelled"],
+        "TransferStatusEnum": "vangnet.reports.api.TRANSFER_STATUSES",
+    },
 }
 
 # --- Audit -----------------------------------------------------------------------------

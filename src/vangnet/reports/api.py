@@ -24,6 +24,10 @@ from .models import Report
 from .workflow import WorkflowError
 
 
+# The statuses of a transfer, named in the OpenAPI document as TransferStatusEnum (settings).
+TRANSFER_STATUSES = [("pending", "pending"), ("accepted", "accepted")]
+
+
 class TransferPersonSerializer(serializers.Serializer):
     role = serializers.CharField()
     name = serializers.CharField()
@@ -42,7 +46,7 @@ class TransferConditionSerializer(serializers.Serializer):
 class TransferSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=["pending", "accepted", "withdrawn"])
+    status = serializers.ChoiceField(choices=TRANSFER_STATUSES)
     transferred_at = serializers.DateTimeField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     forms_of_violence = serializers.ListField(child=serializers.CharField())
