@@ -23,7 +23,6 @@ from . import services
 from .models import Report
 from .workflow import WorkflowError
 
-
 # The statuses of a transfer, named in the OpenAPI document as TransferStatusEnum (settings).
 TRANSFER_STATUSES = [("pending", "pending"), ("accepted", "accepted")]
 
@@ -113,7 +112,7 @@ def transfer_list(request: Request) -> Response:
     if reports:
         record_access(
             user=None,
-            username=request.user.get_username(),  # type: ignore[union-attr]
+            username=request.user.get_username(),
             action=AccessLogAction.VIEW,
             objects=reports,
             request=request._request,
@@ -137,7 +136,7 @@ def transfer_accept(request: Request, report_id: int) -> Response:
         report = services.accept_transfer(
             report=report,
             organisation=request.user.organisation,  # type: ignore[union-attr]
-            via=request.user.get_username(),  # type: ignore[union-attr]
+            via=request.user.get_username(),
             request=request._request,
         )
     except WorkflowError as error:

@@ -281,3 +281,24 @@ class FilterForm(forms.Form):
             ("open", _("Alle open meldingen")),
             *ReportState.choices,
         ]
+
+
+class OwnerForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("Nieuwe behandelaar"), coerce=int)
+
+    def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleagues = {user.pk: user for user in colleagues}
+        self.fields["owner"].choices = [(u.pk, u.display_name) for u in colleagues]  # type: ignore[attr-defined]
+
+    def clean_owner(self) -> Any:
+        return self.colleagues[self.cleaned_data["owner"]]
+
+
+class LegalHoldForm(forms.Form):
+    legal_hold = forms.BooleanField(
+        label=_("Niet vernietigen na de bewaartermijn"),
+        required=False,
+        help_text=_("Bijvoorbeeld zolang een kinderbeschermingsmaatregel het dossier nodig heeft."),
+    )
+    reason = forms.CharField(label=_("Reden"), max_length=300)

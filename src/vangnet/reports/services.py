@@ -828,6 +828,27 @@ def set_legal_hold(
     return locked
 
 
+def assign_report(*, report: Report, by: User, owner: User, request: Any = None) -> Report:
+    """Give the report to a colleague who handles reports in its region."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not may(by, Action.HANDLE_REPORT, locked):
+            raise AccessDenied(action=Action.HANDLE_REPORT, obj=locked)
+        if not locked.is_open:
+            raise WorkflowError(_("Een afgesloten melding krijgt geen nieuwe behandelaar."))
+        if not may(owner, Action.HANDLE_REPORT, locked):
+            raise ReportError(
+                errors={"owner": [_("Deze collega behandelt geen meldingen in deze regio.")]}
+            )
+        if locked.owner_id == owner.pk:
+            return locked
+        locked.owner = owner
+        _save(locked)
+        _journal(locked, by=by, step="assign_report", before=locked.state, text=owner.display_name)
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return locked
+
+
 def delete_expired_reports(*, today: date | None = None) -> int:
     """Destroy closed reports past their retention end, unless under a legal hold. The access
     log records each deletion by id only: nothing of the deleted data stays behind."""

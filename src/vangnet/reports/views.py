@@ -26,7 +26,9 @@ from .forms import (
     ConditionForm,
     FilterForm,
     IdentityForm,
+    LegalHoldForm,
     MonitoringForm,
+    OwnerForm,
     PersonFormSet,
     PlanForm,
     ReasonForm,
@@ -85,7 +87,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 # Dossier person relation → report person role.
-_ROLE_OF_RELATION = {
+_ROLE_OF_RELATION: dict[str, str] = {
     PersonRelation.CHILD: "child",
     PersonRelation.PARENT: "parent",
     PersonRelation.OTHER_FAMILY: "other",
@@ -211,6 +213,16 @@ def _render_report(
     for name, form in step_forms.items():
         form.auto_id = f"id_{name}_%s"  # one page, many forms: ids must not clash
     open_moments = [m for m in report.monitoring_moments.all() if m.recorded_at is None]
+    can_handle = may(user, Action.HANDLE_REPORT, report)
+    owner_form = (bound or {}).get("owner") or OwnerForm(
+        colleagues=_colleagues(report) if can_handle else [],
+        initial={"owner": report.owner_id},
+    )
+    hold_form = (bound or {}).get("legal_hold") or LegalHoldForm(
+        initial={"legal_hold": report.legal_hold}
+    )
+    owner_form.auto_id = "id_owner_%s"
+    hold_form.auto_id = "id_hold_%s"
     return render(
         request,
         "reports/detail.html",
@@ -220,6 +232,9 @@ def _render_report(
             "steps": steps,
             "step_forms": step_forms,
             "identity_form": identity_form,
+            "can_handle": can_handle,
+            "owner_form": owner_form,
+            "hold_form": hold_form,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
@@ -233,6 +248,62 @@ def _render_report(
         },
         status=status,
     )
+
+
+def _colleagues(report: Report) -> list[User]:
+    """Who may handle reports in the report's region."""
+    from vangnet.accounts.policy import GRANTS
+
+    roles = [role for role, actions in GRANTS.items() if Action.HANDLE_REPORT in actions]
+    return list(
+        User.objects.filter(
+            is_active=True, memberships__region=report.region, memberships__role__in=roles
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+@require_POST
+def report_owner(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, Action.HANDLE_REPORT, report)
+    form = OwnerForm(request.POST, colleagues=_colleagues(report))
+    if not form.is_valid():
+        return _render_report(request, report, bound={"owner": form}, status=400)
+    try:
+        services.assign_report(
+            report=report, by=user, owner=form.cleaned_data["owner"], request=request
+        )
+    except services.ReportError as error:
+        form.add_error("owner", str(error))
+        return _render_report(request, report, bound={"owner": form}, status=400)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Behandelaar gewijzigd."))
+    return redirect("reports:detail", report_id=report_id)
+
+
+@require_POST
+def report_legal_hold(request: HttpRequest, report_id: int) -> HttpResponse:
+    """DOMAIN.md: kept longer when a child-protection measure needs it."""
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, Action.HANDLE_REPORT, report)
+    form = LegalHoldForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, bound={"legal_hold": form}, status=400)
+    services.set_legal_hold(
+        report=report,
+        by=user,
+        legal_hold=form.cleaned_data["legal_hold"],
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
+    messages.success(request, _("Vastgelegd of het dossier na de bewaartermijn blijft."))
+    return redirect("reports:detail", report_id=report_id)
 
 
 def _with_ids(form: forms.Form, name: str) -> forms.Form:
@@ -333,8 +404,8 @@ STEP_VIEWS: dict[str, tuple[Callable[..., forms.Form] | None, StepCall]] = {
         lambda r, by, f, rq: services.plan_monitoring(
             report=r,
             by=by,
-            dates=f.dates(),
-            request=rq,  # type: ignore[attr-defined]
+            dates=f.dates(),  # type: ignore[attr-defined]  # a PlanForm
+            request=rq,
         ),
     ),
     "record_monitoring": (MonitoringForm, _monitoring),

@@ -263,3 +263,31 @@ def test_the_status_page_shows_who_handles_it_and_nothing_about_the_family():
     for secret in ("Sem", "Jansen", "Lindelaan", "blauwe plekken", "Blauwe", SCHOOL_REPORTER.name):
         assert secret not in page
     assert client.get(url[:-5] + "xxxx/").status_code == 404
+
+
+def test_a_report_is_handed_to_a_colleague_who_handles_reports():
+    region = RegionFactory()
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    investigator = make_user(Role.INVESTIGATOR, region=region)
+    desk = make_user(Role.ADVICE_DESK, region=region)
+    report = a_report(region).report
+    client = _client(lead)
+
+    refused = client.post(f"/staff/reports/{report.pk}/owner/", {"owner": desk.pk})
+    assert refused.status_code == 400  # not on the list: the advice desk does not handle reports
+    client.post(f"/staff/reports/{report.pk}/owner/", {"owner": investigator.pk})
+    report.refresh_from_db()
+    assert report.owner == investigator
+    assert report.journal.filter(step="assign_report").exists()
+
+
+def test_a_legal_hold_keeps_the_report_past_its_retention():
+    region = RegionFactory()
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    report = a_report(region).report
+    _client(lead).post(
+        f"/staff/reports/{report.pk}/legal-hold/",
+        {"legal_hold": "on", "reason": "Ondertoezichtstelling loopt"},
+    )
+    report.refresh_from_db()
+    assert report.legal_hold
