@@ -218,7 +218,8 @@ def _locked(report: Report) -> Report:
 
 def _feedback(report: Report, kind: str) -> None:
     feedback = ReporterFeedback.objects.create(report=report, kind=kind)
-    transaction.on_commit(lambda: notifications.send_feedback(feedback.pk))
+    # robust: a mail server that is down must not turn a recorded step into an error page.
+    transaction.on_commit(lambda: notifications.send_feedback(feedback.pk), robust=True)
 
 
 def four_eyes_required(region: Region) -> bool:
@@ -360,7 +361,7 @@ def receive_report(
         _log(by, report, Action.SUBMIT_REPORT, request, create=True)
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
-        transaction.on_commit(lambda: notifications.schedule_reminders(report_id))
+        transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
     path = reverse("report_status", kwargs={"reference": report.reference, "token": secret})
     status_url = str(settings.PUBLIC_BASE_URL).rstrip("/") + path
     if reporter.email.strip():
@@ -507,7 +508,7 @@ def start_investigation(*, report: Report, by: User, request: Any = None) -> Rep
         _journal(locked, by=by, step="start_investigation", before=before)
         _log(by, locked, Action.HANDLE_REPORT, request)
         report_id = locked.pk
-        transaction.on_commit(lambda: notifications.schedule_reminders(report_id))
+        transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
     return locked
 
 
