@@ -291,3 +291,15 @@ def test_a_legal_hold_keeps_the_report_past_its_retention():
     )
     report.refresh_from_db()
     assert report.legal_hold
+
+
+def test_the_home_page_counts_open_and_overdue_reports_of_the_region():
+    region = RegionFactory()
+    late = a_report(region).report
+    Report.objects.filter(pk=late.pk).update(assessment_due_on="2020-01-06")
+    a_report(region)
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    page = _client(lead).get("/staff/").content.decode()
+    assert "2 open, waarvan 1 over de termijn." in page
+    volunteer = make_user(Role.HELPLINE_VOLUNTEER, region=region)
+    assert "over de termijn" not in _client(volunteer).get("/staff/").content.decode()
