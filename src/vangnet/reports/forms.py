@@ -302,3 +302,13 @@ class LegalHoldForm(forms.Form):
         help_text=_("Bijvoorbeeld zolang een kinderbeschermingsmaatregel het dossier nodig heeft."),
     )
     reason = forms.CharField(label=_("Reden"), max_length=300)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Notitie"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld een gesprek met het gezin of een hulpverlener."),
+        error_messages={"required": _("Schrijf op wat u wilt vastleggen.")},
+    )

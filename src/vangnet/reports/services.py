@@ -829,6 +829,57 @@ def set_legal_hold(
     return locked
 
 
+def _open_for_work(report: Report, by: User) -> Report:
+    locked = _locked(report)
+    if not may(by, Action.HANDLE_REPORT, locked):
+        raise AccessDenied(action=Action.HANDLE_REPORT, obj=locked)
+    if not locked.is_open:
+        raise WorkflowError(_("Deze melding is afgesloten; er kan niets meer bij."))
+    return locked
+
+
+def add_journal_note(*, report: Report, by: User, text: str, request: Any = None) -> Report:
+    """A note in the journal: a conversation with the family, a call with a helper."""
+    if not text.strip():
+        raise ReportError(errors={"text": [_("Schrijf op wat u wilt vastleggen.")]})
+    with transaction.atomic():
+        locked = _open_for_work(report, by)
+        _journal(locked, by=by, step="note", before=locked.state, text=text.strip())
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return locked
+
+
+def add_report_person(
+    *, report: Report, by: User, person: PersonDetails, request: Any = None
+) -> ReportPerson:
+    """Someone else turns out to be involved (a sibling, a new partner)."""
+    errors = _Errors()
+    _check_person(person, errors, 0)
+    if errors.by_field:
+        raise ReportError(
+            errors={k.removeprefix("persons-0-"): v for k, v in errors.by_field.items()}
+        )
+    with transaction.atomic():
+        locked = _open_for_work(report, by)
+        bsn = normalise_bsn(person.bsn)
+        created = ReportPerson.objects.create(
+            report=locked,
+            role=person.role,
+            name=person.name.strip(),
+            date_of_birth=person.date_of_birth,
+            bsn=bsn,
+            bsn_hash=search_hash(bsn),
+            address=person.address.strip(),
+            is_victim=person.is_victim,
+            is_alleged_perpetrator=person.is_alleged_perpetrator,
+        )
+        _journal(
+            locked, by=by, step="add_person", before=locked.state, text=created.get_role_display()
+        )
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return created
+
+
 def assign_report(*, report: Report, by: User, owner: User, request: Any = None) -> Report:
     """Give the report to a colleague who handles reports in its region."""
     with transaction.atomic():

@@ -28,7 +28,9 @@ from .forms import (
     IdentityForm,
     LegalHoldForm,
     MonitoringForm,
+    NoteForm,
     OwnerForm,
+    PersonForm,
     PersonFormSet,
     PlanForm,
     ReasonForm,
@@ -221,6 +223,10 @@ def _render_report(
     hold_form = (bound or {}).get("legal_hold") or LegalHoldForm(
         initial={"legal_hold": report.legal_hold}
     )
+    note_form = (bound or {}).get("note") or NoteForm()
+    person_form = (bound or {}).get("person") or PersonForm()
+    note_form.auto_id = "id_note_%s"
+    person_form.auto_id = "id_person_%s"
     owner_form.auto_id = "id_owner_%s"
     hold_form.auto_id = "id_hold_%s"
     return render(
@@ -235,6 +241,8 @@ def _render_report(
             "can_handle": can_handle,
             "owner_form": owner_form,
             "hold_form": hold_form,
+            "note_form": note_form,
+            "person_form": person_form,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
@@ -284,6 +292,49 @@ def report_owner(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Behandelaar gewijzigd."))
     return redirect("reports:detail", report_id=report_id)
+
+
+@require_POST
+def report_note(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, Action.HANDLE_REPORT, report)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_journal_note(
+                report=report, by=user, text=form.cleaned_data["text"], request=request
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Notitie vastgelegd in het journaal."))
+            return redirect("reports:detail", report_id=report_id)
+    return _render_report(request, report, bound={"note": form}, status=400)
+
+
+@require_POST
+def report_add_person(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, Action.HANDLE_REPORT, report)
+    form = PersonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_report_person(
+                report=report, by=user, person=form.person(), request=request
+            )
+        except services.ReportError as error:
+            for name, field_messages in error.errors.items():
+                for message in field_messages:
+                    form.add_error(name if name in form.fields else None, message)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("reports:detail", report_id=report_id)
+        else:
+            messages.success(request, _("Betrokkene toegevoegd."))
+            return redirect("reports:detail", report_id=report_id)
+    return _render_report(request, _report(request, report_id), bound={"person": form}, status=400)
 
 
 @require_POST

@@ -303,3 +303,19 @@ def test_the_home_page_counts_open_and_overdue_reports_of_the_region():
     assert "2 open, waarvan 1 over de termijn." in page
     volunteer = make_user(Role.HELPLINE_VOLUNTEER, region=region)
     assert "over de termijn" not in _client(volunteer).get("/staff/").content.decode()
+
+
+def test_notes_and_a_newly_found_person_go_into_the_report():
+    region = RegionFactory()
+    triage = make_user(Role.TRIAGE, region=region)
+    report = a_report(region).report
+    client = _client(triage)
+    client.post(f"/staff/reports/{report.pk}/journal/", {"text": "Moeder gebeld; afspraak."})
+    assert report.journal.filter(step="note", text="Moeder gebeld; afspraak.").exists()
+    bad = client.post(
+        f"/staff/reports/{report.pk}/persons/", {"role": "child", "name": "Zus", "bsn": "123"}
+    )
+    assert bad.status_code == 400
+    assert "11-proef" in bad.content.decode()
+    client.post(f"/staff/reports/{report.pk}/persons/", {"role": "child", "name": "Lieke Jansen"})
+    assert report.persons.filter(name="Lieke Jansen").exists()
