@@ -44,7 +44,11 @@ class ReportForm(forms.Form):
     reporter_is_professional = forms.BooleanField(
         label=_("De melder is een professional"), required=False, initial=True
     )
-    reporter_name = forms.CharField(label=_("Naam melder"), max_length=200, required=False)
+    reporter_name = forms.CharField(
+        label=_("Naam melder"),
+        max_length=200,
+        error_messages={"required": _("Vul de naam van de melder in: een melding vraagt die.")},
+    )
     reporter_organisation = forms.CharField(
         label=_("Organisatie"),
         max_length=200,
@@ -58,6 +62,7 @@ class ReportForm(forms.Form):
         label=_("Telefoon melder"),
         max_length=20,
         required=False,
+        help_text=_("Telefoon of e-mail is nodig om de melder te bereiken."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     reporter_email = forms.EmailField(

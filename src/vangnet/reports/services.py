@@ -342,8 +342,7 @@ def receive_report(
             by=by,
             step="receive_report",
             before="",
-            text=_("Melding ontvangen. Eerdere meldingen of adviesdossiers gevonden: %(n)s.")
-            % {"n": found},
+            text=_("Eerdere meldingen of adviesdossiers gevonden: %(n)s.") % {"n": found},
         )
         if dossier is not None:
             DossierEvent.objects.create(
