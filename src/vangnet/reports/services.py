@@ -114,7 +114,7 @@ class ConditionDetails:
 
 def is_valid_bsn(value: str) -> bool:
     """The 11-check of a citizen service number (9 digits, weights 9..2 and -1)."""
-    if len(value) != 9 or not value.isdigit() or value == "000000000":
+    if len(value) != 9 or not (value.isascii() and value.isdigit()) or value == "000000000":
         return False
     digits = [int(ch) for ch in value]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
@@ -122,7 +122,8 @@ def is_valid_bsn(value: str) -> bool:
 
 
 def normalise_bsn(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit()) if value.strip() else ""
+    # Spaces and dots people type between the digits go; anything else stays and fails the check.
+    return "".join(ch for ch in value if ch not in " .-") if value.strip() else ""
 
 
 def _check_reporter(reporter: ReporterDetails, errors: _Errors) -> None:
