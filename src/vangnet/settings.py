@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "vangnet.audit",
     "vangnet.contacts",
     "vangnet.chat",
+    "vangnet.reports",
     "vangnet.workspace",
     "vangnet.api",
 ]
@@ -352,6 +353,25 @@ SPECTACULAR_SETTINGS = {
 # log (changing it makes every older entry fail verification); keep it apart from the database.
 AUDIT_LOG_KEY = required("AUDIT_LOG_KEY") if PRODUCTION else env("AUDIT_LOG_KEY", SECRET_KEY)
 
+# --- Personal data at rest --------------------------------------------------------------
+
+# Fernet keys (urlsafe base64, 32 bytes; make one with `manage.py generate_field_key`),
+# comma-separated, newest first: new values are encrypted with the first, every listed key
+# can decrypt, so a key is rotated by putting a new one in front and running
+# `manage.py rotate_field_keys` (docs/operations.md). Development derives one from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in (
+        required("FIELD_ENCRYPTION_KEYS") if PRODUCTION else env("FIELD_ENCRYPTION_KEYS", "")
+    ).split(",")
+    if key.strip()
+]
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must hold at least one key.")
+# The key of the searchable hashes (citizen service number, names): kept for the life of the
+# data, like AUDIT_LOG_KEY; changing it makes earlier persons unfindable until rehashed.
+FIELD_HASH_KEY = required("FIELD_HASH_KEY") if PRODUCTION else env("FIELD_HASH_KEY", SECRET_KEY)
+
 # --- Logging: never personal data ------------------------------------------------------
 
 LOGGING = {
@@ -369,6 +389,36 @@ LOGGING = {
 # --- Vangnet ---------------------------------------------------------------------------
 
 VANGNET_PHONE_NUMBER = "0800-2000"
+
+# Where Vangnet is reached from outside: links in e-mails (the reporter's status page).
+VANGNET_BASE_URL = (
+    required("VANGNET_BASE_URL") if PRODUCTION else env("VANGNET_BASE_URL", "http://127.0.0.1:8000")
+)
+
+# --- Reports ---------------------------------------------------------------------------
+
+# DOMAIN.md: report files are kept 20 years after closure (longer under a legal hold).
+REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
+# Monitoring moments after a transfer with safety conditions, in months (DOMAIN.md: a setting).
+REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
+# Django 6.1's MAILERS (EMAIL_* settings are deprecated). Development prints mail on the
+# console; production sends through SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, …).
+if PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Veilig Thuis <noreply@vangnet.invalid>")
 
 # --- Chat ------------------------------------------------------------------------------
 

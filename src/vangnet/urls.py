@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/chat/", include("vangnet.chat.staff_urls")),
     path("staff/social-map/", include("vangnet.regions.urls")),
     path("chat/", include("vangnet.chat.urls")),
+    path("melding/status/", include("vangnet.reports.status_urls")),
     path("partner/handovers/", include("vangnet.chat.partner_urls")),
     path("staff/access-log/", include("vangnet.audit.urls")),
     path("api/v1/", include("vangnet.api.urls")),

@@ -23,6 +23,7 @@ PUBLIC_PREFIXES = (
     "/accounts/locked/",
     "/i18n/",
     "/chat/",
+    "/melding/status/",  # the reporter's status page: secret link plus reference
     "/favicon.ico",
     "/robots.txt",
     "/exit/",

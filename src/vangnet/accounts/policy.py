@@ -42,6 +42,15 @@ class Action(StrEnum):
     MANAGE_SOCIAL_MAP = "manage_social_map"
     REGISTER_CONTACT = "register_contact"
     MANAGE_DOSSIER = "manage_dossier"
+    VIEW_REPORT = "view_report"
+    RECEIVE_REPORT = "receive_report"
+    ASSESS_REPORT = "assess_report"
+    APPROVE_TRIAGE = "approve_triage"
+    INVESTIGATE_REPORT = "investigate_report"
+    TRANSFER_REPORT = "transfer_report"
+    MONITOR_REPORT = "monitor_report"
+    VIEW_REPORTER = "view_reporter"
+    ACCEPT_TRANSFER = "accept_transfer"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -50,22 +59,55 @@ _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
 _ADVICE_WORK = {Action.REGISTER_CONTACT, Action.MANAGE_DOSSIER}
 
 GRANTS: dict[str, frozenset[Action]] = {
-    Role.ADVICE_DESK: frozenset(_CASEWORK | _ADVICE_WORK | {Action.HANDLE_CHAT}),
-    Role.TRIAGE: frozenset(_CASEWORK | _ADVICE_WORK),
-    Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK),
-    Role.INVESTIGATOR: frozenset(_CASEWORK),
-    Role.MONITORING: frozenset(_CASEWORK),
+    Role.ADVICE_DESK: frozenset(
+        _CASEWORK | _ADVICE_WORK | {Action.HANDLE_CHAT, Action.VIEW_REPORT, Action.RECEIVE_REPORT}
+    ),
+    Role.TRIAGE: frozenset(
+        _CASEWORK
+        | _ADVICE_WORK
+        | {
+            Action.VIEW_REPORT,
+            Action.RECEIVE_REPORT,
+            Action.ASSESS_REPORT,
+            Action.TRANSFER_REPORT,
+            Action.VIEW_REPORTER,
+        }
+    ),
+    # Handelingsprotocol: the triage decision is taken with the behavioural scientist.
+    Role.BEHAVIOURAL_SCIENTIST: frozenset(
+        _CASEWORK | {Action.VIEW_REPORT, Action.APPROVE_TRIAGE, Action.VIEW_REPORTER}
+    ),
+    Role.INVESTIGATOR: frozenset(
+        _CASEWORK
+        | {
+            Action.VIEW_REPORT,
+            Action.INVESTIGATE_REPORT,
+            Action.TRANSFER_REPORT,
+            Action.VIEW_REPORTER,
+        }
+    ),
+    # Monitoring talks with the family and the helpers; it does not need to know who reported.
+    Role.MONITORING: frozenset(_CASEWORK | {Action.VIEW_REPORT, Action.MONITOR_REPORT}),
     Role.TEAM_LEAD: frozenset(
         _CASEWORK
         | _ADVICE_WORK
-        | {Action.HANDLE_CHAT, Action.MANAGE_CHAT_DESK, Action.MANAGE_SOCIAL_MAP}
+        | {
+            Action.HANDLE_CHAT,
+            Action.MANAGE_CHAT_DESK,
+            Action.MANAGE_SOCIAL_MAP,
+            Action.VIEW_REPORT,
+            Action.RECEIVE_REPORT,
+            Action.ASSESS_REPORT,
+            Action.TRANSFER_REPORT,
+            Action.VIEW_REPORTER,
+        }
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.FUNCTIONAL_ADMIN: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS, Action.MANAGE_SOCIAL_MAP}
     ),
     Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.REQUEST_HANDOVER}),
-    Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE}),
+    Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.ACCEPT_TRANSFER}),
     Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE}),
 }
 

@@ -257,6 +257,10 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/social-map/{own_entry}/reactivate/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
     ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- the reporter's status page: public, a secret link plus the reference --------------------------------------------------------------
+    ("GET /melding/status/geheim-token/",                         (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("POST /melding/status/geheim-token/",                        (400, 400,   400,  400,   400, 400,  400,  400,  400,    400,  400,   400,  400)),
+    ("PUT /melding/status/geheim-token/",                         (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
     ("POST /api/v1/handovers/",                                   (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
     ("GET /api/v1/handovers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),  # no key, no answer
@@ -316,6 +320,7 @@ BODIES: dict[str, dict[str, object]] = {
         "received_at": "{now}",
     },
     "POST /staff/contacts/search/": {"reference": "AD-2026-000000"},
+    "POST /melding/status/geheim-token/": {"reference": "ME-2026-000000"},
     "POST /staff/contacts/dossiers/{own_dossier}/persons/": {"relation": "child", "name": "Sem"},
     "POST /staff/contacts/dossiers/{other_dossier}/persons/": {"relation": "child", "name": "Sem"},
     "POST /staff/contacts/dossiers/{closed_dossier}/reopen/": {"reason": "Moeder belt opnieuw"},
