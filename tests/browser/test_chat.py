@@ -129,6 +129,9 @@ def test_two_employees_accepting_the_same_chat(new_page: Callable[[], Page], utr
     visitor_starts_chat(phone, nickname="Noor")
     expect(phone.get_by_role("status")).to_contain_text("in de wachtrij")
     second.goto("/staff/chat/")
+    # Both desks show the waiting chat before either clicks (under load the second desk's
+    # queue may otherwise arrive after the first desk accepted).
+    expect(second.get_by_role("button", name="Aannemen: Noor")).to_be_visible()
 
     first.get_by_role("button", name="Aannemen: Noor").click()
     second.get_by_role("button", name="Aannemen: Noor").click()
