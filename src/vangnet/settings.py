@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "vangnet.chat",
     "vangnet.workspace",
     "vangnet.api",
+    "vangnet.meldcode",
 ]
 
 MIDDLEWARE = [
@@ -387,3 +388,15 @@ CHAT_TYPICAL_DURATION_MINUTES = 15
 CHAT_CONTINUITY_CODE_DAYS = env_int("CHAT_CONTINUITY_CODE_DAYS", 90)
 # Quick exit: where the public pages send a visitor who must leave at once.
 VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederland-nu/weer")
+
+# --- Meldcode assistant ----------------------------------------------------------------
+
+# E-mail (meldcode reminders). Development prints mail on the console; production sets an
+# SMTP backend (EMAIL_BACKEND, EMAIL_HOST, ...) through the environment.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vangnet <noreply@vangnet.invalid>")
