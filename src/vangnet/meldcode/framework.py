@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class Outcome(models.TextChoices):
     CLOSE = "close", _("Afsluiten en vastleggen")
     REPORT = "report", _("Melden bij Veilig Thuis")
-    CLOSE_WITH_FOLLOW_UP = "close_with_follow_up", _(
-        "Afsluiten met vervolgafspraken en blijven volgen"
+    CLOSE_WITH_FOLLOW_UP = (
+        "close_with_follow_up",
+        _("Afsluiten met vervolgafspraken en blijven volgen"),
     )
 
 
@@ -73,8 +74,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         number=2,
         text=_(
-            "Is er sprake van acute onveiligheid of structurele onveiligheid, of twijfel "
-            "daarover?"
+            "Is er sprake van acute onveiligheid of structurele onveiligheid, of twijfel daarover?"
         ),
         explanation=_(
             "Acute onveiligheid: het kind is nu in direct gevaar en heeft meteen bescherming "
@@ -98,9 +98,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         number=4,
         text=_("Aanvaarden de betrokkenen de hulp en zijn zij bereid zich hiervoor in te zetten?"),
-        explanation=_(
-            "Willen de ouders (en het kind) de hulp en doen zij echt mee? Nee: u meldt."
-        ),
+        explanation=_("Willen de ouders (en het kind) de hulp en doen zij echt mee? Nee: u meldt."),
         if_yes=5,
         if_no=Outcome.REPORT,
     ),

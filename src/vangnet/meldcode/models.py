@@ -102,9 +102,7 @@ class MeldcodeRecord(models.Model):
     # Step 5: the professional's decision (the tool records it, never takes it).
     decision = models.CharField(_("besluit"), max_length=20, choices=Decision.choices, blank=True)
     decision_reasoning = models.TextField(_("onderbouwing van het besluit"), blank=True)
-    help_plan = models.TextField(
-        _("welke hulp, door wie, en hoe u het volgt"), blank=True
-    )
+    help_plan = models.TextField(_("welke hulp, door wie, en hoe u het volgt"), blank=True)
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     # What the framework prescribed when the professional decided: kept, to show a deviation.
     prescribed_outcome = models.CharField(
@@ -123,7 +121,9 @@ class MeldcodeRecord(models.Model):
     )
     reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
     report_reference = models.CharField(_("kenmerk van de melding"), max_length=40, blank=True)
-    report_status_url = models.CharField(_("statuspagina van de melding"), max_length=300, blank=True)
+    report_status_url = models.CharField(
+        _("statuspagina van de melding"), max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]

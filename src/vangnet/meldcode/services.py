@@ -84,12 +84,19 @@ def _lock_for_edit(record: MeldcodeRecord, by: User) -> MeldcodeRecord:
 def _lock_open_for_edit(record: MeldcodeRecord, by: User) -> MeldcodeRecord:
     locked = _lock_for_edit(record, by)
     if not locked.is_open and locked.status != RecordStatus.REPORTED:
-        raise MeldcodeError(_("Dit dossier is afgesloten. Open een nieuw dossier als er weer zorgen zijn."))
+        raise MeldcodeError(
+            _("Dit dossier is afgesloten. Open een nieuw dossier als er weer zorgen zijn.")
+        )
     return locked
 
 
 def _audit(
-    *, by: User, action: AccessLogAction, obj: object, record: MeldcodeRecord, request: HttpRequest | None
+    *,
+    by: User,
+    action: AccessLogAction,
+    obj: object,
+    record: MeldcodeRecord,
+    request: HttpRequest | None,
 ) -> None:
     record_access(
         user=by,
@@ -145,7 +152,8 @@ def open_record(
             region=organisation.region,
             sector=sector,
             pseudonym=_check_text(
-                pseudonym, _("Beschrijf om wie het gaat, zonder naam: bijvoorbeeld 'leerling groep 5'.")
+                pseudonym,
+                _("Beschrijf om wie het gaat, zonder naam: bijvoorbeeld 'leerling groep 5'."),
             ),
             concern=_check_text(concern, _("Beschrijf in een paar zinnen wat u ongerust maakt.")),
             forms_of_violence=_valid_forms(forms_of_violence),
@@ -301,8 +309,7 @@ def request_advice(
             by=by,
             kind=TimelineEntry.Kind.ADVICE_REQUEST,
             text=_(
-                "Terugbelverzoek %(ref)s naar %(region)s, zonder de naam van het gezin: "
-                "%(summary)s"
+                "Terugbelverzoek %(ref)s naar %(region)s, zonder de naam van het gezin: %(summary)s"
             )
             % {"ref": advice_request.reference, "region": region.display_name, "summary": summary},
         )
@@ -337,7 +344,9 @@ def add_conversation(
             held_on=held_on,
             participants=_check_text(participants, _("Schrijf op wie er bij het gesprek waren.")),
             with_second_professional=with_second_professional,
-            summary=_check_text(summary, _("Schrijf op wat er besproken is en hoe zij reageerden.")),
+            summary=_check_text(
+                summary, _("Schrijf op wat er besproken is en hoe zij reageerden.")
+            ),
         )
         try:
             conversation.full_clean()

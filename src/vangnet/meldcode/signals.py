@@ -44,16 +44,34 @@ _COMMON: tuple[SignalType, ...] = (
     SignalType("fearful", _("Angstig, schrikachtig of overdreven waakzaam"), BEHAVIOUR),
     SignalType("withdrawn", _("Teruggetrokken, stil of somber"), BEHAVIOUR),
     SignalType("aggressive", _("Agressief of grensoverschrijdend gedrag"), BEHAVIOUR),
-    SignalType("sexualised_behaviour", _("Seksueel gedrag dat niet past bij de leeftijd"), BEHAVIOUR),
+    SignalType(
+        "sexualised_behaviour", _("Seksueel gedrag dat niet past bij de leeftijd"), BEHAVIOUR
+    ),
     SignalType("afraid_to_go_home", _("Wil niet naar huis of is bang voor een ouder"), BEHAVIOUR),
-    SignalType("child_tells", _("Het kind vertelt zelf over geweld of onveiligheid thuis"), BEHAVIOUR),
-    SignalType("developmental_delay", _("Achterstand in ontwikkeling zonder duidelijke oorzaak"), BEHAVIOUR),
-    SignalType("parent_harsh", _("Ouder reageert hard, kleinerend of afwijzend op het kind"), PARENTS),
-    SignalType("parent_unreachable", _("Ouders zijn moeilijk bereikbaar of mijden contact"), PARENTS),
-    SignalType("parent_problems", _("Ouder heeft zichtbaar problemen (verslaving, psychisch, schulden)"), PARENTS),
+    SignalType(
+        "child_tells", _("Het kind vertelt zelf over geweld of onveiligheid thuis"), BEHAVIOUR
+    ),
+    SignalType(
+        "developmental_delay", _("Achterstand in ontwikkeling zonder duidelijke oorzaak"), BEHAVIOUR
+    ),
+    SignalType(
+        "parent_harsh", _("Ouder reageert hard, kleinerend of afwijzend op het kind"), PARENTS
+    ),
+    SignalType(
+        "parent_unreachable", _("Ouders zijn moeilijk bereikbaar of mijden contact"), PARENTS
+    ),
+    SignalType(
+        "parent_problems",
+        _("Ouder heeft zichtbaar problemen (verslaving, psychisch, schulden)"),
+        PARENTS,
+    ),
     SignalType("partner_violence_signs", _("Signalen van geweld tussen de ouders"), PARENTS),
-    SignalType("conflict_divorce", _("Vechtscheiding; kind wordt bij een ouder weggehouden"), SITUATION),
-    SignalType("honour_related", _("Zorgen over eer, gedwongen huwelijk of besnijdenis"), SITUATION),
+    SignalType(
+        "conflict_divorce", _("Vechtscheiding; kind wordt bij een ouder weggehouden"), SITUATION
+    ),
+    SignalType(
+        "honour_related", _("Zorgen over eer, gedwongen huwelijk of besnijdenis"), SITUATION
+    ),
 )
 
 _BY_SECTOR_EXTRA: dict[str, tuple[SignalType, ...]] = {
@@ -65,12 +83,16 @@ _BY_SECTOR_EXTRA: dict[str, tuple[SignalType, ...]] = {
     ),
     Sector.CHILDCARE: (
         SignalType("nappy_neglect", _("Luier niet verschoond, luieruitslag die blijft"), BODY),
-        SignalType("frozen_watchfulness", _("Verstijft of kijkt voortdurend afwachtend rond"), BEHAVIOUR),
+        SignalType(
+            "frozen_watchfulness", _("Verstijft of kijkt voortdurend afwachtend rond"), BEHAVIOUR
+        ),
         SignalType("pickup_tension", _("Spanning of angst bij het brengen of halen"), PARENTS),
         SignalType("not_brought", _("Wordt onregelmatig of niet meer gebracht"), SITUATION),
     ),
     Sector.HEALTHCARE: (
-        SignalType("injury_history_mismatch", _("Letsel past niet bij het verhaal of de leeftijd"), BODY),
+        SignalType(
+            "injury_history_mismatch", _("Letsel past niet bij het verhaal of de leeftijd"), BODY
+        ),
         SignalType("delayed_care", _("Laat of niet gezocht om medische hulp"), PARENTS),
         SignalType("missed_appointments", _("Afspraken of vaccinaties steeds gemist"), SITUATION),
         SignalType("doctor_hopping", _("Wisselt vaak van huisarts of ziekenhuis"), SITUATION),
@@ -83,14 +105,20 @@ _BY_SECTOR_EXTRA: dict[str, tuple[SignalType, ...]] = {
     Sector.SOCIAL_SUPPORT: (
         SignalType("isolated_household", _("Gezin is geïsoleerd, weinig netwerk"), SITUATION),
         SignalType("housing_problems", _("Onveilige of onhygiënische woonsituatie"), SITUATION),
-        SignalType("elder_dependency", _("Afhankelijke oudere lijkt bang voor een naaste"), PARENTS),
+        SignalType(
+            "elder_dependency", _("Afhankelijke oudere lijkt bang voor een naaste"), PARENTS
+        ),
     ),
     Sector.JUSTICE: (
         SignalType("police_callouts", _("Herhaalde politie-inzet op het adres"), SITUATION),
-        SignalType("restraining_order_breach", _("Contact- of huisverbod wordt overtreden"), SITUATION),
+        SignalType(
+            "restraining_order_breach", _("Contact- of huisverbod wordt overtreden"), SITUATION
+        ),
     ),
     Sector.POLICE: (
-        SignalType("police_callouts_home", _("Herhaalde meldingen van ruzie op het adres"), SITUATION),
+        SignalType(
+            "police_callouts_home", _("Herhaalde meldingen van ruzie op het adres"), SITUATION
+        ),
         SignalType("weapons_threat", _("Bedreiging, ook met een wapen"), SITUATION),
     ),
 }

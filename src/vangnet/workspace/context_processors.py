@@ -19,6 +19,8 @@ NAVIGATION = [
     ("socialmap:list", _("Sociale kaart"), Action.MANAGE_SOCIAL_MAP),
     ("accounts:user_list", _("Gebruikers"), Action.MANAGE_USERS),
     ("audit:search", _("Toegangslog"), Action.VIEW_ACCESS_LOG),
+    ("meldcode:overview", _("Meldcode"), Action.USE_MELDCODE),
+    ("advice_requests:queue", _("Terugbelverzoeken"), Action.HANDLE_ADVICE_REQUEST),
 ]
 
 

@@ -7,175 +7,577 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0003_contact_agreements_contact_participants_and_more'),
-        ('regions', '0002_social_map'),
+        ("contacts", "0003_contact_agreements_contact_participants_and_more"),
+        ("regions", "0002_social_map"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeldcodeRecord',
+            name="MeldcodeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True, verbose_name='kenmerk')),
-                ('sector', models.CharField(choices=[('healthcare', 'Gezondheidszorg'), ('education', 'Onderwijs'), ('childcare', 'Kinderopvang'), ('social_support', 'Maatschappelijke ondersteuning'), ('youth_care', 'Jeugdhulp'), ('justice', 'Justitie'), ('police', 'Politie'), ('other', 'Anders')], max_length=20, verbose_name='sector')),
-                ('pseudonym', models.CharField(help_text='Bijvoorbeeld: leerling groep 5, peuter van 3. Geen naam of geboortedatum.', max_length=80, verbose_name='om wie gaat het (zonder naam)')),
-                ('concern', models.TextField(help_text='Wat maakt u ongerust? Zonder namen of adressen.', verbose_name='uw zorg in een paar zinnen')),
-                ('forms_of_violence', models.JSONField(blank=True, default=list, verbose_name='vormen van geweld')),
-                ('status', models.CharField(choices=[('open', 'Lopend'), ('help', 'Hulp georganiseerd, wordt gevolgd'), ('reported', 'Gemeld bij Veilig Thuis'), ('closed', 'Afgesloten')], default='open', max_length=20, verbose_name='status')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='geopend')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='laatst gewijzigd')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='afgesloten')),
-                ('decision', models.CharField(blank=True, choices=[('organise_help', 'Hulp organiseren en de effecten volgen'), ('report', 'Melden bij Veilig Thuis'), ('help_and_report', 'Hulp organiseren én melden'), ('close', 'Afsluiten: geen vermoeden meer')], max_length=20, verbose_name='besluit')),
-                ('decision_reasoning', models.TextField(blank=True, verbose_name='onderbouwing van het besluit')),
-                ('help_plan', models.TextField(blank=True, verbose_name='welke hulp, door wie, en hoe u het volgt')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='besloten op')),
-                ('prescribed_outcome', models.CharField(blank=True, choices=[('close', 'Afsluiten en vastleggen'), ('report', 'Melden bij Veilig Thuis'), ('close_with_follow_up', 'Afsluiten met vervolgafspraken en blijven volgen')], max_length=30, verbose_name='uitkomst van het afwegingskader')),
-                ('parents_informed', models.CharField(blank=True, choices=[('yes', 'Ja, ik heb de ouders verteld dat ik meld'), ('not_safe', 'Nee: dat brengt het kind (of mij) in gevaar'), ('not_yet', 'Nog niet')], max_length=20, verbose_name='weten de ouders dat u meldt?')),
-                ('report_channel', models.CharField(blank=True, choices=[('phone', 'Telefonisch'), ('online', 'Via Vangnet naar Veilig Thuis')], max_length=20, verbose_name='gemeld via')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='gemeld op')),
-                ('report_reference', models.CharField(blank=True, max_length=40, verbose_name='kenmerk van de melding')),
-                ('report_status_url', models.CharField(blank=True, max_length=300, verbose_name='statuspagina van de melding')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meldcode_records', to='regions.partnerorganisation', verbose_name='organisatie')),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meldcode_records', to=settings.AUTH_USER_MODEL, verbose_name='professional')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meldcode_records', to='regions.region', verbose_name='regio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="kenmerk"
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("healthcare", "Gezondheidszorg"),
+                            ("education", "Onderwijs"),
+                            ("childcare", "Kinderopvang"),
+                            ("social_support", "Maatschappelijke ondersteuning"),
+                            ("youth_care", "Jeugdhulp"),
+                            ("justice", "Justitie"),
+                            ("police", "Politie"),
+                            ("other", "Anders"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "pseudonym",
+                    models.CharField(
+                        help_text="Bijvoorbeeld: leerling groep 5, peuter van 3. Geen naam of geboortedatum.",
+                        max_length=80,
+                        verbose_name="om wie gaat het (zonder naam)",
+                    ),
+                ),
+                (
+                    "concern",
+                    models.TextField(
+                        help_text="Wat maakt u ongerust? Zonder namen of adressen.",
+                        verbose_name="uw zorg in een paar zinnen",
+                    ),
+                ),
+                (
+                    "forms_of_violence",
+                    models.JSONField(blank=True, default=list, verbose_name="vormen van geweld"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Lopend"),
+                            ("help", "Hulp georganiseerd, wordt gevolgd"),
+                            ("reported", "Gemeld bij Veilig Thuis"),
+                            ("closed", "Afgesloten"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="geopend"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="laatst gewijzigd"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="afgesloten"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("organise_help", "Hulp organiseren en de effecten volgen"),
+                            ("report", "Melden bij Veilig Thuis"),
+                            ("help_and_report", "Hulp organiseren én melden"),
+                            ("close", "Afsluiten: geen vermoeden meer"),
+                        ],
+                        max_length=20,
+                        verbose_name="besluit",
+                    ),
+                ),
+                (
+                    "decision_reasoning",
+                    models.TextField(blank=True, verbose_name="onderbouwing van het besluit"),
+                ),
+                (
+                    "help_plan",
+                    models.TextField(
+                        blank=True, verbose_name="welke hulp, door wie, en hoe u het volgt"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="besloten op"),
+                ),
+                (
+                    "prescribed_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("close", "Afsluiten en vastleggen"),
+                            ("report", "Melden bij Veilig Thuis"),
+                            (
+                                "close_with_follow_up",
+                                "Afsluiten met vervolgafspraken en blijven volgen",
+                            ),
+                        ],
+                        max_length=30,
+                        verbose_name="uitkomst van het afwegingskader",
+                    ),
+                ),
+                (
+                    "parents_informed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Ja, ik heb de ouders verteld dat ik meld"),
+                            ("not_safe", "Nee: dat brengt het kind (of mij) in gevaar"),
+                            ("not_yet", "Nog niet"),
+                        ],
+                        max_length=20,
+                        verbose_name="weten de ouders dat u meldt?",
+                    ),
+                ),
+                (
+                    "report_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("phone", "Telefonisch"),
+                            ("online", "Via Vangnet naar Veilig Thuis"),
+                        ],
+                        max_length=20,
+                        verbose_name="gemeld via",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="gemeld op"),
+                ),
+                (
+                    "report_reference",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="kenmerk van de melding"
+                    ),
+                ),
+                (
+                    "report_status_url",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="statuspagina van de melding"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meldcode_records",
+                        to="regions.partnerorganisation",
+                        verbose_name="organisatie",
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meldcode_records",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="professional",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meldcode_records",
+                        to="regions.region",
+                        verbose_name="regio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meldcodedossier',
-                'verbose_name_plural': 'meldcodedossiers',
-                'ordering': ['-updated_at', '-id'],
+                "verbose_name": "meldcodedossier",
+                "verbose_name_plural": "meldcodedossiers",
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consulted', models.CharField(choices=[('colleague', 'Collega'), ('contact_person', 'Aandachtsfunctionaris'), ('veilig_thuis', 'Veilig Thuis (advies)'), ('injury_expert', 'Deskundige op het gebied van letsel'), ('other', 'Anders')], max_length=20, verbose_name='met wie')),
-                ('held_on', models.DateField(verbose_name='wanneer')),
-                ('notes', models.TextField(verbose_name='wat kwam eruit')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consulted",
+                    models.CharField(
+                        choices=[
+                            ("colleague", "Collega"),
+                            ("contact_person", "Aandachtsfunctionaris"),
+                            ("veilig_thuis", "Veilig Thuis (advies)"),
+                            ("injury_expert", "Deskundige op het gebied van letsel"),
+                            ("other", "Anders"),
+                        ],
+                        max_length=20,
+                        verbose_name="met wie",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="wanneer")),
+                ("notes", models.TextField(verbose_name="wat kwam eruit")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consultatie',
-                'verbose_name_plural': 'consultaties',
-                'ordering': ['held_on', 'id'],
+                "verbose_name": "consultatie",
+                "verbose_name_plural": "consultaties",
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClientConversation',
+            name="ClientConversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='wanneer')),
-                ('participants', models.CharField(help_text='Bijvoorbeeld: moeder, ik en de intern begeleider. Zonder namen.', max_length=200, verbose_name='wie waren erbij')),
-                ('with_second_professional', models.BooleanField(default=False, help_text="Tip van Veilig Thuis: voer lastige gesprekken altijd met z'n tweeën.", verbose_name="gevoerd met z'n tweeën")),
-                ('summary', models.TextField(verbose_name='wat is er besproken en hoe reageerden zij')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conversations', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="wanneer")),
+                (
+                    "participants",
+                    models.CharField(
+                        help_text="Bijvoorbeeld: moeder, ik en de intern begeleider. Zonder namen.",
+                        max_length=200,
+                        verbose_name="wie waren erbij",
+                    ),
+                ),
+                (
+                    "with_second_professional",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tip van Veilig Thuis: voer lastige gesprekken altijd met z'n tweeën.",
+                        verbose_name="gevoerd met z'n tweeën",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(verbose_name="wat is er besproken en hoe reageerden zij"),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conversations",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gesprek met ouders en kind',
-                'verbose_name_plural': 'gesprekken met ouders en kind',
-                'ordering': ['held_on', 'id'],
+                "verbose_name": "gesprek met ouders en kind",
+                "verbose_name_plural": "gesprekken met ouders en kind",
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AdviceRequest',
+            name="AdviceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True, verbose_name='kenmerk')),
-                ('sector', models.CharField(choices=[('healthcare', 'Gezondheidszorg'), ('education', 'Onderwijs'), ('childcare', 'Kinderopvang'), ('social_support', 'Maatschappelijke ondersteuning'), ('youth_care', 'Jeugdhulp'), ('justice', 'Justitie'), ('police', 'Politie'), ('other', 'Anders')], max_length=20, verbose_name='sector')),
-                ('summary', models.TextField(verbose_name='waar wilt u advies over')),
-                ('callback_phone', models.CharField(max_length=20, verbose_name='terugbelnummer')),
-                ('callback_when', models.CharField(blank=True, max_length=100, verbose_name='wanneer bereikbaar')),
-                ('is_urgent', models.BooleanField(default=False, verbose_name='met spoed')),
-                ('status', models.CharField(choices=[('waiting', 'Wacht op terugbellen'), ('taken', 'In behandeling'), ('done', 'Teruggebeld, advies gegeven')], default='waiting', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aangevraagd')),
-                ('taken_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='advice_request', to='contacts.contact')),
-                ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advice_requests', to='contacts.advicedossier', verbose_name='adviesdossier')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advice_requests', to='regions.region', verbose_name='regio')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advice_requests', to=settings.AUTH_USER_MODEL)),
-                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='taken_advice_requests', to=settings.AUTH_USER_MODEL, verbose_name='opgepakt door')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advice_requests', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="kenmerk"
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("healthcare", "Gezondheidszorg"),
+                            ("education", "Onderwijs"),
+                            ("childcare", "Kinderopvang"),
+                            ("social_support", "Maatschappelijke ondersteuning"),
+                            ("youth_care", "Jeugdhulp"),
+                            ("justice", "Justitie"),
+                            ("police", "Politie"),
+                            ("other", "Anders"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="waar wilt u advies over")),
+                ("callback_phone", models.CharField(max_length=20, verbose_name="terugbelnummer")),
+                (
+                    "callback_when",
+                    models.CharField(blank=True, max_length=100, verbose_name="wanneer bereikbaar"),
+                ),
+                ("is_urgent", models.BooleanField(default=False, verbose_name="met spoed")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Wacht op terugbellen"),
+                            ("taken", "In behandeling"),
+                            ("done", "Teruggebeld, advies gegeven"),
+                        ],
+                        default="waiting",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="aangevraagd"
+                    ),
+                ),
+                ("taken_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advice_request",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advice_requests",
+                        to="contacts.advicedossier",
+                        verbose_name="adviesdossier",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advice_requests",
+                        to="regions.region",
+                        verbose_name="regio",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advice_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="taken_advice_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opgepakt door",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advice_requests",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terugbelverzoek',
-                'verbose_name_plural': 'terugbelverzoeken',
-                'ordering': ['-is_urgent', 'created_at', 'id'],
+                "verbose_name": "terugbelverzoek",
+                "verbose_name_plural": "terugbelverzoeken",
+                "ordering": ["-is_urgent", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='datum')),
-                ('note', models.CharField(max_length=200, verbose_name='waaraan herinneren')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('fired_at', models.DateTimeField(blank=True, null=True)),
-                ('dismissed_at', models.DateTimeField(blank=True, null=True)),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meldcode_reminders', to=settings.AUTH_USER_MODEL)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="datum")),
+                ("note", models.CharField(max_length=200, verbose_name="waaraan herinneren")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("fired_at", models.DateTimeField(blank=True, null=True)),
+                ("dismissed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meldcode_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'herinnering',
-                'verbose_name_plural': 'herinneringen',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "herinnering",
+                "verbose_name_plural": "herinneringen",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=40, verbose_name='signaal')),
-                ('description', models.TextField(blank=True, verbose_name='wat zag of hoorde u')),
-                ('observed_on', models.DateField(verbose_name='wanneer')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=40, verbose_name="signaal")),
+                ("description", models.TextField(blank=True, verbose_name="wat zag of hoorde u")),
+                ("observed_on", models.DateField(verbose_name="wanneer")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signals",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signaal',
-                'verbose_name_plural': 'signalen',
-                'ordering': ['observed_on', 'id'],
+                "verbose_name": "signaal",
+                "verbose_name_plural": "signalen",
+                "ordering": ["observed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('opened', 'Dossier geopend'), ('signal', 'Signaal'), ('consultation', 'Consultatie'), ('advice_request', 'Advies gevraagd bij Veilig Thuis'), ('advice_callback', 'Veilig Thuis heeft teruggebeld'), ('conversation', 'Gesprek'), ('answer', 'Afwegingskader'), ('decision', 'Besluit'), ('report', 'Melding'), ('reminder', 'Herinnering'), ('closed', 'Afgesloten'), ('reopened', 'Heropend')], max_length=20)),
-                ('text', models.TextField()),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Dossier geopend"),
+                            ("signal", "Signaal"),
+                            ("consultation", "Consultatie"),
+                            ("advice_request", "Advies gevraagd bij Veilig Thuis"),
+                            ("advice_callback", "Veilig Thuis heeft teruggebeld"),
+                            ("conversation", "Gesprek"),
+                            ("answer", "Afwegingskader"),
+                            ("decision", "Besluit"),
+                            ("report", "Melding"),
+                            ("reminder", "Herinnering"),
+                            ("closed", "Afgesloten"),
+                            ("reopened", "Heropend"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tijdlijnregel',
-                'verbose_name_plural': 'tijdlijn',
-                'ordering': ['at', 'id'],
+                "verbose_name": "tijdlijnregel",
+                "verbose_name_plural": "tijdlijn",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.PositiveSmallIntegerField(verbose_name='vraag')),
-                ('answer', models.BooleanField(verbose_name='antwoord')),
-                ('reasoning', models.TextField(verbose_name='onderbouwing')),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='meldcode.meldcoderecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.PositiveSmallIntegerField(verbose_name="vraag")),
+                ("answer", models.BooleanField(verbose_name="antwoord")),
+                ("reasoning", models.TextField(verbose_name="onderbouwing")),
+                ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="meldcode.meldcoderecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'antwoord',
-                'verbose_name_plural': 'antwoorden',
-                'ordering': ['question'],
-                'constraints': [models.UniqueConstraint(fields=('record', 'question'), name='one_answer_per_question'), models.CheckConstraint(condition=models.Q(('question__gte', 1), ('question__lte', 5)), name='question_1_to_5')],
+                "verbose_name": "antwoord",
+                "verbose_name_plural": "antwoorden",
+                "ordering": ["question"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record", "question"), name="one_answer_per_question"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("question__gte", 1), ("question__lte", 5)),
+                        name="question_1_to_5",
+                    ),
+                ],
             },
         ),
     ]
