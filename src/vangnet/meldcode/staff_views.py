@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
+from vangnet.accounts.policy import Action, require
 
 from . import selectors, services
 from .forms import CompleteAdviceRequestForm
@@ -19,6 +20,7 @@ from .models import AdviceRequestStatus
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
+    require(user, Action.HANDLE_ADVICE_REQUEST)
     return user
 
 

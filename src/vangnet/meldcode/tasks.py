@@ -8,6 +8,8 @@ system).
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .models import Reminder, TimelineEntry
+
+logger = logging.getLogger(__name__)
+
+
+def _send(subject: str, body: str, email: str, reminder_id: int) -> None:
+    # The reminder is visible on the overview already; a mail server that is down must not
+    # make the task fail (and retry the timeline entry). Logged without the address.
+    try:
+        send_mail(subject, body, None, [email])
+    except Exception:
+        logger.warning("Reminder %s: the e-mail could not be sent.", reminder_id, exc_info=True)
 
 
 @task()
@@ -48,7 +61,5 @@ def fire_reminder(reminder_id: int) -> bool:
                     "U heeft vandaag een herinnering voor meldcodedossier %(ref)s.\n"
                     "Log in op Vangnet om te zien waaraan u herinnerd wilt worden."
                 ) % {"ref": reminder.record.reference}
-                transaction.on_commit(
-                    lambda: send_mail(subject, body, None, [email], fail_silently=True)
-                )
+                transaction.on_commit(lambda: _send(subject, body, email, reminder.pk))
     return True

@@ -46,6 +46,8 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
+from vangnet.meldcode import services as meldcode_services
+from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
 from vangnet.regions.models import Region, SocialMapEntry
 
 # Outcomes. Numbers are status codes; redirects say where they go.
@@ -232,6 +234,57 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/social-map/{own_entry}/reactivate/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
     ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- partner workspace: meldcode assistant (the contact person has its own matrix in meldcode/tests) ---------------------------------------
+    ("GET /partner/meldcode/",                                      (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)),
+    ("POST /partner/meldcode/",                                     (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/new/",                                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)),
+    ("POST /partner/meldcode/new/",                                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/new/",                                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/",                         (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{missing}/",                            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("POST /partner/meldcode/{own_record}/",                        (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/signals/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/signals/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/signals/",                 (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/consultation/",            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/consultation/",           (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/consultation/",            (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/advice/",                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/advice/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/advice/",                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/conversation/",            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/conversation/",           (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/conversation/",            (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/weighing/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/weighing/",               (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/weighing/",                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/decision/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/decision/",               (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/decision/",                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/report/",                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/report/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/report/",                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{missing}/signals/",                    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("POST /partner/meldcode/{own_record}/reminders/",              (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{own_record}/reminders/",               (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/pdf/",                     (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/pdf/",                    (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /partner/meldcode/reminders/{own_reminder}/dismiss/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/reminders/{missing}/dismiss/",         (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("GET /partner/meldcode/reminders/{own_reminder}/dismiss/",     (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # --- staff: call-back requests from the meldcode assistant -------------------------------------------------------------------------------
+    ("GET /staff/advice-requests/",                                 (LI, TF, 200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/",                                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /staff/advice-requests/{own_advice_request}/",            (LI, TF, 200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{other_advice_request}/",          (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{missing}/",                       (LI, TF, 404, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{own_advice_request}/",           (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/advice-requests/{own_advice_request}/take/",      (LI, TF, RD, 403, 403, 403, 403, RD, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{other_advice_request}/take/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{own_advice_request}/take/",       (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/advice-requests/{own_advice_request}/done/",      (LI, TF, 400, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{other_advice_request}/done/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{own_advice_request}/done/",       (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
     ("POST /api/v1/handovers/",                                   (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
     ("GET /api/v1/handovers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),  # no key, no answer
@@ -316,6 +369,11 @@ BODIES: dict[str, dict[str, object]] = {
         "summary": "Jongen van 14, vader slaat hem.",
     },
     "POST /chat/": {"nickname": "Sam", "age": "15", "postcode": "{postcode}"},
+    "POST /partner/meldcode/new/": {
+        "sector": "education",
+        "pseudonym": "Leerling groep 5",
+        "concern": "Blauwe plekken.",
+    },
     "POST /staff/chat/availability/": {"available": "1"},
     "POST /staff/chat/desk/": {
         "is_open": "on",
@@ -347,6 +405,10 @@ class World:
     own_user: User  # a colleague in the visitor's region, with two roles
     other_user: User  # someone who works only in the other region
     postcode: str
+    own_record: MeldcodeRecord  # a colleague professional's, at a school of the own region
+    own_reminder: Reminder
+    own_advice_request: AdviceRequest
+    other_advice_request: AdviceRequest
 
     def names(self) -> dict[str, object]:
         return {
@@ -372,6 +434,10 @@ class World:
             "other_role": self.other_user.memberships.get().pk,
             "missing": MISSING_ID,
             "postcode": self.postcode,
+            "own_record": self.own_record.pk,
+            "own_reminder": self.own_reminder.pk,
+            "own_advice_request": self.own_advice_request.pk,
+            "other_advice_request": self.other_advice_request.pk,
         }
 
 
@@ -399,7 +465,28 @@ def build_world() -> World:
         own_user=colleague,
         other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
         postcode=str(PostcodeFactory(municipality__region=own).code),
+        **meldcode_world(own, other),
     )
+
+
+def meldcode_world(own: Region, other: Region) -> dict[str, object]:
+    from vangnet.meldcode.tests.factories import open_record, school
+
+    own_school, other_school = school(region=own), school(region=other)
+    record = open_record(own_school.teacher)
+    other_record = open_record(other_school.teacher)
+    return {
+        "own_record": record,
+        "own_reminder": Reminder.objects.create(
+            record=record, professional=own_school.teacher, due_on=record.opened_at.date()
+        ),
+        "own_advice_request": meldcode_services.request_advice(
+            record=record, by=own_school.teacher, summary="Blauwe plekken.", callback_phone="06"
+        ),
+        "other_advice_request": meldcode_services.request_advice(
+            record=other_record, by=other_school.teacher, summary="Zorg.", callback_phone="06"
+        ),
+    }
 
 
 def visitor(principal: str, world: World, client: Client) -> User | None:

@@ -29,7 +29,10 @@ def school(region: Region | None = None, name: str = "Basisschool De Regenboog")
         region=region,
         organisation=organisation,
         teacher=make_user(
-            Role.PROFESSIONAL, region=region, organisation=organisation, first_name="Lisa",
+            Role.PROFESSIONAL,
+            region=region,
+            organisation=organisation,
+            first_name="Lisa",
             phone_number="030-1234567",
         ),
         colleague=make_user(Role.PROFESSIONAL, region=region, organisation=organisation),

@@ -212,7 +212,9 @@ def test_questions_are_answered_in_order():
     s = school()
     record = open_record(s.teacher)
     with pytest.raises(services.MeldcodeError, match="vraag 1"):
-        services.answer_question(record=record, by=s.teacher, question=3, answer=True, reasoning="x")
+        services.answer_question(
+            record=record, by=s.teacher, question=3, answer=True, reasoning="x"
+        )
     with pytest.raises(services.MeldcodeError):
         services.answer_question(record=record, by=s.teacher, question=1, answer=True, reasoning="")
     assert not record.answers.exists()
