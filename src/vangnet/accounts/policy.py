@@ -273,11 +273,13 @@ def scope_meldcode_records[M: Model](
     """The records `user` may read: their own, plus their organisation's for a contact person."""
     from django.db.models import Q
 
-    if not _is_active(user) or user.organisation_id is None:  # type: ignore[union-attr]
+    from .models import User
+
+    if not isinstance(user, User) or not _is_active(user) or user.organisation_id is None:
         return queryset.none()
     own_regions = regions_where(user, Action.USE_MELDCODE)
     organisation_regions = regions_where(user, Action.VIEW_ORGANISATION_MELDCODE)
-    in_organisation = Q(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    in_organisation = Q(organisation_id=user.organisation_id)
     own = Q(professional_id=user.pk, region_id__in=own_regions)
     whole_organisation = Q(region_id__in=organisation_regions)
     return queryset.filter(in_organisation & (own | whole_organisation))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, may_edit_meldcode_record, require
 from vangnet.audit.models import AccessLogAction
+from vangnet.regions.models import PartnerOrganisation
 
 from . import framework, pdf, selectors, services
 from .forms import (
@@ -81,7 +82,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 def record_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisation = user.organisation
-    initial = {"sector": SECTOR_OF_KIND.get(organisation.kind, "") if organisation else ""}
+    sector = (
+        SECTOR_OF_KIND.get(PartnerOrganisation.Kind(organisation.kind)) if organisation else None
+    )
+    initial = {"sector": sector or ""}
     form = RecordForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():

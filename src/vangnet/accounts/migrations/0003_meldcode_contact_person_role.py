@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_partner_api_token'),
+        ("accounts", "0002_partner_api_token"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('advice_desk', 'Medewerker advies'), ('triage', 'Medewerker triage'), ('behavioural_scientist', 'Gedragswetenschapper'), ('investigator', 'Onderzoeker'), ('monitoring', 'Medewerker monitoring'), ('team_lead', 'Teamleider'), ('privacy_officer', 'Privacyfunctionaris'), ('functional_admin', 'Functioneel beheerder'), ('helpline_volunteer', 'Vrijwilliger Kindertelefoon'), ('local_team_member', 'Medewerker lokaal team'), ('professional', 'Professional'), ('meldcode_contact_person', 'Aandachtsfunctionaris')], max_length=32, verbose_name='rol'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("advice_desk", "Medewerker advies"),
+                    ("triage", "Medewerker triage"),
+                    ("behavioural_scientist", "Gedragswetenschapper"),
+                    ("investigator", "Onderzoeker"),
+                    ("monitoring", "Medewerker monitoring"),
+                    ("team_lead", "Teamleider"),
+                    ("privacy_officer", "Privacyfunctionaris"),
+                    ("functional_admin", "Functioneel beheerder"),
+                    ("helpline_volunteer", "Vrijwilliger Kindertelefoon"),
+                    ("local_team_member", "Medewerker lokaal team"),
+                    ("professional", "Professional"),
+                    ("meldcode_contact_person", "Aandachtsfunctionaris"),
+                ],
+                max_length=32,
+                verbose_name="rol",
+            ),
         ),
     ]

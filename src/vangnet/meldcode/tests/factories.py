@@ -21,8 +21,8 @@ class School:
 
 
 def school(region: Region | None = None, name: str = "Basisschool De Regenboog") -> School:
-    region = region or RegionFactory()
-    organisation = PartnerOrganisationFactory(
+    region = region or RegionFactory.create()
+    organisation: PartnerOrganisation = PartnerOrganisationFactory.create(
         name=name, kind=PartnerOrganisation.Kind.SCHOOL, region=region
     )
     return School(

@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from vangnet.accounts.models import Role
+from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import make_user
 
-from .factories import open_record, school
+from .factories import School, open_record, school
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ BODIES = {
 }
 
 
-def visitor_of(name: str, s, other) -> object:
+def visitor_of(name: str, s: School, other: School) -> User:
     return {
         "owner": s.teacher,
         "colleague": s.colleague,

@@ -91,7 +91,7 @@ def test_the_pdf_is_an_attachment_and_its_download_is_logged():
         record=record,
         by=s.teacher,
         codes=["absence"],
-        description="Zei: ‘ik ben bang’ — echt.",
+        description="Zei: \u2018ik ben bang\u2019 \u2014 echt.",
         observed_on=record.opened_at.date(),
     )
     response = client_for(s.teacher).get(f"/partner/meldcode/{record.pk}/pdf/")
