@@ -59,11 +59,13 @@ typecheck: install
 
 check: lint typecheck test
 
+## make bench: the hot paths in-process, then the chat over real WebSockets (docs/performance.md)
 bench: install
 	$(PY) -m vangnet.bench
+	$(PY) -m vangnet.chat_bench $(CHAT_BENCH_ARGS)
 
 messages: install
-	cd src/vangnet && ../../$(MANAGE) makemessages -l en --no-obsolete && ../../$(MANAGE) compilemessages
+	cd src/vangnet && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete && ../../$(PY) ../../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -12,11 +12,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MANAGE = str(PROJECT_DIR / "manage.py")
 
-PRODUCTION_REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "AUDIT_LOG_KEY"]
+PRODUCTION_REQUIRED = [
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "AUDIT_LOG_KEY",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_HASH_KEY",
+    "PUBLIC_BASE_URL",
+]
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -27,6 +36,9 @@ def production_env(**overrides: str) -> dict[str, str]:
         # Never connected to: `check` does not touch the database unless asked to.
         "DATABASE_URL": "postgres://vangnet@db.invalid:5432/vangnet",
         "AUDIT_LOG_KEY": secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(48),
+        "PUBLIC_BASE_URL": "https://vangnet.example.org",
     }
     env.update(overrides)
     return env
@@ -81,3 +93,12 @@ def test_production_with_everything_set_passes_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_development_field_key():
+    from vangnet.settings import _DEVELOPMENT_FIELD_KEY
+
+    result = run_manage("check", env=production_env(FIELD_ENCRYPTION_KEYS=_DEVELOPMENT_FIELD_KEY))
+
+    assert result.returncode != 0
+    assert "must not hold the development key" in result.stderr

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "vangnet.audit",
     "vangnet.contacts",
     "vangnet.chat",
+    "vangnet.reports",
     "vangnet.workspace",
     "vangnet.api",
     "vangnet.meldcode",
@@ -353,6 +354,28 @@ SPECTACULAR_SETTINGS = {
 # log (changing it makes every older entry fail verification); keep it apart from the database.
 AUDIT_LOG_KEY = required("AUDIT_LOG_KEY") if PRODUCTION else env("AUDIT_LOG_KEY", SECRET_KEY)
 
+# --- Field encryption ------------------------------------------------------------------
+
+# Fernet keys for personal data encrypted at rest (the reporter's identity, citizen service
+# numbers). The first key encrypts; every key decrypts, so a new key goes in front and the old
+# one stays until `manage.py rotate_field_keys` has re-encrypted everything (docs/operations.md).
+# The development default is public and protects nothing; production refuses to start without.
+_DEVELOPMENT_FIELD_KEY = "dmFuZ25ldC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA="
+FIELD_ENCRYPTION_KEYS = (
+    env_list("FIELD_ENCRYPTION_KEYS") or [required("FIELD_ENCRYPTION_KEYS")]
+    if PRODUCTION
+    else env_list("FIELD_ENCRYPTION_KEYS", [_DEVELOPMENT_FIELD_KEY])
+)
+if PRODUCTION and _DEVELOPMENT_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not hold the development key.")
+# The key of the searchable hash (HMAC-SHA256) of citizen service numbers. It cannot rotate
+# without recomputing every hash; keep it apart from the database and the encryption keys.
+FIELD_HASH_KEY = (
+    required("FIELD_HASH_KEY")
+    if PRODUCTION
+    else env("FIELD_HASH_KEY", "development-only-field-hash-key")
+)
+
 # --- Logging: never personal data ------------------------------------------------------
 
 LOGGING = {
@@ -389,19 +412,46 @@ CHAT_CONTINUITY_CODE_DAYS = env_int("CHAT_CONTINUITY_CODE_DAYS", 90)
 # Quick exit: where the public pages send a visitor who must leave at once.
 VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederland-nu/weer")
 
-# --- Meldcode assistant ----------------------------------------------------------------
+# --- E-mail ----------------------------------------------------------------------------
 
-# E-mail (meldcode reminders), in Django 6.1's MAILERS form. Development prints mail on the
-# console; production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the
-# EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS variables.
-_EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
-if _EMAIL_BACKEND and _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env("EMAIL_HOST", "localhost"),
-        "port": env_int("EMAIL_PORT", 25),
-        "username": env("EMAIL_HOST_USER", ""),
-        "password": env("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
-    }
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Vangnet <noreply@vangnet.invalid>")
+# Development prints mail to the console; production sends through the SMTP host it is given.
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+            },
+        }
+        if PRODUCTION or env("EMAIL_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Veilig Thuis <noreply@vangnet.example>")
+# Links in e-mails (the reporter's status link) start with this address.
+PUBLIC_BASE_URL = (
+    required("PUBLIC_BASE_URL") if PRODUCTION else env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+)
+
+# --- Reports (meldingen) ---------------------------------------------------------------
+
+# Handelingsprotocol (DOMAIN.md): an acute report is acted on within 24 hours; the safety
+# assessment including triage is done within 5 working days of receipt; an investigation takes
+# at most 10 weeks.
+REPORT_URGENCY_HOURS = env_int("REPORT_URGENCY_HOURS", 24)
+REPORT_ASSESSMENT_WORKING_DAYS = env_int("REPORT_ASSESSMENT_WORKING_DAYS", 5)
+REPORT_INVESTIGATION_WEEKS = env_int("REPORT_INVESTIGATION_WEEKS", 10)
+# Reminders go to the owner and the team lead this many working days before a deadline.
+REPORT_REMINDER_WORKING_DAYS = env_int("REPORT_REMINDER_WORKING_DAYS", 1)
+# DOMAIN.md: monitoring moments are not fixed by a public source; default 3, 6 and 12 months
+# after transfer, editable per case.
+REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
+# DOMAIN.md: report files are kept 20 years (configurable).
+REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
+# Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
+# Regions listed here (by code) take triage decisions without the second approval.
+REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")

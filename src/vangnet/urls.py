@@ -17,6 +17,9 @@ urlpatterns = [
     path("partner/meldcode/", include("vangnet.meldcode.urls")),
     path("staff/advice-requests/", include("vangnet.meldcode.staff_urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    path("melding/", include("vangnet.reports.public_urls")),
+    path("staff/reports/", include("vangnet.reports.urls")),
+    path("partner/transfers/", include("vangnet.reports.partner_urls")),
 ]
 
 handler400 = "vangnet.core.views.bad_request"

@@ -26,6 +26,8 @@ PUBLIC_PREFIXES = (
     "/favicon.ico",
     "/robots.txt",
     "/exit/",
+    # The reporter's status page: the reference and the secret of the link are the key.
+    "/melding/",
 )
 PUBLIC_EXACT = ("/",)
 

@@ -40,6 +40,14 @@ class Action(StrEnum):
     MANAGE_CHAT_DESK = "manage_chat_desk"
     REQUEST_HANDOVER = "request_handover"
     MANAGE_SOCIAL_MAP = "manage_social_map"
+    REGISTER_CONTACT = "register_contact"
+    MANAGE_DOSSIER = "manage_dossier"
+    SUBMIT_REPORT = "submit_report"
+    VIEW_REPORT = "view_report"
+    HANDLE_REPORT = "handle_report"
+    APPROVE_TRIAGE = "approve_triage"
+    VIEW_REPORTER_IDENTITY = "view_reporter_identity"
+    ACCEPT_TRANSFER = "accept_transfer"
     # The meldcode assistant (a professional's own records; the contact person's organisation)
     USE_MELDCODE = "use_meldcode"
     VIEW_ORGANISATION_MELDCODE = "view_organisation_meldcode"
@@ -47,31 +55,54 @@ class Action(StrEnum):
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
+# Who takes calls and keeps advice dossiers: the advice desk, triage (reports come in by phone
+# too) and the team lead who stands in.
+_ADVICE_WORK = {Action.REGISTER_CONTACT, Action.MANAGE_DOSSIER}
+# Reports (Handelingsprotocol): the advice desk takes a report by phone; triage, investigators,
+# monitoring and the team lead handle it; the behavioural scientist is the second pair of eyes
+# on triage. The reporter's identity is for those who may need to call the reporter back.
+_REPORT_INTAKE = {Action.SUBMIT_REPORT, Action.VIEW_REPORT}
+_REPORT_WORK = {Action.VIEW_REPORT, Action.HANDLE_REPORT}
 
 GRANTS: dict[str, frozenset[Action]] = {
-    Role.ADVICE_DESK: frozenset(_CASEWORK | {Action.HANDLE_CHAT, Action.HANDLE_ADVICE_REQUEST}),
-    Role.TRIAGE: frozenset(_CASEWORK),
-    Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK),
-    Role.INVESTIGATOR: frozenset(_CASEWORK),
-    Role.MONITORING: frozenset(_CASEWORK),
+    Role.ADVICE_DESK: frozenset(
+        _CASEWORK
+        | _ADVICE_WORK
+        | {Action.HANDLE_CHAT}
+        | _REPORT_INTAKE
+        | {Action.HANDLE_ADVICE_REQUEST}
+    ),
+    Role.TRIAGE: frozenset(
+        _CASEWORK | _ADVICE_WORK | _REPORT_INTAKE | _REPORT_WORK | {Action.VIEW_REPORTER_IDENTITY}
+    ),
+    Role.BEHAVIOURAL_SCIENTIST: frozenset(_CASEWORK | {Action.VIEW_REPORT, Action.APPROVE_TRIAGE}),
+    Role.INVESTIGATOR: frozenset(_CASEWORK | _REPORT_WORK | {Action.VIEW_REPORTER_IDENTITY}),
+    Role.MONITORING: frozenset(_CASEWORK | _REPORT_WORK),
     Role.TEAM_LEAD: frozenset(
         _CASEWORK
-        | {
-            Action.HANDLE_CHAT,
-            Action.MANAGE_CHAT_DESK,
-            Action.MANAGE_SOCIAL_MAP,
-            Action.HANDLE_ADVICE_REQUEST,
-        }
+        | _ADVICE_WORK
+        | {Action.HANDLE_CHAT, Action.MANAGE_CHAT_DESK, Action.MANAGE_SOCIAL_MAP}
+        | _REPORT_INTAKE
+        | _REPORT_WORK
+        | {Action.VIEW_REPORTER_IDENTITY}
+        | {Action.HANDLE_ADVICE_REQUEST}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.FUNCTIONAL_ADMIN: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS, Action.MANAGE_SOCIAL_MAP}
     ),
     Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.REQUEST_HANDOVER}),
-    Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE}),
-    Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE, Action.USE_MELDCODE}),
+    Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.ACCEPT_TRANSFER}),
+    Role.PROFESSIONAL: frozenset(
+        {Action.USE_PARTNER_WORKSPACE, Action.SUBMIT_REPORT, Action.USE_MELDCODE}
+    ),
     Role.MELDCODE_CONTACT_PERSON: frozenset(
-        {Action.USE_PARTNER_WORKSPACE, Action.USE_MELDCODE, Action.VIEW_ORGANISATION_MELDCODE}
+        {
+            Action.USE_PARTNER_WORKSPACE,
+            Action.SUBMIT_REPORT,
+            Action.USE_MELDCODE,
+            Action.VIEW_ORGANISATION_MELDCODE,
+        }
     ),
 }
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from vangnet.chat import api as chat_api
 from vangnet.regions import api as regions_api
+from vangnet.reports import api as reports_api
 
 app_name = "api"
 
@@ -19,4 +20,6 @@ urlpatterns = [
         regions_api.region_municipalities,
         name="region_municipalities",
     ),
+    path("transfers/", reports_api.transfer_list, name="transfer_list"),
+    path("transfers/<int:report_id>/accept", reports_api.transfer_accept, name="transfer_accept"),
 ]

@@ -109,7 +109,9 @@ class IssuedCode:
 def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
     if conversation.dossier_id is not None:
         return conversation.dossier  # type: ignore[return-value]
-    dossier = AdviceDossier.objects.create(region=conversation.region, owner=by)
+    from vangnet.contacts.services import open_dossier
+
+    dossier = open_dossier(region=conversation.region, by=by)
     Conversation.objects.filter(pk=conversation.pk).update(dossier=dossier)
     conversation.dossier = dossier
     return dossier

@@ -204,7 +204,7 @@ def register_phone_handover(
     *, handover: Handover, by: User, outcome: services.Outcome, request: Any = None
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
-    from vangnet.contacts.models import AdviceDossier
+    from vangnet.contacts.services import note_contact_in_dossier, open_dossier
 
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)
@@ -212,7 +212,7 @@ def register_phone_handover(
             raise services.ChatError(
                 _("Alleen wie de overdracht aannam kan het gesprek registreren.")
             )
-        dossier = AdviceDossier.objects.create(region=locked.region, owner=by)
+        dossier = open_dossier(region=locked.region, by=by)
         contact = Contact(
             region=locked.region,
             channel=Channel.PHONE,
@@ -230,6 +230,7 @@ def register_phone_handover(
         )
         contact.full_clean()
         contact.save()
+        note_contact_in_dossier(contact=contact, by=by)
         locked.status = HandoverStatus.COMPLETED
         locked.completed_at = timezone.now()
         locked.contact = contact

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from functools import cache
 
-import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from vangnet.core.workdays import is_working_day
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,6 @@ def _parse(value: str) -> OpeningHours:
 
 def opening_hours() -> OpeningHours:
     return _parse(settings.CHAT_OPENING_HOURS)
-
-
-def is_working_day(moment: datetime) -> bool:
-    day = moment.date()
-    return day.weekday() < 5 and day not in holidays.country_holidays("NL", years=day.year)
 
 
 def chat_hours_open(now: datetime | None = None) -> bool:

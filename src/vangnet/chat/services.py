@@ -10,7 +10,7 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
+from vangnet.contacts.services import note_contact_in_dossier
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, national_desk, normalise_pc4
 
@@ -724,6 +725,14 @@ class Outcome:
     agreements: str = ""
 
 
+def _chat_minutes(conversation: Conversation, now: datetime) -> int | None:
+    """How long the employee and the visitor talked, in whole minutes (at least one)."""
+    if conversation.accepted_at is None:
+        return None
+    end = conversation.ended_at or now
+    return max(1, round((end - conversation.accepted_at).total_seconds() / 60))
+
+
 def close_chat(
     *, conversation: Conversation, by: User, outcome: Outcome, request: Any = None
 ) -> Contact:
@@ -750,6 +759,7 @@ def close_chat(
             participants=outcome.participants,
             agreements=outcome.agreements,
             received_at=locked.created_at,
+            duration_minutes=_chat_minutes(locked, now),
             registered_by=by,
             dossier=ensure_dossier(conversation=locked, by=by),
         )
@@ -758,6 +768,7 @@ def close_chat(
         except ValidationError as error:
             raise ChatError(" ".join(error.messages)) from error
         contact.save()
+        note_contact_in_dossier(contact=contact, by=by)
         record_access(
             user=by,
             action=AccessLogAction.CREATE,

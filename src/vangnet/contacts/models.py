@@ -27,6 +27,7 @@ class AskerType(models.TextChoices):
     BYSTANDER = "bystander", _("Omstander (buur, vriend)")
     PROFESSIONAL = "professional", _("Professional")
     PERPETRATOR = "perpetrator", _("Pleger")
+    PARTNER = "partner", _("Ketenpartner")
     OTHER = "other", _("Anders")
 
 
@@ -80,6 +81,15 @@ class AdviceDossier(models.Model):
         related_name="owned_advice_dossiers",
         verbose_name=_("eigenaar"),
     )
+    # DOMAIN.md: an advice dossier may hold no personal data at all. While it is anonymous,
+    # no DossierPerson can be added (services refuse it); naming it is the asker's choice.
+    is_anonymous = models.BooleanField(_("anoniem"), default=True)
+    title = models.CharField(
+        _("onderwerp"),
+        max_length=120,
+        blank=True,
+        help_text=_("Kort en zonder namen, bijvoorbeeld: zorgen om leerling groep 7."),
+    )
     opened_at = models.DateTimeField(_("geopend"), default=timezone.now)
     closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
 
@@ -97,15 +107,105 @@ class AdviceDossier(models.Model):
             self.reference = f"AD-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PersonRelation(models.TextChoices):
+    CHILD = "child", _("Kind")
+    PARENT = "parent", _("Ouder of verzorger")
+    OTHER_FAMILY = "other_family", _("Ander gezinslid of familielid")
+    OTHER = "other", _("Anders")
+
+
+class DossierPerson(models.Model):
+    """A person a named advice dossier is about. Only when the asker chooses to name them."""
+
+    dossier = models.ForeignKey(
+        AdviceDossier, on_delete=models.CASCADE, related_name="persons", verbose_name=_("dossier")
+    )
+    relation = models.CharField(
+        _("wie is het"), max_length=20, choices=PersonRelation.choices, default=PersonRelation.CHILD
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    added_at = models.DateTimeField(_("toegevoegd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("persoon in adviesdossier")
+        verbose_name_plural = _("personen in adviesdossier")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierEvent(models.Model):
+    """The history of an advice dossier: what happened, when, by whom. Never personal data."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Dossier geopend")
+        CONTACT_ADDED = "contact_added", _("Contact toegevoegd")
+        NAMED = "named", _("Personen benoemd (niet meer anoniem)")
+        PERSON_ADDED = "person_added", _("Persoon toegevoegd")
+        PERSON_REMOVED = "person_removed", _("Persoon verwijderd")
+        OWNER_CHANGED = "owner_changed", _("Eigenaar gewijzigd")
+        CLOSED = "closed", _("Dossier gesloten")
+        REOPENED = "reopened", _("Dossier heropend")
+        CONVERTED = "converted", _("Omgezet in melding")
+
+    dossier = models.ForeignKey(
+        AdviceDossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
+    )
+    kind = models.CharField(_("gebeurtenis"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("wanneer"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("dossiergebeurtenis")
+        verbose_name_plural = _("dossiergebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d-%m-%Y %H:%M}"
+
 
 class Contact(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("regio")
     )
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
+    duration_minutes = models.PositiveSmallIntegerField(_("duur (minuten)"), null=True, blank=True)
     asker_type = models.CharField(_("soort vrager"), max_length=20, choices=AskerType.choices)
+    asker_sector = models.CharField(
+        _("sector"),
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text=_("Verplicht als een professional of ketenpartner belt."),
+    )
+    is_anonymous = models.BooleanField(
+        _("anoniem"), default=True, help_text=_("De vrager noemt geen naam.")
+    )
     asker_name = models.CharField(
         _("naam vrager"), max_length=200, blank=True, help_text=_("Leeg laten bij anoniem.")
+    )
+    asker_organisation = models.CharField(_("organisatie vrager"), max_length=200, blank=True)
+    asker_phone = models.CharField(
+        _("terugbelnummer"),
+        max_length=20,
+        blank=True,
+        help_text=_("Alleen als de vrager teruggebeld wil worden."),
     )
     summary = models.TextField(_("samenvatting"))
     forms_of_violence = models.JSONField(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, may, regions_where, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
 
-from .models import AdviceDossier, Contact
+from .models import AdviceDossier, Contact, DossierEvent
 
 PAGE_SIZE = 25
 
@@ -98,4 +100,87 @@ def dossier_history(dossier: AdviceDossier) -> list[dict[str, object]]:
         {"at": conv.created_at, "kind": "chat", "chat": conv}
         for conv in Conversation.objects.filter(dossier=dossier).select_related("assigned_to")
     ]
+    # Contacts show themselves; the other events say what happened to the dossier.
+    items += [
+        {"at": event.at, "kind": "event", "event": event}
+        for event in dossier.events.exclude(kind=DossierEvent.Kind.CONTACT_ADDED).select_related(
+            "by"
+        )
+    ]
     return sorted(items, key=lambda item: item["at"])  # type: ignore[arg-type,return-value]
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class DossierSearch:
+    reference: str = ""
+    person_name: str = ""
+    date_of_birth: date | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    region: Region | None = None
+    employee: User | None = None
+
+
+def searchable_regions(user: User) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=regions_where(user, Action.VIEW_CONTACT))
+
+
+def colleagues_in(regions: QuerySet[Region]) -> QuerySet[User]:
+    return (
+        User.objects.filter(memberships__region__in=regions, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def search_dossiers(
+    *, user: User, search: DossierSearch, page: int | None, request: HttpRequest
+) -> Page:
+    """Advice dossiers that match, only in regions where the user may see contacts.
+
+    The found dossiers on the shown page are logged as seen, with what was searched for
+    (criteria names only: the access log holds no names or dates of birth either).
+    """
+    from vangnet.chat.continuity import digest, looks_like_code
+    from vangnet.chat.models import ContinuityCode
+
+    allowed = regions_where(user, Action.VIEW_CONTACT)
+    if search.region is not None:
+        allowed &= {search.region.pk}
+    queryset = AdviceDossier.objects.filter(region_id__in=allowed)
+    reference = search.reference.strip()
+    if reference:
+        by_reference = Q(reference=reference.upper())
+        if looks_like_code(reference):
+            by_reference |= Q(
+                pk__in=ContinuityCode.objects.filter(digest=digest(reference)).values("dossier_id")
+            )
+        queryset = queryset.filter(by_reference)
+    if search.person_name.strip():
+        queryset = queryset.filter(persons__name__icontains=search.person_name.strip())
+    if search.date_of_birth is not None:
+        queryset = queryset.filter(persons__date_of_birth=search.date_of_birth)
+    if search.date_from is not None:
+        queryset = queryset.filter(contacts__received_at__date__gte=search.date_from)
+    if search.date_to is not None:
+        queryset = queryset.filter(contacts__received_at__date__lte=search.date_to)
+    if search.employee is not None:
+        queryset = queryset.filter(
+            Q(owner=search.employee) | Q(contacts__registered_by=search.employee)
+        )
+    queryset = queryset.distinct().select_related("region", "owner").order_by("-opened_at", "-pk")
+    page_obj = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(page)
+    criteria = [name for name, value in vars(search).items() if value]
+    if page_obj.object_list:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=page_obj.object_list,
+            roles=roles_for(user, Action.VIEW_CONTACT),
+            request=request,
+            reason="zoeken op " + ", ".join(criteria),
+        )
+    return page_obj

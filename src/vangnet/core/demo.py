@@ -9,13 +9,19 @@ Loading twice changes nothing but the demo passwords, which are reset to the pri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from vangnet.accounts.models import Membership, Role, User
-from vangnet.contacts.models import AskerType, Channel, Contact
+from vangnet.contacts.models import AskerType, Channel, Contact, PersonRelation, Sector
+from vangnet.contacts.services import (
+    PersonDetails,
+    name_dossier,
+    note_contact_in_dossier,
+    open_dossier,
+)
 from vangnet.regions.models import Municipality, PartnerOrganisation, Region, SocialMapEntry
 
 DEMO_PASSWORD = "Vangnet-demo-2026!"  # noqa: S105  (printed on purpose; demo mode only)
@@ -235,6 +241,22 @@ DEMO_CONTACTS = (
 )
 
 
+DEMO_SECTORS = {
+    "pedagogisch medewerker kinderopvang": Sector.CHILDCARE,
+    "intern begeleider basisschool": Sector.EDUCATION,
+}
+# The grandfather who considers a report chose to name his grandchildren: a named dossier.
+NAMED_DEMO_CONTACT = "Grootvader schrijft"
+NAMED_DEMO_PERSONS = [
+    PersonDetails(
+        relation=PersonRelation.CHILD, name="Lieke de Groot", date_of_birth=date(2015, 6, 1)
+    ),
+    PersonDetails(
+        relation=PersonRelation.CHILD, name="Daan de Groot", date_of_birth=date(2018, 2, 11)
+    ),
+]
+
+
 @dataclass
 class DemoResult:
     users: list[DemoUser]
@@ -269,18 +291,26 @@ def load_demo_people_and_contacts() -> DemoResult:
     created = 0
     now = timezone.now()
     for region_code, channel, asker, name, days_ago, by, summary in DEMO_CONTACTS:
-        _, was_created = Contact.objects.get_or_create(
+        contact, was_created = Contact.objects.get_or_create(
             region=regions[region_code],
             summary=summary,
             defaults={
                 "channel": channel,
                 "asker_type": asker,
-                "asker_name": name,
+                "asker_sector": DEMO_SECTORS.get(name, ""),
+                "participants": name,
                 "received_at": now - timedelta(days=days_ago, hours=days_ago * 3 % 7),
                 "registered_by": users[by],
             },
         )
         created += was_created
+        if contact.dossier_id is None:
+            # Every registered contact sits in an advice dossier, anonymous unless named.
+            contact.dossier = open_dossier(region=contact.region, by=users[by])
+            contact.save(update_fields=["dossier"])
+            note_contact_in_dossier(contact=contact, by=users[by])
+            if summary.startswith(NAMED_DEMO_CONTACT):
+                name_dossier(dossier=contact.dossier, by=users[by], persons=NAMED_DEMO_PERSONS)
     load_demo_social_map(regions)
     return DemoResult(users=list(DEMO_USERS), contacts_created=created)
 

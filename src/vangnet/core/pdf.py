@@ -1,92 +1,76 @@
-"""A small PDF writer for exports (fpdf2): a title, facts, sections of paragraphs.
+"""Small PDF documents (fpdf2): a title, facts and sections of text. No fonts to install.
 
-The built-in Helvetica covers Latin-1 only, which holds Dutch (ë, é, ï); other characters
-are mapped to their nearest Latin-1 form so an export never fails on a typographic quote.
-No fonts or images are fetched: an export contains only what is passed in.
+fpdf2's built-in Helvetica knows Latin-1 only; characters outside it (typographic quotes,
+dashes) are replaced by their nearest plain form, and anything else by "?". Documents are
+written uncompressed: they are small, and their text can be checked in tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
 
-_REPLACEMENTS = str.maketrans(
+_PLAIN = str.maketrans(
     {
-        "\u2018": "'",  # left single quotation mark
-        "\u2019": "'",  # right single quotation mark
         "\u201c": '"',
         "\u201d": '"',
-        "\u2013": "-",  # en dash
-        "\u2014": "-",  # em dash
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u2013": "-",
+        "\u2014": "-",
         "\u2026": "...",
-        "\u2022": "-",
-        "\u2192": "->",
-        "\u20ac": "EUR",
-        "\u00a0": " ",
     }
 )
 
 
-def latin1(text: str) -> str:
-    return str(text).translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+def _latin1(text: str) -> str:
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 @dataclass
 class Section:
     heading: str
     paragraphs: Sequence[str] = ()
-    facts: Sequence[tuple[str, str]] = ()
-    items: Sequence[str] = field(default_factory=list)
+    rows: Sequence[tuple[str, str]] = ()
 
 
-def render_pdf(
-    *,
-    title: str,
-    subtitle: str = "",
-    facts: Iterable[tuple[str, str]] = (),
-    sections: Iterable[Section] = (),
-    footer: str = "",
-) -> bytes:
+@dataclass
+class Document:
+    title: str
+    subtitle: str = ""
+    sections: list[Section] = field(default_factory=list)
+    footer: str = ""
+
+
+def render(document: Document) -> bytes:
     pdf = FPDF(format="A4")
-    pdf.set_title(latin1(title))
-    pdf.set_creator("Vangnet")
+    pdf.set_compression(False)
+    pdf.set_title(_latin1(document.title))
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(18, 18, 18)
-    if footer:
-        pdf.footer = lambda: _footer(pdf, footer)  # type: ignore[method-assign]
     pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
-    if subtitle:
+    pdf.multi_cell(width, 8, _latin1(document.title), new_x="LMARGIN", new_y="NEXT")
+    if document.subtitle:
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 5, latin1(subtitle), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    _facts(pdf, list(facts))
-    for section in sections:
-        pdf.ln(2)
+        pdf.multi_cell(width, 5, _latin1(document.subtitle), new_x="LMARGIN", new_y="NEXT")
+    for section in document.sections:
+        pdf.ln(4)
         pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, latin1(section.heading), new_x="LMARGIN", new_y="NEXT")
-        _facts(pdf, list(section.facts))
+        pdf.multi_cell(width, 6, _latin1(section.heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
+        for label, value in section.rows:
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.cell(50, 5, _latin1(label))
+            pdf.set_font("Helvetica", "", 10)
+            pdf.multi_cell(width - 50, 5, _latin1(value or "-"), new_x="LMARGIN", new_y="NEXT")
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 5, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, _latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
-        for item in section.items:
-            pdf.multi_cell(0, 5, latin1(f"- {item}"), new_x="LMARGIN", new_y="NEXT")
+    if document.footer:
+        pdf.ln(6)
+        pdf.set_font("Helvetica", "I", 8)
+        pdf.multi_cell(width, 4, _latin1(document.footer), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _facts(pdf: FPDF, facts: list[tuple[str, str]]) -> None:
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(55, 5, latin1(label))
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 5, latin1(value or "-"), new_x="LMARGIN", new_y="NEXT")
-
-
-def _footer(pdf: FPDF, text: str) -> None:
-    pdf.set_y(-12)
-    pdf.set_font("Helvetica", "I", 8)
-    pdf.cell(0, 5, latin1(f"{text} - {pdf.page_no()}"), align="C")

@@ -181,3 +181,49 @@ class CompleteAdviceRequestForm(forms.Form):
     advice_given = forms.CharField(
         label=_("Gegeven advies"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class OnlineReportForm(forms.Form):
+    """The family's details, asked only now: they go with the report, not into the record."""
+
+    child_name = forms.CharField(
+        label=_("Naam van het kind"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    child_date_of_birth = forms.DateField(
+        label=_("Geboortedatum van het kind"), required=False, widget=DATE_WIDGET
+    )
+    address = forms.CharField(
+        label=_("Adres van het gezin"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    parent_1 = forms.CharField(
+        label=_("Naam van een ouder of verzorger"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    parent_2 = forms.CharField(
+        label=_("Naam van de andere ouder of verzorger"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    parents_informed = forms.ChoiceField(
+        label=_("Weten de ouders dat u meldt?"),
+        choices=ParentsInformed.choices,
+        widget=forms.RadioSelect,
+    )
+    anonymous_to_family = forms.BooleanField(
+        label=_("Veilig Thuis houdt mijn naam voor het gezin geheim"),
+        required=False,
+        help_text=_("Veilig Thuis kent u als melder, maar vertelt het gezin niet wie er meldde."),
+    )
+    is_acute = forms.BooleanField(
+        label=_("Het kind is nu in direct gevaar"),
+        required=False,
+        help_text=_("Bel dan ook meteen: bij direct gevaar 112, anders Veilig Thuis."),
+    )

@@ -121,6 +121,15 @@ class MeldcodeRecord(models.Model):
     )
     reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
     report_reference = models.CharField(_("kenmerk van de melding"), max_length=40, blank=True)
+    # Set when the report went to the region's intake through Vangnet (reports.receive_report).
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meldcode_records",
+        verbose_name=_("melding"),
+    )
     report_status_url = models.CharField(
         _("statuspagina van de melding"), max_length=300, blank=True
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.core.pdf import Section, render_pdf
+from vangnet.core.pdf import Document, Section, render
 
 from . import selectors
 from .models import MeldcodeRecord
@@ -19,8 +19,8 @@ def record_pdf(record: MeldcodeRecord) -> bytes:
         (_("Kenmerk"), record.reference),
         (_("Organisatie"), record.organisation.name),
         (_("Professional"), record.professional.display_name),
-        (_("Sector"), record.get_sector_display()),
-        (_("Status"), record.get_status_display()),
+        (_("Sector"), str(record.get_sector_display())),
+        (_("Status"), str(record.get_status_display())),
         (_("Geopend"), f"{timezone.localtime(record.opened_at):%d-%m-%Y}"),
         (
             _("Uitkomst afwegingskader"),
@@ -29,25 +29,30 @@ def record_pdf(record: MeldcodeRecord) -> bytes:
     ]
     if record.reported_at:
         facts.append((_("Gemeld"), f"{timezone.localtime(record.reported_at):%d-%m-%Y}"))
-    sections = [Section(heading=heading, items=items) for heading, items in prepared.sections]
+    sections = [Section(heading=_("Dossier"), rows=facts)]
+    sections += [
+        Section(heading=heading, paragraphs=[f"- {item}" for item in items])
+        for heading, items in prepared.sections
+    ]
     sections.append(
         Section(
             heading=_("Tijdlijn"),
-            items=[
+            paragraphs=[
                 f"{timezone.localtime(entry.at):%d-%m-%Y %H:%M} "
                 f"({entry.by.display_name if entry.by else 'Vangnet'}): {entry.text}"
                 for entry in record.timeline.select_related("by")
             ],
         )
     )
-    return render_pdf(
-        title=_("Meldcodedossier %(ref)s") % {"ref": record.reference},
-        subtitle=_(
-            "Meldcode huiselijk geweld en kindermishandeling. Vertrouwelijk; zonder namen van "
-            "het kind of het gezin."
-        ),
-        facts=facts,
-        sections=sections,
-        footer=_("Vangnet, geëxporteerd op %(day)s")
-        % {"day": f"{timezone.localtime():%d-%m-%Y %H:%M}"},
+    return render(
+        Document(
+            title=_("Meldcodedossier %(ref)s") % {"ref": record.reference},
+            subtitle=_(
+                "Meldcode huiselijk geweld en kindermishandeling. Vertrouwelijk; zonder namen "
+                "van het kind of het gezin."
+            ),
+            sections=sections,
+            footer=_("Vangnet, geëxporteerd op %(day)s")
+            % {"day": f"{timezone.localtime():%d-%m-%Y %H:%M}"},
+        )
     )

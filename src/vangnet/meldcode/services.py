@@ -8,6 +8,7 @@ writes, adds a timeline entry (what the professional reads back) and an access-l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
@@ -524,6 +525,154 @@ def record_phone_report(
         _timeline(locked, by=by, kind=TimelineEntry.Kind.REPORT, text=text)
         _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
     return locked
+
+
+@dataclass(frozen=True)
+class FamilyDetails:
+    """Who the report is about: given only at the moment of reporting, never kept in the
+    (pseudonymous) meldcode record — they go to Veilig Thuis' report alone."""
+
+    child_name: str
+    child_date_of_birth: date | None = None
+    address: str = ""
+    parent_names: Sequence[str] = ()
+
+
+def submit_online_report(
+    *,
+    record: MeldcodeRecord,
+    by: User,
+    family: FamilyDetails,
+    parents_informed: str,
+    anonymous_to_family: bool = False,
+    is_acute: bool = False,
+    request: HttpRequest | None = None,
+) -> MeldcodeRecord:
+    """Send the prepared report to the region's Veilig Thuis intake, where it arrives as a new
+    report with the professional as reporter. Only where the region accepts online reports."""
+    from vangnet.reports.models import PersonRole
+    from vangnet.reports.services import (
+        PersonDetails,
+        ReporterDetails,
+        ReportError,
+        receive_report,
+    )
+
+    from .reporting import prepared_report, region_accepts_online_reports
+
+    if parents_informed not in ParentsInformed.values:
+        raise MeldcodeError(_("Geef aan of de ouders weten dat u meldt."))
+    child_name = _check_text(family.child_name, _("Vul de naam van het kind in."))
+    persons = [
+        PersonDetails(
+            role=PersonRole.CHILD,
+            name=child_name,
+            date_of_birth=family.child_date_of_birth,
+            address=family.address.strip(),
+            is_victim=True,
+        )
+    ] + [
+        PersonDetails(role=PersonRole.PARENT, name=name.strip(), address=family.address.strip())
+        for name in family.parent_names
+        if name.strip()
+    ]
+    with transaction.atomic():
+        locked = _lock_for_edit(record, by)
+        _check_may_report(locked)
+        if not region_accepts_online_reports(locked.region):
+            raise MeldcodeError(
+                _("%(region)s ontvangt nog geen meldingen via Vangnet. Meld telefonisch.")
+                % {"region": locked.region.display_name}
+            )
+        prepared = prepared_report(locked)
+        organisation = locked.organisation
+        try:
+            received = receive_report(
+                region=locked.region,
+                by=by,
+                # The report arrives in writing, through the system (never through the chat).
+                channel=Channel.WRITTEN,
+                reporter=ReporterDetails(
+                    name=by.display_name,
+                    is_professional=True,
+                    organisation=organisation.name,
+                    sector=locked.sector,
+                    phone=by.phone_number,
+                    email=by.email,
+                    anonymous_to_family=anonymous_to_family,
+                ),
+                persons=persons,
+                forms_of_violence=locked.forms_of_violence or [ViolenceForm.OTHER],
+                concerns=prepared.as_text(),
+                signals=_signals_text(locked),
+                actions_taken=_actions_taken(locked),
+                source_dossier=_dossier_to_continue(locked),
+                request=request,
+                is_acute=is_acute,
+            )
+        except ReportError as error:
+            raise MeldcodeError(str(error)) from error
+        now = timezone.now()
+        locked.parents_informed = parents_informed
+        locked.report_channel = ReportChannel.ONLINE
+        locked.report = received.report
+        locked.report_reference = received.report.reference[:40]
+        locked.report_status_url = received.status_url[:300]
+        locked.reported_at = now
+        locked.status = RecordStatus.REPORTED
+        locked.full_clean()
+        locked.save()
+        _timeline(
+            locked,
+            by=by,
+            kind=TimelineEntry.Kind.REPORT,
+            text=_(
+                "Gemeld via Vangnet bij %(region)s: melding %(ref)s. Ouders: %(parents)s. De "
+                "status van de melding staat op de statuspagina."
+            )
+            % {
+                "region": locked.region.display_name,
+                "ref": received.report.reference,
+                "parents": locked.get_parents_informed_display().lower(),
+            },
+        )
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+    return locked
+
+
+def _signals_text(record: MeldcodeRecord) -> str:
+    return "\n".join(
+        f"{s.observed_on:%d-%m-%Y}: {s.label}" + (f" ({s.description})" if s.description else "")
+        for s in record.signals.all()
+    )
+
+
+def _actions_taken(record: MeldcodeRecord) -> str:
+    lines = [
+        f"{c.held_on:%d-%m-%Y} {c.get_consulted_display()}: {c.notes}"
+        for c in record.consultations.all()
+    ]
+    lines += [
+        f"{c.held_on:%d-%m-%Y} {c.participants}: {c.summary}" for c in record.conversations.all()
+    ]
+    if record.help_plan:
+        lines.append(record.help_plan)
+    return "\n".join(lines)
+
+
+def _dossier_to_continue(record: MeldcodeRecord) -> AdviceDossier | None:
+    """The advice dossier of an answered call-back in the same region: the report continues it."""
+    from vangnet.contacts.services import may_become_report
+
+    advice = (
+        record.advice_requests.filter(status=AdviceRequestStatus.DONE, region=record.region)
+        .select_related("dossier")
+        .order_by("-completed_at")
+        .first()
+    )
+    if advice is None or not may_become_report(advice.dossier):
+        return None
+    return advice.dossier
 
 
 def _check_may_report(record: MeldcodeRecord) -> None:

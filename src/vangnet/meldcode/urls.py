@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:record_id>/weighing/", views.weighing, name="weighing"),
     path("<int:record_id>/decision/", views.decision, name="decision"),
     path("<int:record_id>/report/", views.report, name="report"),
+    path("<int:record_id>/report/online/", views.report_online, name="report_online"),
     path("<int:record_id>/reminders/", views.reminder_add, name="reminder_add"),
     path("<int:record_id>/pdf/", views.record_pdf, name="pdf"),
     path("reminders/<int:reminder_id>/dismiss/", views.reminder_dismiss, name="reminder_dismiss"),

@@ -29,6 +29,7 @@ from .forms import (
     ConsultationForm,
     ConversationForm,
     DecisionForm,
+    OnlineReportForm,
     PhoneReportForm,
     RecordForm,
     ReminderForm,
@@ -334,8 +335,59 @@ def report(request: HttpRequest, record_id: int) -> HttpResponse:
             form=form,
             prepared=prepared_report(record),
             online=region_accepts_online_reports(record.region),
+            online_form=OnlineReportForm(),
         ),
         status=status,
+    )
+
+
+@require_POST
+def report_online(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Send the report to the region's intake (where the region accepts it)."""
+    user = _user(request)
+    record = selectors.record_for(user=user, record_id=record_id, request=request, edit=True)
+    form = OnlineReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submit_online_report(
+                record=record,
+                by=user,
+                family=services.FamilyDetails(
+                    child_name=data["child_name"],
+                    child_date_of_birth=data["child_date_of_birth"],
+                    address=data["address"],
+                    parent_names=[data["parent_1"], data["parent_2"]],
+                ),
+                parents_informed=data["parents_informed"],
+                anonymous_to_family=data["anonymous_to_family"],
+                is_acute=data["is_acute"],
+                request=request,
+            )
+        except services.MeldcodeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Uw melding is bij Veilig Thuis binnen. Volg de status via de link in het "
+                    "dossier."
+                ),
+            )
+            return redirect("meldcode:detail", record_id=record.pk)
+    return render(
+        request,
+        "meldcode/report.html",
+        _record_context(
+            user,
+            record,
+            step=5,
+            form=PhoneReportForm(),
+            prepared=prepared_report(record),
+            online=region_accepts_online_reports(record.region),
+            online_form=form,
+        ),
+        status=400,
     )
 
 

@@ -25,11 +25,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ContinuityCode, Conversation, Handover
-from vangnet.contacts.models import AdviceDossier, Contact
+from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
 from vangnet.core.testing.auth import login_verified
 from vangnet.core.testing.factories import (
     DEFAULT_PASSWORD,
@@ -37,7 +38,9 @@ from vangnet.core.testing.factories import (
     ContactFactory,
     ContinuityCodeFactory,
     ConversationFactory,
+    DossierPersonFactory,
     HandoverFactory,
+    PartnerOrganisationFactory,
     PostcodeFactory,
     RegionFactory,
     SocialMapEntryFactory,
@@ -49,7 +52,9 @@ from vangnet.core.testing.factories import (
 )
 from vangnet.meldcode import services as meldcode_services
 from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
-from vangnet.regions.models import Region, SocialMapEntry
+from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
+from vangnet.reports.models import Report
+from vangnet.reports.testing import a_report, transferred_report
 
 # Outcomes. Numbers are status codes; redirects say where they go.
 LI = "302 → login"
@@ -196,6 +201,29 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/contacts/dossiers/{other_dossier}/",             (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/contacts/dossiers/{missing}/",                   (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
     ("POST /staff/contacts/dossiers/{own_dossier}/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/new/",                                  (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/new/?dossier={own_dossier}",            (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/new/",                                 (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("PUT /staff/contacts/new/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/contacts/search/",                               (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/search/",                              (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("PUT /staff/contacts/search/",                               (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/persons/",      (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/persons/",    (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/persons/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # The first who may removes the person; after that the person is gone for the others.
+    ("POST /staff/contacts/dossiers/{named_dossier}/persons/{own_person}/remove/", (LI, TF, RD, 404, 403, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/persons/{other_person}/remove/", (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/contacts/dossiers/{named_dossier}/persons/{own_person}/remove/", (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/close/",        (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/close/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/close/",         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{closed_dossier}/reopen/",    (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/reopen/",     (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/reopen/",        (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/contacts/dossiers/{own_dossier}/owner/",        (LI,  TF,    RD,   RD,    403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/contacts/dossiers/{other_dossier}/owner/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/contacts/dossiers/{own_dossier}/owner/",         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- partner workspace: warm handovers ------------------------------------------------------------------------------------------------------
     ("GET /partner/handovers/",                                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  200,   403,  403)),
     ("POST /partner/handovers/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -266,6 +294,8 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /partner/meldcode/{own_record}/report/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     ("PUT /partner/meldcode/{own_record}/report/",                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     ("GET /partner/meldcode/{missing}/signals/",                    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("POST /partner/meldcode/{own_record}/report/online/",          (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{own_record}/report/online/",           (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     ("POST /partner/meldcode/{own_record}/reminders/",              (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
     ("GET /partner/meldcode/{own_record}/reminders/",               (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     ("GET /partner/meldcode/{own_record}/pdf/",                     (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
@@ -297,6 +327,42 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /api/v1/regions/route",                                (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /api/v1/regions/{own_region_code}/municipalities",      (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
     ("POST /api/v1/regions/{own_region_code}/municipalities",     (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- reports (meldingen) ---------------------------------------------------------------------------------------------------------------------
+    ("GET /staff/reports/",                                       (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/",                                      (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/new/",                                   (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/new/",                                  (LI,  TF,    200,  200,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/deadlines/",                             (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/deadlines/",                            (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/{own_report}/",                          (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{other_report}/",                        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{missing}/",                             (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /staff/reports/{own_report}/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/reports/{own_report}/reporter/",                (LI,  TF,    403,  200,   403, 200,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/reporter/",              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/reporter/",                 (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/reports/{own_report}/steps/record_safety_assessment/", (LI, TF, 403, RD,  403, RD,   RD,   RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{own_report}/steps/approve_triage/",    (LI,  TF,    403,  403,   RD,  403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/steps/record_safety_assessment/", (LI, TF, 403, 403, 403, 403, 403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{own_report}/steps/no_such_step/",      (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/reports/{own_report}/steps/close_report/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/reports/{transferred_report}/transfer.pdf",      (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/transfer.pdf",              (LI,  TF,    404,  404,   404, 404,  404,  404,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{transferred_report}/transfer.pdf",     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/transfers/",                                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("POST /partner/transfers/",                                  (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /partner/transfers/{transferred_report}/",              (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("GET /partner/transfers/{other_transfer}/",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/transfers/{missing}/",                         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   404,  403)),
+    ("GET /partner/transfers/{transferred_report}/document.pdf",  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   200,  403)),
+    ("POST /partner/transfers/{transferred_report}/accept/",      (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   RD,   403)),
+    ("POST /partner/transfers/{other_transfer}/accept/",          (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /partner/transfers/{transferred_report}/accept/",       (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /melding/{own_report_reference}/{status_token}/",       (200, 200,   200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
+    ("GET /melding/{own_report_reference}/not-the-secret/",       (404, 404,   404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /melding/{own_report_reference}/{status_token}/",      (405, 405,   405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /api/v1/transfers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
+    ("POST /api/v1/transfers/{transferred_report}/accept",        (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
 ]
 # fmt: on
 
@@ -335,6 +401,22 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /accounts/users/{other_user}/roles/": {"region": "{own_region}", "role": Role.TEAM_LEAD},
     "POST /staff/region/": {"region": "{own_region}"},
     "POST /staff/contacts/{other_contact}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/contacts/new/": {
+        "channel": "phone",
+        "asker_type": "bystander",
+        "is_anonymous": "on",
+        "forms_of_violence": ["neglect"],
+        "question": "Buurvrouw maakt zich zorgen om de kinderen naast haar.",
+        "advice_given": "Uitgelegd welke signalen er zijn en hoe zij kan melden.",
+        "received_at": "{now}",
+    },
+    "POST /staff/contacts/search/": {"reference": "AD-2026-000000"},
+    "POST /staff/contacts/dossiers/{own_dossier}/persons/": {"relation": "child", "name": "Sem"},
+    "POST /staff/contacts/dossiers/{other_dossier}/persons/": {"relation": "child", "name": "Sem"},
+    "POST /staff/contacts/dossiers/{closed_dossier}/reopen/": {"reason": "Moeder belt opnieuw"},
+    "POST /staff/contacts/dossiers/{other_dossier}/reopen/": {"reason": "Moeder belt opnieuw"},
+    "POST /staff/contacts/dossiers/{own_dossier}/owner/": {"owner": "{own_user}"},
+    "POST /staff/contacts/dossiers/{other_dossier}/owner/": {"owner": "{other_user}"},
     "POST /staff/social-map/new/": {
         "name": "Wijkteam van {principal}",  # each visitor adds their own
         "kind": "local_team",
@@ -375,6 +457,32 @@ BODIES: dict[str, dict[str, object]] = {
         "pseudonym": "Leerling groep 5",
         "concern": "Blauwe plekken.",
     },
+    "POST /staff/reports/new/": {
+        "channel": "phone",
+        "reporter_is_professional": "on",
+        "reporter_name": "Juf Annemiek",
+        "reporter_organisation": "Basisschool De Regenboog",
+        "reporter_sector": "education",
+        "reporter_phone": "030-1234567",
+        "forms_of_violence": ["neglect"],
+        "concerns": "Kind komt zonder eten en in vieze kleren naar school.",
+        "persons-TOTAL_FORMS": "1",
+        "persons-INITIAL_FORMS": "0",
+        "persons-MIN_NUM_FORMS": "1",
+        "persons-MAX_NUM_FORMS": "12",
+        "persons-0-role": "child",
+        "persons-0-name": "Noor",
+    },
+    "POST /staff/reports/{own_report}/reporter/": {"reason": "Melder terugbellen"},
+    "POST /staff/reports/{other_report}/reporter/": {"reason": "Melder terugbellen"},
+    "POST /staff/reports/{own_report}/steps/record_safety_assessment/": {
+        "structural_unsafety": "on",
+        "assessment": "Structurele zorgen over verwaarlozing.",
+    },
+    "POST /staff/reports/{other_report}/steps/record_safety_assessment/": {
+        "structural_unsafety": "on",
+        "assessment": "Structurele zorgen over verwaarlozing.",
+    },
     "POST /staff/chat/availability/": {"available": "1"},
     "POST /staff/chat/desk/": {
         "is_open": "on",
@@ -395,6 +503,10 @@ class World:
     own_chat: Conversation
     own_dossier: AdviceDossier
     other_dossier: AdviceDossier
+    named_dossier: AdviceDossier
+    closed_dossier: AdviceDossier
+    own_person: DossierPerson
+    other_person: DossierPerson
     own_handover: Handover
     own_code: ContinuityCode
     other_code: ContinuityCode
@@ -410,6 +522,12 @@ class World:
     own_reminder: Reminder
     own_advice_request: AdviceRequest
     other_advice_request: AdviceRequest
+    own_team: PartnerOrganisation  # the local team a LOCAL_TEAM_MEMBER visitor belongs to
+    own_report: Report
+    other_report: Report
+    transferred_report: Report  # transferred to own_team, waiting for acceptance
+    other_transfer: Report  # transferred to another team of the region
+    status_token: str  # the secret of own_report's status link for the reporter
 
     def names(self) -> dict[str, object]:
         return {
@@ -420,6 +538,11 @@ class World:
             "own_chat": self.own_chat.pk,
             "own_dossier": self.own_dossier.pk,
             "other_dossier": self.other_dossier.pk,
+            "named_dossier": self.named_dossier.pk,
+            "closed_dossier": self.closed_dossier.pk,
+            "own_person": self.own_person.pk,
+            "other_person": self.other_person.pk,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "own_handover": self.own_handover.pk,
             "own_code": self.own_code.pk,
             "other_code": self.other_code.pk,
@@ -439,6 +562,12 @@ class World:
             "own_reminder": self.own_reminder.pk,
             "own_advice_request": self.own_advice_request.pk,
             "other_advice_request": self.other_advice_request.pk,
+            "own_report": self.own_report.pk,
+            "own_report_reference": self.own_report.reference,
+            "other_report": self.other_report.pk,
+            "transferred_report": self.transferred_report.pk,
+            "other_transfer": self.other_transfer.pk,
+            "status_token": self.status_token,
         }
 
 
@@ -447,6 +576,9 @@ def build_world() -> World:
     national_desk()
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
     add_membership(colleague, Role.TRIAGE, own)
+    own_person = DossierPersonFactory(dossier__region=own)
+    own_team = PartnerOrganisationFactory(region=own, name="Wijkteam Eigen stad")
+    received = a_report(own)
     return World(
         own_region=own,
         other_region=other,
@@ -455,6 +587,10 @@ def build_world() -> World:
         own_chat=ConversationFactory(region=own),
         own_dossier=AdviceDossierFactory(region=own),
         other_dossier=AdviceDossierFactory(region=other),
+        named_dossier=own_person.dossier,
+        closed_dossier=AdviceDossierFactory(region=own, closed_at=timezone.now()),
+        own_person=own_person,
+        other_person=DossierPersonFactory(dossier__region=other),
         own_handover=HandoverFactory(region=own),
         own_code=ContinuityCodeFactory(region=own),
         other_code=ContinuityCodeFactory(region=other),
@@ -466,6 +602,14 @@ def build_world() -> World:
         own_user=colleague,
         other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
         postcode=str(PostcodeFactory(municipality__region=own).code),
+        own_team=own_team,
+        own_report=received.report,
+        other_report=a_report(other).report,
+        transferred_report=transferred_report(own, own_team),
+        other_transfer=transferred_report(
+            own, PartnerOrganisationFactory(region=own, name="Wijkteam Andere wijk")
+        ),
+        status_token=urlsplit(received.status_url).path.rstrip("/").rsplit("/", 1)[1],
         **meldcode_world(own, other),  # type: ignore[arg-type]  # the meldcode part of World
     )
 
@@ -507,7 +651,11 @@ def visitor(principal: str, world: World, client: Client) -> User | None:
         assert response["Location"] == "/accounts/two-factor/"
         return user
     # A volunteer belongs to a helpline, as in real life (the handover pages need it).
-    extra = {"organisation": helpline()} if principal == Role.HELPLINE_VOLUNTEER else {}
+    extra: dict[str, object] = (
+        {"organisation": helpline()} if principal == Role.HELPLINE_VOLUNTEER else {}
+    )
+    if principal == Role.LOCAL_TEAM_MEMBER:
+        extra = {"organisation": world.own_team}  # a team member belongs to a local team
     user = make_user(principal, region=world.own_region, **extra)
     login_verified(client, user)
     return user

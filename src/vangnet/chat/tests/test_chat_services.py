@@ -204,6 +204,25 @@ def test_closing_registers_an_advice_contact_and_tells_the_visitor():
     ).exists()
 
 
+def test_the_chat_contact_records_how_long_the_conversation_took_and_joins_a_dossier():
+    utrecht = region_with_postcode()
+    chat = visitor_starts_chat()
+    employee = employee_at_desk(utrecht)
+    services.accept_chat(conversation=chat, by=employee)
+    Conversation.objects.filter(pk=chat.pk).update(
+        accepted_at=timezone.now() - timedelta(minutes=17)
+    )
+
+    contact = services.close_chat(conversation=chat, by=employee, outcome=OUTCOME)
+
+    assert contact.duration_minutes == 17
+    assert contact.dossier is not None
+    assert list(contact.dossier.events.values_list("kind", flat=True)) == [
+        "opened",
+        "contact_added",
+    ]
+
+
 def test_a_chat_cannot_be_closed_twice_or_by_someone_else():
     utrecht = region_with_postcode()
     chat = visitor_starts_chat()

@@ -142,6 +142,15 @@ class AdviceDossierFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
+class DossierPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contacts.DossierPerson"
+
+    dossier = factory.SubFactory(AdviceDossierFactory, is_anonymous=False)
+    name = factory.Faker("name", locale="nl_NL")
+    relation = "child"
+
+
 def helpline(region: Region | None = None) -> PartnerOrganisation:
     organisation, _ = PartnerOrganisation.objects.get_or_create(
         name="De Kindertelefoon",

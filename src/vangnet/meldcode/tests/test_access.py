@@ -41,6 +41,7 @@ MATRIX = [
     ("POST /partner/meldcode/{record}/decision/",   (400, 403,  403, 403, 403)),  # step 4 not done yet
     ("GET /partner/meldcode/{record}/report/",      (OK,  403,  OK,  403, 403)),
     ("POST /partner/meldcode/{record}/report/",     (400, 403,  403, 403, 403)),  # no decision to report
+    ("POST /partner/meldcode/{record}/report/online/", (400, 403, 403, 403, 403)),  # no decision
     ("POST /partner/meldcode/{record}/reminders/",  (RD,  403,  403, 403, 403)),
     ("GET /partner/meldcode/{record}/pdf/",         (OK,  403,  OK,  403, 403)),
     ("GET /partner/meldcode/{missing}/",            (404, 404,  404, 404, 403)),
@@ -59,6 +60,7 @@ BODIES = {
     "weighing": {"question": "1", "answer": "yes", "reasoning": "Signalen en gesprek."},
     "decision": {"decision": "report", "reasoning": "Meldnorm."},
     "report": {"parents_informed": "yes"},
+    "online": {"child_name": "Noor", "parents_informed": "yes"},
     "reminders": {"due_on": "2099-01-01", "note": "Werkt de hulp?"},
 }
 

@@ -34,3 +34,15 @@
     lastEscape = now;
   });
 })();
+
+/* Forms marked data-submit-shortcut submit with Ctrl+Enter (or Cmd+Enter), also from a textarea. */
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
+    var form = event.target && event.target.closest ? event.target.closest("form[data-submit-shortcut]") : null;
+    if (!form) { return; }
+    event.preventDefault();
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  });
+})();

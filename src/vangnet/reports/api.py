@@ -1,0 +1,143 @@
+"""REST endpoints for a local team's or SAVE team's own system: its transfers, and accepting one.
+
+The team's system sees only reports transferred to its own organisation, and of those only
+what the transfer document holds (never the reporter). Accepting gives the team the lead.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vangnet.accounts.policy import AccessDenied
+from vangnet.api.auth import IsPartnerSystem, PartnerTokenAuthentication
+from vangnet.api.errors import ERROR_RESPONSES
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+
+from . import services
+from .models import Report
+from .workflow import WorkflowError
+
+
+class TransferPersonSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    address = serializers.CharField()
+    is_victim = serializers.BooleanField()
+    is_alleged_perpetrator = serializers.BooleanField()
+
+
+class TransferConditionSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    responsible = serializers.CharField()
+    due_on = serializers.DateField()
+
+
+class TransferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pending", "accepted", "withdrawn"])
+    transferred_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    forms_of_violence = serializers.ListField(child=serializers.CharField())
+    triage_outcome = serializers.CharField()
+    summary = serializers.CharField(help_text="What the team needs to know; never the reporter.")
+    persons = TransferPersonSerializer(many=True)
+    safety_conditions = TransferConditionSerializer(many=True)
+
+
+def _transfer(report: Report) -> dict[str, object]:
+    return {
+        "id": report.pk,
+        "reference": report.reference,
+        "status": "accepted" if report.transfer_accepted_at else "pending",
+        "transferred_at": report.transferred_at,
+        "accepted_at": report.transfer_accepted_at,
+        "forms_of_violence": list(report.forms_of_violence),
+        "triage_outcome": report.triage_outcome,
+        "summary": report.transfer_summary,
+        "persons": [
+            {
+                "role": p.role,
+                "name": p.name,
+                "date_of_birth": p.date_of_birth,
+                "address": p.address,
+                "is_victim": p.is_victim,
+                "is_alleged_perpetrator": p.is_alleged_perpetrator,
+            }
+            for p in report.persons.all()
+        ],
+        "safety_conditions": [
+            {"description": c.description, "responsible": c.responsible, "due_on": c.due_on}
+            for c in report.conditions.all()
+        ],
+    }
+
+
+def _own(request: Request, report_id: int) -> Report:
+    report = Report.objects.filter(pk=report_id).exclude(transferred_at=None).first()
+    if report is None:
+        raise NotFound()
+    if report.transferred_to_id != request.user.organisation.pk:  # type: ignore[union-attr]
+        raise PermissionDenied()
+    return report
+
+
+@extend_schema(
+    operation_id="transfer_list",
+    summary="Reports transferred to your organisation",
+    responses={200: TransferSerializer(many=True), **ERROR_RESPONSES},
+    tags=["transfers"],
+)
+@api_view(["GET"])
+@authentication_classes([PartnerTokenAuthentication])
+@permission_classes([IsPartnerSystem])
+def transfer_list(request: Request) -> Response:
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    reports = list(
+        Report.objects.filter(transferred_to=organisation)
+        .exclude(transferred_at=None)
+        .prefetch_related("persons", "conditions")
+        .order_by("-transferred_at")[:100]
+    )
+    if reports:
+        record_access(
+            user=None,
+            username=request.user.get_username(),  # type: ignore[union-attr]
+            action=AccessLogAction.VIEW,
+            objects=reports,
+            request=request._request,
+        )
+    return Response([_transfer(r) for r in reports])
+
+
+@extend_schema(
+    operation_id="transfer_accept",
+    summary="Accept a transfer: from now on your team has the lead",
+    request=None,
+    responses={200: TransferSerializer, **ERROR_RESPONSES},
+    tags=["transfers"],
+)
+@api_view(["POST"])
+@authentication_classes([PartnerTokenAuthentication])
+@permission_classes([IsPartnerSystem])
+def transfer_accept(request: Request, report_id: int) -> Response:
+    report = _own(request, report_id)
+    try:
+        report = services.accept_transfer(
+            report=report,
+            organisation=request.user.organisation,  # type: ignore[union-attr]
+            via=request.user.get_username(),  # type: ignore[union-attr]
+            request=request._request,
+        )
+    except WorkflowError as error:
+        raise ValidationError({"detail": str(error)}) from error
+    except AccessDenied as error:
+        raise PermissionDenied(str(error)) from error
+    return Response(_transfer(report))

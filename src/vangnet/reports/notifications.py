@@ -1,0 +1,179 @@
+"""Mail that leaves the reports register, and the background tasks that send it.
+
+Two kinds: feedback to the reporter (Wmo 2015 art. 4.1.1: how the report is picked up and by
+whom — never findings about the family), and deadline reminders to the owner and the team
+lead before a deadline of the Handelingsprotocol passes. Reminders are Django tasks with
+`run_after`; a reminder checks when it runs whether its deadline still applies.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from vangnet.accounts.models import Membership, Role
+from vangnet.core.workdays import is_working_day
+
+logger = logging.getLogger(__name__)
+
+
+def _reporter_email(report_id: int) -> tuple[str, str] | None:
+    from .models import Reporter
+
+    reporter = Reporter.objects.select_related("report").filter(report_id=report_id).first()
+    if reporter is None or not reporter.email:
+        return None
+    return reporter.email, reporter.report.reference
+
+
+def send_receipt(report_id: int, status_url: str) -> None:
+    """The receipt, with the status link (the only time the link is sent)."""
+    found = _reporter_email(report_id)
+    if found is None:
+        return
+    email, reference = found
+    with override("nl"):
+        body = _(
+            "Veilig Thuis heeft uw melding ontvangen onder kenmerk %(reference)s.\n\n"
+            "Via deze persoonlijke link ziet u hoe de melding wordt opgepakt en door wie:\n"
+            "%(url)s\n\n"
+            "Bewaar de link goed en deel hem niet: wie de link heeft, ziet de voortgang."
+        ) % {"reference": reference, "url": status_url}
+        send_mail(
+            _("Uw melding bij Veilig Thuis (%(reference)s)") % {"reference": reference},
+            body,
+            None,
+            [email],
+        )
+    from .models import ReporterFeedback
+
+    ReporterFeedback.objects.filter(
+        report_id=report_id, kind=ReporterFeedback.Kind.RECEIVED
+    ).update(emailed=True)
+
+
+def send_feedback(feedback_id: int) -> None:
+    """News after receipt: only that there is news; the status page says what (no findings)."""
+    from .models import ReporterFeedback
+
+    feedback = ReporterFeedback.objects.select_related("report").filter(pk=feedback_id).first()
+    if feedback is None or feedback.kind == ReporterFeedback.Kind.RECEIVED:
+        return  # the receipt goes with the status link (send_receipt)
+    found = _reporter_email(feedback.report_id)
+    if found is None:
+        return
+    email, reference = found
+    with override("nl"):
+        body = _(
+            "Er is nieuws over uw melding %(reference)s bij Veilig Thuis: %(what)s.\n\n"
+            "Kijk via de persoonlijke link die u bij ontvangst kreeg hoe de melding wordt "
+            "opgepakt en door wie."
+        ) % {"reference": reference, "what": feedback.get_kind_display().lower()}
+        send_mail(
+            _("Nieuws over uw melding (%(reference)s)") % {"reference": reference},
+            body,
+            None,
+            [email],
+        )
+    ReporterFeedback.objects.filter(pk=feedback_id).update(emailed=True)
+
+
+# --- Deadline reminders ---------------------------------------------------------------
+
+
+def _reminder_moment(kind: str, due: date | datetime) -> datetime:
+    """When to remind: some working days before a date deadline, 4 hours before an hour one."""
+    if isinstance(due, datetime):
+        return due - timedelta(hours=4)
+    day = due
+    remaining = settings.REPORT_REMINDER_WORKING_DAYS
+    while remaining > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return timezone.make_aware(datetime.combine(day, time(8, 0)))
+
+
+def schedule_reminders(report_id: int) -> None:
+    """Enqueue a reminder for each deadline the report now has."""
+    from .models import Report
+
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return
+    planned: list[tuple[str, date | datetime]] = []
+    if report.state == "received" and report.urgency_due_at:
+        planned.append(("urgency", report.urgency_due_at))
+    if report.state in {"received", "safety_assessed", "triage_proposed"}:
+        planned.append(("assessment", report.assessment_due_on))
+    if report.state == "investigating" and report.investigation_due_on:
+        planned.append(("investigation", report.investigation_due_on))
+    for kind, due in planned:
+        run_after = max(_reminder_moment(kind, due), timezone.now())
+        remind_deadline.using(run_after=run_after).enqueue(
+            report_id=report_id, kind=kind, due=due.isoformat()
+        )
+
+
+@task()
+def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
+    """Mail the owner and the region's team leads, if the deadline still applies. Returns how
+    many were told. The mail holds the reference and the deadline, no personal data."""
+    from .models import Report
+
+    report = Report.objects.select_related("owner", "region").filter(pk=report_id).first()
+    if report is None or not report.is_open:
+        return 0
+    current_kind, current_due = report.current_deadline()
+    expected = date.fromisoformat(due[:10]) if kind != "urgency" else None
+    if current_kind != kind or (expected is not None and current_due != expected):
+        return 0  # the step was taken in time, or the deadline moved
+    recipients = {
+        m.user.email
+        for m in Membership.objects.select_related("user").filter(
+            region=report.region, role=Role.TEAM_LEAD, user__is_active=True
+        )
+        if m.user.email
+    }
+    if report.owner is not None and report.owner.email:
+        recipients.add(report.owner.email)
+    if not recipients:
+        return 0
+    path = reverse("reports:detail", kwargs={"report_id": report.pk})
+    with override("nl"):
+        labels = {
+            "urgency": _("acute actie"),
+            "assessment": _("veiligheidsbeoordeling en triage"),
+            "investigation": _("onderzoek"),
+        }
+        send_mail(
+            _("Termijn loopt af: melding %(reference)s") % {"reference": report.reference},
+            _("De termijn voor %(what)s van melding %(reference)s loopt af op %(due)s.\n%(url)s")
+            % {
+                "what": labels.get(kind, kind),
+                "reference": report.reference,
+                "due": due[:16].replace("T", " "),
+                "url": str(settings.PUBLIC_BASE_URL).rstrip("/") + path,
+            },
+            None,
+            sorted(recipients),
+        )
+    return len(recipients)
+
+
+@task()
+def delete_expired_reports_task() -> int:
+    """Daily: destroy closed reports past their retention end (not under a legal hold)."""
+    from .services import delete_expired_reports
+
+    deleted = delete_expired_reports()
+    logger.info("retention: %s report(s) destroyed", deleted)
+    return deleted

@@ -1,0 +1,407 @@
+"""The reports register in the staff workspace: list, intake by phone, the report page with
+the steps of its state, the reporter's identity on request, the transfer PDF and the team's
+deadlines. Thin adapters: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.contacts.models import AdviceDossier, PersonRelation
+from vangnet.regions.models import Region
+
+from . import selectors, services
+from .forms import (
+    AssessmentForm,
+    ConclusionForm,
+    ConditionForm,
+    FilterForm,
+    IdentityForm,
+    MonitoringForm,
+    PersonFormSet,
+    PlanForm,
+    ReasonForm,
+    ReportForm,
+    TransferForm,
+    TriageForm,
+    show_report_errors,
+)
+from .models import MonitoringMoment, Report
+from .transfer_document import transfer_pdf
+from .workflow import STEPS, WorkflowError, may_take
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _active_region(request: HttpRequest) -> Region:
+    region = getattr(request, "active_region", None)
+    if region is None:
+        raise AccessDenied(_("U bent nog niet aan een regio gekoppeld."))
+    return region
+
+
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    region = _active_region(request)
+    filters = FilterForm(request.GET or None)
+    state, overdue = "", False
+    if filters.is_valid():
+        state, overdue = filters.cleaned_data["state"], filters.cleaned_data["overdue"]
+    page_obj = selectors.report_page(
+        user=user,
+        region=region,
+        page=request.GET.get("page"),
+        state=state,
+        overdue_only=overdue,
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page_obj": page_obj,
+            "region": region,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_submit": may(user, Action.SUBMIT_REPORT, region),
+        },
+    )
+
+
+# Dossier person relation → report person role.
+_ROLE_OF_RELATION = {
+    PersonRelation.CHILD: "child",
+    PersonRelation.PARENT: "parent",
+    PersonRelation.OTHER_FAMILY: "other",
+    PersonRelation.OTHER: "other",
+}
+
+
+def _from_dossier(user: User, region: Region, dossier_id: str) -> AdviceDossier | None:
+    if not dossier_id.isdigit():
+        return None
+    dossier = AdviceDossier.objects.filter(pk=int(dossier_id), region=region).first()
+    if dossier is None or not may(user, Action.VIEW_CONTACT, dossier):
+        return None
+    return dossier
+
+
+def _prefill(dossier: AdviceDossier) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A report from a named advice dossier starts with what the dossier already knows."""
+    contacts = list(dossier.contacts.order_by("received_at"))
+    forms_of_violence = sorted({code for c in contacts for code in c.forms_of_violence})
+    concerns = "\n\n".join(
+        f"{c.received_at:%d-%m-%Y} ({c.get_channel_display()}): {c.summary}" for c in contacts
+    )
+    initial = {"forms_of_violence": forms_of_violence, "concerns": concerns}
+    persons = [
+        {
+            "role": _ROLE_OF_RELATION.get(p.relation, "other"),
+            "name": p.name,
+            "date_of_birth": p.date_of_birth,
+            "address": p.address,
+        }
+        for p in dossier.persons.all()
+    ]
+    return initial, persons or [{"role": "child"}]
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """A report by phone (or in writing, in person); with ?dossier=<id> from an advice dossier."""
+    user = _staff(request)
+    region = _active_region(request)
+    require(user, Action.VIEW_REPORT, region)
+    require(user, Action.SUBMIT_REPORT, region)
+    dossier = _from_dossier(user, region, request.GET.get("dossier", ""))
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        persons = PersonFormSet(request.POST, prefix="persons")
+        if form.is_valid() and persons.is_valid():
+            try:
+                received = services.receive_report(
+                    region=region,
+                    by=user,
+                    channel=form.cleaned_data["channel"],
+                    reporter=form.reporter(),
+                    persons=[p.person() for p in persons.forms if not p.is_blank()],
+                    forms_of_violence=form.cleaned_data["forms_of_violence"],
+                    concerns=form.cleaned_data["concerns"],
+                    signals=form.cleaned_data["signals"],
+                    actions_taken=form.cleaned_data["actions_taken"],
+                    is_acute=form.cleaned_data["is_acute"],
+                    source_dossier=dossier,
+                    request=request,
+                )
+            except services.ReportError as error:
+                show_report_errors(form, persons, error)
+            else:
+                return render(
+                    request,
+                    "reports/received.html",
+                    {"report": received.report, "status_url": received.status_url},
+                )
+        return render(
+            request,
+            "reports/new.html",
+            {"form": form, "persons": persons, "region": region, "dossier": dossier},
+            status=400,
+        )
+    initial: dict[str, Any] = {}
+    person_initial: list[dict[str, Any]] = [{"role": "child"}, {"role": "parent"}]
+    if dossier is not None:
+        initial, person_initial = _prefill(dossier)
+    form = ReportForm(initial=initial)
+    persons = PersonFormSet(prefix="persons", initial=person_initial)
+    return render(
+        request,
+        "reports/new.html",
+        {"form": form, "persons": persons, "region": region, "dossier": dossier},
+    )
+
+
+def _report(request: HttpRequest, report_id: int) -> Report:
+    try:
+        return selectors.report_detail(user=_staff(request), report_id=report_id, request=request)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _render_report(
+    request: HttpRequest,
+    report: Report,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    reporter: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _staff(request)
+    history = selectors.earlier_history(user=user, report=report, request=request)
+    steps = {name: may_take(user, name, report) for name in STEPS}
+    blank: dict[str, forms.Form] = {
+        "record_safety_assessment": AssessmentForm(),
+        "record_triage_decision": TriageForm(),
+        "reject_triage": ReasonForm(),
+        "record_investigation_conclusion": ConclusionForm(),
+        "set_safety_conditions": ConditionForm(),
+        "transfer_report": TransferForm(region=report.region),
+        "withdraw_transfer": ReasonForm(),
+        "plan_monitoring": PlanForm(),
+        "close_report": ReasonForm(),
+    }
+    step_forms = {**blank, **(bound or {})}
+    identity_form = (bound or {}).get("identity") or IdentityForm()
+    identity_form.auto_id = "id_identity_%s"
+    for name, form in step_forms.items():
+        form.auto_id = f"id_{name}_%s"  # one page, many forms: ids must not clash
+    open_moments = [m for m in report.monitoring_moments.all() if m.recorded_at is None]
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "history": history,
+            "steps": steps,
+            "step_forms": step_forms,
+            "identity_form": identity_form,
+            "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
+            "reporter": reporter,
+            "reporter_facts": report.reporter,
+            "deadline": report.current_deadline(),
+            "open_moment": open_moments[0] if open_moments else None,
+            "monitoring_form": _with_ids(
+                (bound or {}).get("record_monitoring")
+                or MonitoringForm(initial={"moment": open_moments[0].pk} if open_moments else None),
+                "record_monitoring",
+            ),
+        },
+        status=status,
+    )
+
+
+def _with_ids(form: forms.Form, name: str) -> forms.Form:
+    form.auto_id = f"id_{name}_%s"
+    return form
+
+
+@require_GET
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    return _render_report(request, _report(request, report_id))
+
+
+@require_POST
+def reporter_identity(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Show who reported, with a reason that goes into the access log."""
+    report = _report(request, report_id)
+    form = IdentityForm(request.POST)
+    if not form.is_valid():
+        require(_staff(request), Action.VIEW_REPORTER_IDENTITY, report)
+        return _render_report(request, report, bound={"identity": form}, status=400)
+    reporter = selectors.reporter_identity(
+        user=_staff(request), report=report, reason=form.cleaned_data["reason"], request=request
+    )
+    return _render_report(request, report, reporter=reporter)
+
+
+# Each step: the form it reads and how it calls its service.
+StepCall = Callable[[Report, User, forms.Form, HttpRequest], Report]
+
+
+def _conditions(report: Report, by: User, form: forms.Form, request: HttpRequest) -> Report:
+    assert isinstance(form, ConditionForm)
+    return services.set_safety_conditions(
+        report=report, by=by, conditions=[form.condition()], request=request
+    )
+
+
+def _monitoring(report: Report, by: User, form: forms.Form, request: HttpRequest) -> Report:
+    moment = MonitoringMoment.objects.filter(pk=form.cleaned_data["moment"], report=report).first()
+    if moment is None:
+        raise services.ReportError(_("Dit monitoringmoment hoort niet bij deze melding."))
+    return services.record_monitoring(
+        report=report,
+        moment=moment,
+        by=by,
+        conditions_met=form.cleaned_data["conditions_met"],
+        notes=form.cleaned_data["notes"],
+        request=request,
+    )
+
+
+STEP_VIEWS: dict[str, tuple[Callable[..., forms.Form] | None, StepCall]] = {
+    "record_safety_assessment": (
+        AssessmentForm,
+        lambda r, by, f, rq: services.record_safety_assessment(
+            report=r, by=by, request=rq, **f.cleaned_data
+        ),
+    ),
+    "record_triage_decision": (
+        TriageForm,
+        lambda r, by, f, rq: services.record_triage_decision(
+            report=r, by=by, request=rq, **f.cleaned_data
+        ),
+    ),
+    "approve_triage": (
+        None,
+        lambda r, by, f, rq: services.approve_triage(report=r, by=by, request=rq),
+    ),
+    "reject_triage": (
+        ReasonForm,
+        lambda r, by, f, rq: services.reject_triage(report=r, by=by, request=rq, **f.cleaned_data),
+    ),
+    "start_investigation": (
+        None,
+        lambda r, by, f, rq: services.start_investigation(report=r, by=by, request=rq),
+    ),
+    "record_investigation_conclusion": (
+        ConclusionForm,
+        lambda r, by, f, rq: services.record_investigation_conclusion(
+            report=r, by=by, request=rq, **f.cleaned_data
+        ),
+    ),
+    "set_safety_conditions": (ConditionForm, _conditions),
+    "transfer_report": (
+        TransferForm,
+        lambda r, by, f, rq: services.transfer_report(
+            report=r, by=by, request=rq, **f.cleaned_data
+        ),
+    ),
+    "withdraw_transfer": (
+        ReasonForm,
+        lambda r, by, f, rq: services.withdraw_transfer(
+            report=r, by=by, request=rq, **f.cleaned_data
+        ),
+    ),
+    "plan_monitoring": (
+        PlanForm,
+        lambda r, by, f, rq: services.plan_monitoring(
+            report=r,
+            by=by,
+            dates=f.dates(),
+            request=rq,  # type: ignore[attr-defined]
+        ),
+    ),
+    "record_monitoring": (MonitoringForm, _monitoring),
+    "close_report": (
+        ReasonForm,
+        lambda r, by, f, rq: services.close_report(report=r, by=by, request=rq, **f.cleaned_data),
+    ),
+}
+
+
+@require_POST
+def report_step(request: HttpRequest, report_id: int, step: str) -> HttpResponse:
+    """Take one step of the workflow (accepting a transfer is the partner's, not here)."""
+    if step not in STEP_VIEWS:
+        raise Http404
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, STEPS[step].action, report)  # who may, before what the state allows
+    form_class, call = STEP_VIEWS[step]
+    if form_class is None:
+        form: forms.Form = forms.Form(request.POST)
+    elif step == "transfer_report":
+        form = TransferForm(request.POST, region=report.region)
+    else:
+        form = form_class(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, bound={step: form}, status=400)
+    try:
+        call(report, user, form, request)
+    except services.ReportError as error:
+        for name, field_messages in error.errors.items():
+            for message in field_messages:
+                form.add_error(name if name in form.fields else None, message)
+        if not error.errors:
+            form.add_error(None, str(error))
+        return _render_report(request, _report(request, report_id), bound={step: form}, status=400)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("reports:detail", report_id=report_id)
+    messages.success(request, _("Vastgelegd: %(step)s.") % {"step": STEPS[step].label})
+    return redirect("reports:detail", report_id=report_id)
+
+
+@require_GET
+def transfer_document(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The transfer PDF: what the receiving team needs; never the reporter's identity."""
+    report = _report(request, report_id)
+    if report.transferred_to_id is None:
+        raise Http404
+    response = HttpResponse(transfer_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="overdracht-{report.reference}.pdf"'
+    return response
+
+
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """The team's deadlines: what is overdue, due soon, and later."""
+    user = _staff(request)
+    region = _active_region(request)
+    rows = selectors.deadline_overview(user=user, region=region, request=request)
+    return render(
+        request,
+        "reports/deadlines.html",
+        {
+            "region": region,
+            "overdue": [r for r in rows if r.overdue],
+            "soon": [r for r in rows if r.due_soon],
+            "later": [r for r in rows if not r.overdue and not r.due_soon],
+        },
+    )
