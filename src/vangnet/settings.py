@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two "status" fields with different choices: name their enums, so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "HandoverStatusEnum": ["requested", "accepted", "completed", "cancelled"],
+        "TransferStatusEnum": ["pending", "accepted", "withdrawn"],
+    },
 }
 
 # --- Audit -----------------------------------------------------------------------------
