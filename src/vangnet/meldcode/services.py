@@ -795,7 +795,12 @@ def complete_advice_request(
             region=locked.region,
             channel=Channel.PHONE,
             asker_type=AskerType.PROFESSIONAL,
-            asker_name=f"{professional.display_name} ({record.organisation.name})"[:200],
+            asker_sector=record.sector,
+            # The professional is known to Veilig Thuis; the family is not named.
+            is_anonymous=False,
+            asker_name=professional.display_name[:200],
+            asker_organisation=record.organisation.name[:200],
+            asker_phone=locked.callback_phone[:20],
             summary=summary,
             advice_given=advice_given,
             forms_of_violence=list(record.forms_of_violence),

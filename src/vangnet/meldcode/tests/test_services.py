@@ -180,6 +180,7 @@ def test_the_advice_desk_takes_the_call_back_and_registers_the_advice():
         advice.dossier,
     )
     assert contact.region == s.region
+    assert (contact.asker_sector, contact.asker_organisation) == ("education", s.organisation.name)
     assert record.timeline.filter(kind=TimelineEntry.Kind.ADVICE_CALLBACK).exists()
 
 

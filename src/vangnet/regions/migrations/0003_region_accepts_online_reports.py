@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0002_social_map'),
+        ("regions", "0002_social_map"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='region',
-            name='accepts_online_reports',
-            field=models.BooleanField(default=False, verbose_name='ontvangt meldingen via de meldcode-assistent'),
+            model_name="region",
+            name="accepts_online_reports",
+            field=models.BooleanField(
+                default=False, verbose_name="ontvangt meldingen via de meldcode-assistent"
+            ),
         ),
     ]
