@@ -332,6 +332,9 @@ def load_demo_people_and_contacts() -> DemoResult:
                 name_dossier(dossier=contact.dossier, by=users[by], persons=NAMED_DEMO_PERSONS)
     load_demo_social_map(regions)
     load_demo_meldcode(regions, users)
+    from vangnet.reports.demo import load_demo_reports
+
+    load_demo_reports(users, regions)
     return DemoResult(users=list(DEMO_USERS), contacts_created=created)
 
 

@@ -23,6 +23,9 @@ from . import services
 from .models import Report
 from .workflow import WorkflowError
 
+# The statuses of a transfer, named in the OpenAPI document as TransferStatusEnum (settings).
+TRANSFER_STATUSES = [("pending", "pending"), ("accepted", "accepted")]
+
 
 class TransferPersonSerializer(serializers.Serializer):
     role = serializers.CharField()
@@ -42,7 +45,7 @@ class TransferConditionSerializer(serializers.Serializer):
 class TransferSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=["pending", "accepted", "withdrawn"])
+    status = serializers.ChoiceField(choices=TRANSFER_STATUSES)
     transferred_at = serializers.DateTimeField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     forms_of_violence = serializers.ListField(child=serializers.CharField())
@@ -109,7 +112,7 @@ def transfer_list(request: Request) -> Response:
     if reports:
         record_access(
             user=None,
-            username=request.user.get_username(),  # type: ignore[union-attr]
+            username=request.user.get_username(),
             action=AccessLogAction.VIEW,
             objects=reports,
             request=request._request,
@@ -133,7 +136,7 @@ def transfer_accept(request: Request, report_id: int) -> Response:
         report = services.accept_transfer(
             report=report,
             organisation=request.user.organisation,  # type: ignore[union-attr]
-            via=request.user.get_username(),  # type: ignore[union-attr]
+            via=request.user.get_username(),
             request=request._request,
         )
     except WorkflowError as error:

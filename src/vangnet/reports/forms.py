@@ -44,7 +44,11 @@ class ReportForm(forms.Form):
     reporter_is_professional = forms.BooleanField(
         label=_("De melder is een professional"), required=False, initial=True
     )
-    reporter_name = forms.CharField(label=_("Naam melder"), max_length=200, required=False)
+    reporter_name = forms.CharField(
+        label=_("Naam melder"),
+        max_length=200,
+        error_messages={"required": _("Vul de naam van de melder in: een melding vraagt die.")},
+    )
     reporter_organisation = forms.CharField(
         label=_("Organisatie"),
         max_length=200,
@@ -58,6 +62,7 @@ class ReportForm(forms.Form):
         label=_("Telefoon melder"),
         max_length=20,
         required=False,
+        help_text=_("Telefoon of e-mail is nodig om de melder te bereiken."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     reporter_email = forms.EmailField(
@@ -146,7 +151,7 @@ class PersonForm(forms.Form):
         )
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=0, min_num=1, max_num=12)
+PersonFormSet = forms.formset_factory(PersonForm, extra=2, min_num=1, max_num=12)
 
 
 def show_report_errors(form: forms.Form, persons: Any, error: ReportError) -> None:
@@ -281,3 +286,34 @@ class FilterForm(forms.Form):
             ("open", _("Alle open meldingen")),
             *ReportState.choices,
         ]
+
+
+class OwnerForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("Nieuwe behandelaar"), coerce=int)
+
+    def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleagues = {user.pk: user for user in colleagues}
+        self.fields["owner"].choices = [(u.pk, u.display_name) for u in colleagues]  # type: ignore[attr-defined]
+
+    def clean_owner(self) -> Any:
+        return self.colleagues[self.cleaned_data["owner"]]
+
+
+class LegalHoldForm(forms.Form):
+    legal_hold = forms.BooleanField(
+        label=_("Niet vernietigen na de bewaartermijn"),
+        required=False,
+        help_text=_("Bijvoorbeeld zolang een kinderbeschermingsmaatregel het dossier nodig heeft."),
+    )
+    reason = forms.CharField(label=_("Reden"), max_length=300)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Notitie"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld een gesprek met het gezin of een hulpverlener."),
+        error_messages={"required": _("Schrijf op wat u wilt vastleggen.")},
+    )

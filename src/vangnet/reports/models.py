@@ -224,6 +224,9 @@ class ReportPerson(models.Model):
 OTHER_JOURNAL_STEPS = {
     "receive_report": _("Melding ontvangen"),
     "set_legal_hold": _("Bewaren gewijzigd"),
+    "assign_report": _("Behandelaar gewijzigd"),
+    "note": _("Notitie"),
+    "add_person": _("Betrokkene toegevoegd"),
 }
 
 

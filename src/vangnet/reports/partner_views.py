@@ -55,11 +55,10 @@ def _transfer(request: HttpRequest, report_id: int) -> tuple[User, Report]:
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     user = _team_member(request)
-    transfers = selectors.transfers_for(
-        organisation=user.organisation
-    ).order_by(  # type: ignore[arg-type]
-        "-transferred_at"
-    )[:100]
+    assert user.organisation is not None  # _team_member refuses a user without one
+    transfers = selectors.transfers_for(organisation=user.organisation).order_by("-transferred_at")[
+        :100
+    ]
     return render(request, "reports/partner/list.html", {"transfers": transfers})
 
 

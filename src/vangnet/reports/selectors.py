@@ -265,6 +265,14 @@ def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> li
     return rows
 
 
+def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:
+    """Open and overdue reports of the region, for the home page. Numbers: not logged."""
+    if not may(user, Action.VIEW_REPORT, region):
+        return None
+    open_reports = Report.objects.filter(region=region, state__in=OPEN_STATES)
+    return open_reports.count(), _overdue(open_reports, timezone.localdate()).count()
+
+
 # --- Partner side ---------------------------------------------------------------------
 
 

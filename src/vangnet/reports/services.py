@@ -114,7 +114,7 @@ class ConditionDetails:
 
 def is_valid_bsn(value: str) -> bool:
     """The 11-check of a citizen service number (9 digits, weights 9..2 and -1)."""
-    if len(value) != 9 or not value.isdigit() or value == "000000000":
+    if len(value) != 9 or not (value.isascii() and value.isdigit()) or value == "000000000":
         return False
     digits = [int(ch) for ch in value]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
@@ -122,7 +122,8 @@ def is_valid_bsn(value: str) -> bool:
 
 
 def normalise_bsn(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit()) if value.strip() else ""
+    # Spaces and dots people type between the digits go; anything else stays and fails the check.
+    return "".join(ch for ch in value if ch not in " .-") if value.strip() else ""
 
 
 def _check_reporter(reporter: ReporterDetails, errors: _Errors) -> None:
@@ -218,7 +219,8 @@ def _locked(report: Report) -> Report:
 
 def _feedback(report: Report, kind: str) -> None:
     feedback = ReporterFeedback.objects.create(report=report, kind=kind)
-    transaction.on_commit(lambda: notifications.send_feedback(feedback.pk))
+    # robust: a mail server that is down must not turn a recorded step into an error page.
+    transaction.on_commit(lambda: notifications.send_feedback(feedback.pk), robust=True)
 
 
 def four_eyes_required(region: Region) -> bool:
@@ -341,8 +343,7 @@ def receive_report(
             by=by,
             step="receive_report",
             before="",
-            text=_("Melding ontvangen. Eerdere meldingen of adviesdossiers gevonden: %(n)s.")
-            % {"n": found},
+            text=_("Eerdere meldingen of adviesdossiers gevonden: %(n)s.") % {"n": found},
         )
         if dossier is not None:
             DossierEvent.objects.create(
@@ -360,7 +361,7 @@ def receive_report(
         _log(by, report, Action.SUBMIT_REPORT, request, create=True)
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
-        transaction.on_commit(lambda: notifications.schedule_reminders(report_id))
+        transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
     path = reverse("report_status", kwargs={"reference": report.reference, "token": secret})
     status_url = str(settings.PUBLIC_BASE_URL).rstrip("/") + path
     if reporter.email.strip():
@@ -507,7 +508,7 @@ def start_investigation(*, report: Report, by: User, request: Any = None) -> Rep
         _journal(locked, by=by, step="start_investigation", before=before)
         _log(by, locked, Action.HANDLE_REPORT, request)
         report_id = locked.pk
-        transaction.on_commit(lambda: notifications.schedule_reminders(report_id))
+        transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
     return locked
 
 
@@ -824,6 +825,78 @@ def set_legal_hold(
         locked.legal_hold = legal_hold
         _save(locked)
         _journal(locked, by=by, step="set_legal_hold", before=locked.state, text=reason.strip())
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return locked
+
+
+def _open_for_work(report: Report, by: User) -> Report:
+    locked = _locked(report)
+    if not may(by, Action.HANDLE_REPORT, locked):
+        raise AccessDenied(action=Action.HANDLE_REPORT, obj=locked)
+    if not locked.is_open:
+        raise WorkflowError(_("Deze melding is afgesloten; er kan niets meer bij."))
+    return locked
+
+
+def add_journal_note(*, report: Report, by: User, text: str, request: Any = None) -> Report:
+    """A note in the journal: a conversation with the family, a call with a helper."""
+    if not text.strip():
+        raise ReportError(errors={"text": [_("Schrijf op wat u wilt vastleggen.")]})
+    with transaction.atomic():
+        locked = _open_for_work(report, by)
+        _journal(locked, by=by, step="note", before=locked.state, text=text.strip())
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return locked
+
+
+def add_report_person(
+    *, report: Report, by: User, person: PersonDetails, request: Any = None
+) -> ReportPerson:
+    """Someone else turns out to be involved (a sibling, a new partner)."""
+    errors = _Errors()
+    _check_person(person, errors, 0)
+    if errors.by_field:
+        raise ReportError(
+            errors={k.removeprefix("persons-0-"): v for k, v in errors.by_field.items()}
+        )
+    with transaction.atomic():
+        locked = _open_for_work(report, by)
+        bsn = normalise_bsn(person.bsn)
+        created = ReportPerson.objects.create(
+            report=locked,
+            role=person.role,
+            name=person.name.strip(),
+            date_of_birth=person.date_of_birth,
+            bsn=bsn,
+            bsn_hash=search_hash(bsn),
+            address=person.address.strip(),
+            is_victim=person.is_victim,
+            is_alleged_perpetrator=person.is_alleged_perpetrator,
+        )
+        _journal(
+            locked, by=by, step="add_person", before=locked.state, text=created.get_role_display()
+        )
+        _log(by, locked, Action.HANDLE_REPORT, request)
+    return created
+
+
+def assign_report(*, report: Report, by: User, owner: User, request: Any = None) -> Report:
+    """Give the report to a colleague who handles reports in its region."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not may(by, Action.HANDLE_REPORT, locked):
+            raise AccessDenied(action=Action.HANDLE_REPORT, obj=locked)
+        if not locked.is_open:
+            raise WorkflowError(_("Een afgesloten melding krijgt geen nieuwe behandelaar."))
+        if not may(owner, Action.HANDLE_REPORT, locked):
+            raise ReportError(
+                errors={"owner": [_("Deze collega behandelt geen meldingen in deze regio.")]}
+            )
+        if locked.owner_id == owner.pk:
+            return locked
+        locked.owner = owner
+        _save(locked)
+        _journal(locked, by=by, step="assign_report", before=locked.state, text=owner.display_name)
         _log(by, locked, Action.HANDLE_REPORT, request)
     return locked
 

@@ -97,8 +97,9 @@ STEPS: dict[str, Step] = {
         frozenset({S.INVESTIGATING}), frozenset({S.INVESTIGATED}), Action.HANDLE_REPORT),
     "set_safety_conditions": Step(
         _("Veiligheidsvoorwaarden vastleggen"),
-        frozenset({S.TRIAGED, S.INVESTIGATED, S.TRANSFER_PENDING, S.MONITORING}),
-        frozenset({S.TRIAGED, S.INVESTIGATED, S.TRANSFER_PENDING, S.MONITORING}),
+        # Before the transfer (so the receiving team knows them), or added while monitoring.
+        frozenset({S.TRIAGED, S.INVESTIGATED, S.MONITORING}),
+        frozenset({S.TRIAGED, S.INVESTIGATED, S.MONITORING}),
         Action.HANDLE_REPORT, outcomes=frozenset({O.CONDITIONS, O.ACUTE_INTERVENTION})),
     "transfer_report": Step(
         _("Overdragen aan lokaal team of SAVE-team"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.policy import Action, may
 from vangnet.contacts.selectors import recent_contact_count
+from vangnet.reports.selectors import report_counts
 
 from .middleware import SESSION_KEY, user_regions
 
@@ -34,6 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "memberships": user.memberships.select_related("region"),  # type: ignore[union-attr]
+        "report_counts": (
+            report_counts(user=user, region=region)  # type: ignore[arg-type]
+            if region is not None
+            else None
+        ),
     }
     return render(request, "workspace/home.html", context)
 

@@ -148,3 +148,13 @@ def test_closed_reports_past_retention_are_destroyed_unless_on_hold():
     entry = AccessLogEntry.objects.get(action=AccessLogAction.DELETE)
     assert (entry.object_type, entry.object_id) == ("reports.report", str(expired.pk))
     assert expired.reference not in entry.reason and "Sem" not in entry.reason
+
+
+def test_the_retention_task_does_the_same_work():
+    region = RegionFactory()
+    report = a_report(region).report
+    Report.objects.filter(pk=report.pk).update(
+        state=ReportState.CLOSED, retention_until=date(2020, 1, 1), closed_at=timezone.now()
+    )
+    assert notifications.delete_expired_reports_task.call() == 1
+    assert not Report.objects.exists()

@@ -174,3 +174,8 @@ def test_a_person_needs_something_to_recognise_them_by():
     with pytest.raises(ReportError):
         a_report(RegionFactory(), persons=[PersonDetails(role="child")])
     assert not ReportPerson.objects.exists()
+
+
+def test_a_bsn_typed_with_spaces_or_dots_is_stored_as_nine_digits():
+    report = a_report(RegionFactory(), persons=[replace(CHILD, bsn="1112.22 333")]).report
+    assert report.persons.get().bsn == "111222333"

@@ -263,3 +263,59 @@ def test_the_status_page_shows_who_handles_it_and_nothing_about_the_family():
     for secret in ("Sem", "Jansen", "Lindelaan", "blauwe plekken", "Blauwe", SCHOOL_REPORTER.name):
         assert secret not in page
     assert client.get(url[:-5] + "xxxx/").status_code == 404
+
+
+def test_a_report_is_handed_to_a_colleague_who_handles_reports():
+    region = RegionFactory()
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    investigator = make_user(Role.INVESTIGATOR, region=region)
+    desk = make_user(Role.ADVICE_DESK, region=region)
+    report = a_report(region).report
+    client = _client(lead)
+
+    refused = client.post(f"/staff/reports/{report.pk}/owner/", {"owner": desk.pk})
+    assert refused.status_code == 400  # not on the list: the advice desk does not handle reports
+    client.post(f"/staff/reports/{report.pk}/owner/", {"owner": investigator.pk})
+    report.refresh_from_db()
+    assert report.owner == investigator
+    assert report.journal.filter(step="assign_report").exists()
+
+
+def test_a_legal_hold_keeps_the_report_past_its_retention():
+    region = RegionFactory()
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    report = a_report(region).report
+    _client(lead).post(
+        f"/staff/reports/{report.pk}/legal-hold/",
+        {"legal_hold": "on", "reason": "Ondertoezichtstelling loopt"},
+    )
+    report.refresh_from_db()
+    assert report.legal_hold
+
+
+def test_the_home_page_counts_open_and_overdue_reports_of_the_region():
+    region = RegionFactory()
+    late = a_report(region).report
+    Report.objects.filter(pk=late.pk).update(assessment_due_on="2020-01-06")
+    a_report(region)
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    page = _client(lead).get("/staff/").content.decode()
+    assert "2 open, waarvan 1 over de termijn." in page
+    volunteer = make_user(Role.HELPLINE_VOLUNTEER, region=region)
+    assert "over de termijn" not in _client(volunteer).get("/staff/").content.decode()
+
+
+def test_notes_and_a_newly_found_person_go_into_the_report():
+    region = RegionFactory()
+    triage = make_user(Role.TRIAGE, region=region)
+    report = a_report(region).report
+    client = _client(triage)
+    client.post(f"/staff/reports/{report.pk}/journal/", {"text": "Moeder gebeld; afspraak."})
+    assert report.journal.filter(step="note", text="Moeder gebeld; afspraak.").exists()
+    bad = client.post(
+        f"/staff/reports/{report.pk}/persons/", {"role": "child", "name": "Zus", "bsn": "123"}
+    )
+    assert bad.status_code == 400
+    assert "11-proef" in bad.content.decode()
+    client.post(f"/staff/reports/{report.pk}/persons/", {"role": "child", "name": "Lieke Jansen"})
+    assert report.persons.filter(name="Lieke Jansen").exists()

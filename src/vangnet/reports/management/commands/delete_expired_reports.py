@@ -21,6 +21,7 @@ class Command(BaseCommand):
         deleted = delete_expired_reports()
         self.stdout.write(
             self.style.SUCCESS(
-                f"{deleted} report(s) destroyed (retention {settings.REPORT_RETENTION_YEARS} years)."
+                f"{deleted} report(s) destroyed "
+                f"(retention {settings.REPORT_RETENTION_YEARS} years)."
             )
         )
