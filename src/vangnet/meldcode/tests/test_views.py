@@ -150,3 +150,36 @@ def test_the_advice_desk_queue_shows_only_its_own_region():
     assert "Eigen regio" in page.text and "Andere regio" not in page.text
     assert desk.get(f"/staff/advice-requests/{far.pk}/").status_code == 403
     assert desk.post(f"/staff/advice-requests/{far.pk}/take/").status_code == 403
+
+
+def test_honour_based_violence_shows_consult_veilig_thuis_at_once():
+    s = school()
+    record = open_record(s.teacher, forms_of_violence=["forced_marriage"])
+    plain = open_record(s.teacher)
+    client = client_for(s.teacher)
+    page = client.get(f"/partner/meldcode/{record.pk}/signals/")
+    assert "Overleg meteen met Veilig Thuis" in page.text
+    assert (
+        "Overleg meteen met Veilig Thuis" not in client.get(f"/partner/meldcode/{plain.pk}/").text
+    )
+
+
+def test_a_reminder_set_on_the_page_shows_on_the_overview_once_it_fired():
+    from vangnet.meldcode.models import Reminder
+    from vangnet.meldcode.tasks import fire_reminder
+
+    s = school()
+    record = open_record(s.teacher)
+    client = client_for(s.teacher)
+    response = client.post(
+        f"/partner/meldcode/{record.pk}/reminders/",
+        {"due_on": "2099-03-01", "note": "Vraag 5: werkt de hulp?"},
+    )
+    assert response.status_code == 302
+    reminder = Reminder.objects.get()
+    assert "Vraag 5: werkt de hulp?" not in client.get("/partner/meldcode/").text
+    fire_reminder.call(reminder_id=reminder.pk)
+    overview = client.get("/partner/meldcode/")
+    assert "Vraag 5: werkt de hulp?" in overview.text
+    client.post(f"/partner/meldcode/reminders/{reminder.pk}/dismiss/")
+    assert "Vraag 5: werkt de hulp?" not in client.get("/partner/meldcode/").text
