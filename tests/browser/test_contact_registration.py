@@ -9,7 +9,15 @@ from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role
 from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
-from vangnet.core.testing.factories import RegionFactory, confirmed_totp_device, make_user
+from vangnet.core.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    DossierPersonFactory,
+    RegionFactory,
+    confirmed_totp_device,
+    make_user,
+)
+from vangnet.reports.models import Report
 
 from .conftest import ConsoleErrors, log_in
 
@@ -112,3 +120,43 @@ def test_an_anonymous_dossier_holds_no_personal_data_until_the_asker_names_someo
     dossier.refresh_from_db()
     assert not dossier.is_anonymous
     assert DossierPerson.objects.get().name == "Noah Bakker"
+
+
+def test_a_named_dossier_is_turned_into_a_report_but_a_chat_only_one_cannot_be(page: Page):
+    region = RegionFactory(name="Utrecht")
+    user = make_user(Role.TRIAGE, region=region, first_name="Sanne", last_name="Visser")
+    chat_only = AdviceDossierFactory(region=region, is_anonymous=False)
+    ContactFactory(region=region, dossier=chat_only, channel="chat")
+    named = AdviceDossierFactory(region=region, is_anonymous=False)
+    ContactFactory(
+        region=region,
+        dossier=named,
+        channel="phone",
+        summary="Mentor ziet dat Noah bang is om naar huis te gaan.",
+        forms_of_violence=["psychological_abuse"],
+    )
+    DossierPersonFactory(dossier=named, name="Noah Bakker")
+    log_in(page, user, confirmed_totp_device(user))
+
+    page.goto(f"/staff/contacts/dossiers/{chat_only.pk}/")
+    expect(page.get_by_role("link", name="Omzetten in melding")).to_have_count(0)
+    expect(page.get_by_role("main")).to_contain_text("via de chat kan geen melding worden gedaan")
+
+    page.goto(f"/staff/contacts/dossiers/{named.pk}/")
+    page.get_by_role("link", name="Omzetten in melding").click()
+    # What the dossier knows is carried over; the employee adds the reporter.
+    child = page.get_by_role("group", name="Betrokkene 1")
+    expect(child.get_by_label("Naam")).to_have_value("Noah Bakker")
+    expect(page.get_by_label("Psychische mishandeling")).to_be_checked()
+    page.get_by_label("Naam melder").fill("Annemiek de Vries")
+    page.get_by_label("Organisatie").fill("Basisschool De Regenboog")
+    page.get_by_label("Sector").select_option("education")
+    page.get_by_label("Telefoon melder").fill("030-1234567")
+    page.get_by_role("button", name="Melding opnemen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ontvangen")
+    report = Report.objects.get()
+    assert report.source_dossier == named
+    assert report.persons.get().name == "Noah Bakker"
+    named.refresh_from_db()
+    assert not named.is_open

@@ -416,3 +416,13 @@ def refuse_chat_only_report(dossier: AdviceDossier) -> None:
                 "hoe te melden, en registreer de melding wanneer de vrager belt."
             )
         )
+
+
+def convert_dossier(*, dossier: AdviceDossier, by: User, report_reference: str) -> None:
+    """The dossier became a report (called by `reports.services.receive_report`, which checks
+    that this may happen): it is closed and says which report it became."""
+    with transaction.atomic():
+        locked = AdviceDossier.objects.select_for_update().get(pk=dossier.pk)
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+        _event(locked, DossierEvent.Kind.CONVERTED, by, note=report_reference)

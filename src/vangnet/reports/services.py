@@ -28,7 +28,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
-from vangnet.contacts.services import may_become_report
+from vangnet.contacts.services import convert_dossier, may_become_report
 from vangnet.core.crypto import search_hash
 from vangnet.core.workdays import add_working_days
 from vangnet.regions.models import PartnerOrganisation, Region
@@ -346,18 +346,7 @@ def receive_report(
             text=_("Eerdere meldingen of adviesdossiers gevonden: %(n)s.") % {"n": found},
         )
         if dossier is not None:
-            DossierEvent.objects.create(
-                dossier=dossier, kind=DossierEvent.Kind.CONVERTED, by=by, note=report.reference
-            )
-            if dossier.closed_at is None:
-                dossier.closed_at = timezone.now()
-                dossier.save(update_fields=["closed_at"])
-                DossierEvent.objects.create(
-                    dossier=dossier,
-                    kind=DossierEvent.Kind.CLOSED,
-                    by=by,
-                    note=_("Omgezet in melding %(ref)s") % {"ref": report.reference},
-                )
+            convert_dossier(dossier=dossier, by=by, report_reference=report.reference)
         _log(by, report, Action.SUBMIT_REPORT, request, create=True)
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
