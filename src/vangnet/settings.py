@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "vangnet.reports",
     "vangnet.workspace",
     "vangnet.api",
+    "vangnet.meldcode",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("chat/", include("vangnet.chat.urls")),
     path("partner/handovers/", include("vangnet.chat.partner_urls")),
     path("staff/access-log/", include("vangnet.audit.urls")),
+    path("partner/meldcode/", include("vangnet.meldcode.urls")),
+    path("staff/advice-requests/", include("vangnet.meldcode.staff_urls")),
     path("api/v1/", include("vangnet.api.urls")),
     path("melding/", include("vangnet.reports.public_urls")),
     path("staff/reports/", include("vangnet.reports.urls")),

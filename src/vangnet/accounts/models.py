@@ -24,6 +24,7 @@ class Role(models.TextChoices):
     HELPLINE_VOLUNTEER = "helpline_volunteer", _("Vrijwilliger Kindertelefoon")
     LOCAL_TEAM_MEMBER = "local_team_member", _("Medewerker lokaal team")
     PROFESSIONAL = "professional", _("Professional")
+    MELDCODE_CONTACT_PERSON = "meldcode_contact_person", _("Aandachtsfunctionaris")
 
 
 STAFF_ROLES = frozenset(
@@ -38,7 +39,14 @@ STAFF_ROLES = frozenset(
         Role.FUNCTIONAL_ADMIN,
     }
 )
-PARTNER_ROLES = frozenset({Role.HELPLINE_VOLUNTEER, Role.LOCAL_TEAM_MEMBER, Role.PROFESSIONAL})
+PARTNER_ROLES = frozenset(
+    {
+        Role.HELPLINE_VOLUNTEER,
+        Role.LOCAL_TEAM_MEMBER,
+        Role.PROFESSIONAL,
+        Role.MELDCODE_CONTACT_PERSON,
+    }
+)
 
 
 class User(AbstractUser):

@@ -48,6 +48,10 @@ class Action(StrEnum):
     APPROVE_TRIAGE = "approve_triage"
     VIEW_REPORTER_IDENTITY = "view_reporter_identity"
     ACCEPT_TRANSFER = "accept_transfer"
+    # The meldcode assistant (a professional's own records; the contact person's organisation)
+    USE_MELDCODE = "use_meldcode"
+    VIEW_ORGANISATION_MELDCODE = "view_organisation_meldcode"
+    HANDLE_ADVICE_REQUEST = "handle_advice_request"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -61,7 +65,13 @@ _REPORT_INTAKE = {Action.SUBMIT_REPORT, Action.VIEW_REPORT}
 _REPORT_WORK = {Action.VIEW_REPORT, Action.HANDLE_REPORT}
 
 GRANTS: dict[str, frozenset[Action]] = {
-    Role.ADVICE_DESK: frozenset(_CASEWORK | _ADVICE_WORK | {Action.HANDLE_CHAT} | _REPORT_INTAKE),
+    Role.ADVICE_DESK: frozenset(
+        _CASEWORK
+        | _ADVICE_WORK
+        | {Action.HANDLE_CHAT}
+        | _REPORT_INTAKE
+        | {Action.HANDLE_ADVICE_REQUEST}
+    ),
     Role.TRIAGE: frozenset(
         _CASEWORK | _ADVICE_WORK | _REPORT_INTAKE | _REPORT_WORK | {Action.VIEW_REPORTER_IDENTITY}
     ),
@@ -75,6 +85,7 @@ GRANTS: dict[str, frozenset[Action]] = {
         | _REPORT_INTAKE
         | _REPORT_WORK
         | {Action.VIEW_REPORTER_IDENTITY}
+        | {Action.HANDLE_ADVICE_REQUEST}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.FUNCTIONAL_ADMIN: frozenset(
@@ -82,7 +93,17 @@ GRANTS: dict[str, frozenset[Action]] = {
     ),
     Role.HELPLINE_VOLUNTEER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.REQUEST_HANDOVER}),
     Role.LOCAL_TEAM_MEMBER: frozenset({Action.USE_PARTNER_WORKSPACE, Action.ACCEPT_TRANSFER}),
-    Role.PROFESSIONAL: frozenset({Action.USE_PARTNER_WORKSPACE, Action.SUBMIT_REPORT}),
+    Role.PROFESSIONAL: frozenset(
+        {Action.USE_PARTNER_WORKSPACE, Action.SUBMIT_REPORT, Action.USE_MELDCODE}
+    ),
+    Role.MELDCODE_CONTACT_PERSON: frozenset(
+        {
+            Action.USE_PARTNER_WORKSPACE,
+            Action.SUBMIT_REPORT,
+            Action.USE_MELDCODE,
+            Action.VIEW_ORGANISATION_MELDCODE,
+        }
+    ),
 }
 
 # Actions for which a staff member may break the glass on a record of another region.
@@ -248,3 +269,48 @@ def has_break_glass_grant(user: User, action: Action, obj: Model) -> bool:
 
 def action_names(actions: Iterable[Action]) -> list[str]:
     return sorted(str(a) for a in actions)
+
+
+# --- The meldcode assistant ---------------------------------------------------------------
+# A meldcode record is the professional's own file, not a Veilig Thuis record: it belongs to
+# the professional who opened it and to their organisation. The organisation's meldcode
+# contact person (aandachtsfunctionaris) reads every record of the organisation; only the
+# professional who opened it writes in it. Both must still hold their role in the region of
+# the organisation, and belong to the record's organisation.
+
+
+def may_edit_meldcode_record(user: User | AnonymousUser | None, record: Any) -> bool:
+    """Only the professional who opened the record writes in it (while in the organisation)."""
+    return (
+        may(user, Action.USE_MELDCODE, record)
+        and record.professional_id == user.pk  # type: ignore[union-attr]
+        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]
+    )
+
+
+def may_view_meldcode_record(user: User | AnonymousUser | None, record: Any) -> bool:
+    """The professional's own records, and every record of the contact person's organisation."""
+    if may_edit_meldcode_record(user, record):
+        return True
+    return (
+        may(user, Action.VIEW_ORGANISATION_MELDCODE, record)
+        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]
+    )
+
+
+def scope_meldcode_records[M: Model](
+    queryset: QuerySet[M], user: User | AnonymousUser | None
+) -> QuerySet[M]:
+    """The records `user` may read: their own, plus their organisation's for a contact person."""
+    from django.db.models import Q
+
+    from .models import User
+
+    if not isinstance(user, User) or not _is_active(user) or user.organisation_id is None:
+        return queryset.none()
+    own_regions = regions_where(user, Action.USE_MELDCODE)
+    organisation_regions = regions_where(user, Action.VIEW_ORGANISATION_MELDCODE)
+    in_organisation = Q(organisation_id=user.organisation_id)
+    own = Q(professional_id=user.pk, region_id__in=own_regions)
+    whole_organisation = Q(region_id__in=organisation_regions)
+    return queryset.filter(in_organisation & (own | whole_organisation))

@@ -75,6 +75,21 @@ DEMO_USERS = (
         (("VT09", Role.PROFESSIONAL),),
         organisation="Christelijk Lyceum Utrecht",
     ),
+    # The meldcode assistant: a teacher and the school's contact person (aandachtsfunctionaris).
+    DemoUser(
+        "juf-lisa",
+        "Lisa",
+        "de Groot",
+        (("VT09", Role.PROFESSIONAL),),
+        organisation="Basisschool De Regenboog",
+    ),
+    DemoUser(
+        "aandacht-regenboog",
+        "Marloes",
+        "Kramer",
+        (("VT09", Role.MELDCODE_CONTACT_PERSON),),
+        organisation="Basisschool De Regenboog",
+    ),
 )
 
 DEMO_ORGANISATIONS = (
@@ -82,7 +97,11 @@ DEMO_ORGANISATIONS = (
     ("Wijkteam Amersfoort", PartnerOrganisation.Kind.LOCAL_TEAM, "VT09"),
     ("SAVE-team Utrecht", PartnerOrganisation.Kind.SAVE_TEAM, "VT09"),
     ("Christelijk Lyceum Utrecht", PartnerOrganisation.Kind.SCHOOL, "VT09"),
+    ("Basisschool De Regenboog", PartnerOrganisation.Kind.SCHOOL, "VT09"),
 )
+
+# Regions whose intake takes reports sent from the meldcode assistant (the others: by phone).
+DEMO_ONLINE_REPORT_REGIONS = ("VT09", "VT22")
 
 # The social map (DOMAIN.md, seed 004: links to signals of child abuse, Villa Pinedo, the
 # local team). National entries have no region: the chat offers them in every region.
@@ -312,6 +331,7 @@ def load_demo_people_and_contacts() -> DemoResult:
             if summary.startswith(NAMED_DEMO_CONTACT):
                 name_dossier(dossier=contact.dossier, by=users[by], persons=NAMED_DEMO_PERSONS)
     load_demo_social_map(regions)
+    load_demo_meldcode(regions, users)
     from vangnet.reports.demo import load_demo_reports
 
     load_demo_reports(users, regions)
@@ -349,3 +369,43 @@ def load_demo_social_map(regions: dict[str, Region]) -> None:
                 "is_active": True,
             },
         )
+
+
+def load_demo_meldcode(regions: dict[str, Region], users: dict[str, User]) -> None:
+    """Online reports in a few regions, and one meldcode record in progress (steps 1 and 2);
+    loading again changes nothing."""
+    from vangnet.meldcode import services as meldcode
+    from vangnet.meldcode.models import MeldcodeRecord
+
+    Region.objects.filter(code__in=DEMO_ONLINE_REPORT_REGIONS).update(accepts_online_reports=True)
+    lisa = users["juf-lisa"]
+    if not lisa.phone_number:
+        lisa.phone_number = "030-0000000"
+        lisa.save(update_fields=["phone_number"])
+    if MeldcodeRecord.objects.filter(professional=lisa).exists():
+        return
+    record = meldcode.open_record(
+        by=lisa,
+        sector="education",
+        pseudonym="Leerling groep 5",
+        concern=(
+            "Komt de laatste weken vaak te laat, met blauwe plekken op de armen, en wil na "
+            "school niet naar huis."
+        ),
+        forms_of_violence=["physical_abuse"],
+    )
+    today = timezone.localdate()
+    meldcode.add_signals(
+        record=record,
+        by=lisa,
+        codes=["repeated_injury", "afraid_to_go_home", "absence"],
+        description="Zei bij het omkleden voor gym: 'papa was heel boos'.",
+        observed_on=today - timedelta(days=6),
+    )
+    meldcode.add_consultation(
+        record=record,
+        by=lisa,
+        consulted="contact_person",
+        held_on=today - timedelta(days=4),
+        notes="Marloes herkent de signalen; advies vragen bij Veilig Thuis zonder namen.",
+    )

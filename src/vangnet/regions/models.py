@@ -38,6 +38,11 @@ class Region(models.Model):
     safety_region_code = models.CharField(
         _("veiligheidsregio (CBS-code)"), max_length=4, blank=True
     )
+    # Whether professionals may send a report from the meldcode assistant to this region's
+    # intake; otherwise they report by phone (the region decides; off until it says yes).
+    accepts_online_reports = models.BooleanField(
+        _("ontvangt meldingen via de meldcode-assistent"), default=False
+    )
 
     class Meta:
         ordering = ["is_national_desk", "name"]

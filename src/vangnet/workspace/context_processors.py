@@ -24,6 +24,8 @@ NAVIGATION = [
     ("reports:list", _("Meldingen"), Action.VIEW_REPORT),
     ("reports:deadlines", _("Termijnen"), Action.VIEW_REPORT),
     ("partner_reports:transfers", _("Overdrachten"), Action.ACCEPT_TRANSFER),
+    ("meldcode:overview", _("Meldcode"), Action.USE_MELDCODE),
+    ("advice_requests:queue", _("Terugbelverzoeken"), Action.HANDLE_ADVICE_REQUEST),
 ]
 
 

@@ -49,6 +49,8 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
+from vangnet.meldcode import services as meldcode_services
+from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
 from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
 from vangnet.reports.models import Report
 from vangnet.reports.testing import a_report, transferred_report
@@ -260,6 +262,59 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/social-map/{own_entry}/reactivate/",             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/access-log/",                                    (LI,  TF,    403,  403,   403, 403,  403,  403,  200,    403,  403,   403,  403)),
     ("POST /staff/access-log/",                                   (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- partner workspace: meldcode assistant (the contact person has its own matrix in meldcode/tests) ---------------------------------------
+    ("GET /partner/meldcode/",                                      (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)),
+    ("POST /partner/meldcode/",                                     (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/new/",                                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200)),
+    ("POST /partner/meldcode/new/",                                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/new/",                                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/",                         (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{missing}/",                            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("POST /partner/meldcode/{own_record}/",                        (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/signals/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/signals/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/signals/",                 (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/consultation/",            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/consultation/",           (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/consultation/",            (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/advice/",                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/advice/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/advice/",                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/conversation/",            (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/conversation/",           (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/conversation/",            (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/weighing/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/weighing/",               (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/weighing/",                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/decision/",                (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/decision/",               (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/decision/",                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/report/",                  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/report/",                 (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("PUT /partner/meldcode/{own_record}/report/",                  (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{missing}/signals/",                    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("POST /partner/meldcode/{own_record}/report/online/",          (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{own_record}/report/online/",           (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /partner/meldcode/{own_record}/reminders/",              (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /partner/meldcode/{own_record}/reminders/",               (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /partner/meldcode/{own_record}/pdf/",                     (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/{own_record}/pdf/",                    (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /partner/meldcode/reminders/{own_reminder}/dismiss/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("POST /partner/meldcode/reminders/{missing}/dismiss/",         (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 404)),
+    ("GET /partner/meldcode/reminders/{own_reminder}/dismiss/",     (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # --- staff: call-back requests from the meldcode assistant -------------------------------------------------------------------------------
+    ("GET /staff/advice-requests/",                                 (LI, TF, 200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/",                                (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("GET /staff/advice-requests/{own_advice_request}/",            (LI, TF, 200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{other_advice_request}/",          (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{missing}/",                       (LI, TF, 404, 403, 403, 403, 403, 404, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{own_advice_request}/",           (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/advice-requests/{own_advice_request}/take/",      (LI, TF, RD, 403, 403, 403, 403, RD, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{other_advice_request}/take/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{own_advice_request}/take/",       (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /staff/advice-requests/{own_advice_request}/done/",      (LI, TF, 400, 403, 403, 403, 403, 400, 403, 403, 403, 403, 403)),
+    ("POST /staff/advice-requests/{other_advice_request}/done/",    (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /staff/advice-requests/{own_advice_request}/done/",       (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     # --- API (decides per endpoint; these are public) --------------------------------------------------------------------------------------------
     ("POST /api/v1/handovers/",                                   (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),
     ("GET /api/v1/handovers/",                                    (401, 401,   401,  401,   401, 401,  401,  401,  401,    401,  401,   401,  401)),  # no key, no answer
@@ -408,6 +463,11 @@ BODIES: dict[str, dict[str, object]] = {
         "summary": "Jongen van 14, vader slaat hem.",
     },
     "POST /chat/": {"nickname": "Sam", "age": "15", "postcode": "{postcode}"},
+    "POST /partner/meldcode/new/": {
+        "sector": "education",
+        "pseudonym": "Leerling groep 5",
+        "concern": "Blauwe plekken.",
+    },
     "POST /staff/reports/new/": {
         "channel": "phone",
         "reporter_is_professional": "on",
@@ -479,6 +539,7 @@ class World:
     postcode: str
     own_team: PartnerOrganisation  # the local team a LOCAL_TEAM_MEMBER visitor belongs to
     reports: ReportWorld | None  # built only for the rows about reports (it is slow to build)
+    meldcode: MeldcodeWorld | None  # built only for the rows about the meldcode assistant
 
     def names(self) -> dict[str, object]:
         return {
@@ -510,6 +571,7 @@ class World:
             "missing": MISSING_ID,
             "postcode": self.postcode,
             **(self.reports.names() if self.reports is not None else {}),
+            **(self.meldcode.names() if self.meldcode is not None else {}),
         }
 
 
@@ -533,6 +595,23 @@ class ReportWorld:
         }
 
 
+@dataclass
+class MeldcodeWorld:
+    own_record: MeldcodeRecord  # a colleague professional's, at a school of the own region
+    own_reminder: Reminder
+    own_advice_request: AdviceRequest
+    other_advice_request: AdviceRequest
+
+    def names(self) -> dict[str, object]:
+        return {
+            "own_record": self.own_record.pk,
+            "own_reminder": self.own_reminder.pk,
+            "own_advice_request": self.own_advice_request.pk,
+            "other_advice_request": self.other_advice_request.pk,
+        }
+
+
+MELDCODE_PATHS = ("/partner/meldcode/", "/staff/advice-requests/")
 REPORT_PATHS = ("/staff/reports/", "/partner/transfers/", "/melding/", "/api/v1/transfers")
 
 
@@ -549,7 +628,7 @@ def build_report_world(own: Region, other: Region, own_team: PartnerOrganisation
     )
 
 
-def build_world(*, with_reports: bool = False) -> World:
+def build_world(*, with_reports: bool = False, with_meldcode: bool = False) -> World:
     own, other = RegionFactory(name="Eigen regio"), RegionFactory(name="Andere regio")
     national_desk()
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
@@ -581,6 +660,27 @@ def build_world(*, with_reports: bool = False) -> World:
         postcode=str(PostcodeFactory(municipality__region=own).code),
         own_team=own_team,
         reports=build_report_world(own, other, own_team) if with_reports else None,
+        meldcode=build_meldcode_world(own, other) if with_meldcode else None,
+    )
+
+
+def build_meldcode_world(own: Region, other: Region) -> MeldcodeWorld:
+    from vangnet.meldcode.tests.factories import open_record, school
+
+    own_school, other_school = school(region=own), school(region=other)
+    record = open_record(own_school.teacher)
+    other_record = open_record(other_school.teacher)
+    return MeldcodeWorld(
+        own_record=record,
+        own_reminder=Reminder.objects.create(
+            record=record, professional=own_school.teacher, due_on=record.opened_at.date()
+        ),
+        own_advice_request=meldcode_services.request_advice(
+            record=record, by=own_school.teacher, summary="Blauwe plekken.", callback_phone="06"
+        ),
+        other_advice_request=meldcode_services.request_advice(
+            record=other_record, by=other_school.teacher, summary="Zorg.", callback_phone="06"
+        ),
     )
 
 
@@ -641,7 +741,10 @@ def ask(client: Client, request_line: str, names: dict[str, object]):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("request_line", "row"), MATRIX, ids=[line for line, _ in MATRIX])
 def test_access_matrix(request_line, row):
-    world = build_world(with_reports=any(part in request_line for part in REPORT_PATHS))
+    world = build_world(
+        with_reports=any(part in request_line for part in REPORT_PATHS),
+        with_meldcode=any(part in request_line for part in MELDCODE_PATHS),
+    )
     names = world.names()
     client = Client()  # one browser, its cookies cleared per visitor (starting one is slow)
     problems = []

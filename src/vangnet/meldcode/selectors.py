@@ -1,0 +1,176 @@
+"""Reads of the meldcode assistant. Each applies the policy and logs what it shows."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import (
+    AccessDenied,
+    Action,
+    may,
+    may_edit_meldcode_record,
+    may_view_meldcode_record,
+    roles_for,
+    scope,
+    scope_meldcode_records,
+)
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.regions.models import Region
+
+from . import framework
+from .models import AdviceRequest, AdviceRequestStatus, MeldcodeRecord, Reminder
+
+PAGE_SIZE = 25
+
+
+def _meldcode_roles(user: User, record: MeldcodeRecord) -> list[str]:
+    return roles_for(user, Action.USE_MELDCODE, record) + roles_for(
+        user, Action.VIEW_ORGANISATION_MELDCODE, record
+    )
+
+
+def records_page(*, user: User, page: str | int | None, request: HttpRequest) -> Page:
+    """The records the user may read (their own; a contact person: the organisation's)."""
+    queryset = scope_meldcode_records(
+        MeldcodeRecord.objects.select_related("professional", "organisation"), user
+    )
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
+    if page_obj.object_list:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=page_obj.object_list,
+            roles=sorted(
+                set(roles_for(user, Action.USE_MELDCODE))
+                | set(roles_for(user, Action.VIEW_ORGANISATION_MELDCODE))
+            ),
+            request=request,
+        )
+    return page_obj
+
+
+def record_for(
+    *,
+    user: User,
+    record_id: int,
+    request: HttpRequest,
+    edit: bool = False,
+    action: AccessLogAction = AccessLogAction.VIEW,
+) -> MeldcodeRecord:
+    """One record, when the user may read it (or, with `edit`, write in it). A refusal is
+    logged and raised; a missing record is a 404."""
+    record = (
+        MeldcodeRecord.objects.select_related("professional", "organisation", "region")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    allowed = (
+        may_edit_meldcode_record(user, record) if edit else may_view_meldcode_record(user, record)
+    )
+    if not allowed:
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=record, request=request)
+        raise AccessDenied(action=Action.USE_MELDCODE, obj=record, logged=True)
+    if not edit:
+        record_access(
+            user=user,
+            action=action,
+            obj=record,
+            roles=_meldcode_roles(user, record),
+            request=request,
+        )
+    return record
+
+
+def framework_state(record: MeldcodeRecord) -> framework.Result:
+    return framework.prescribed_outcome(dict(record.answers.values_list("question", "answer")))
+
+
+def due_reminders(*, user: User) -> list[Reminder]:
+    """The user's reminders whose date has come (the task fired them), not yet put away."""
+    return list(
+        Reminder.objects.filter(
+            professional=user, fired_at__isnull=False, dismissed_at__isnull=True
+        ).select_related("record")
+    )
+
+
+def reminder_of(*, user: User, reminder_id: int, request: HttpRequest) -> Reminder:
+    reminder = Reminder.objects.select_related("record").filter(pk=reminder_id).first()
+    if reminder is None:
+        raise Http404
+    if reminder.professional_id != user.pk or not may_edit_meldcode_record(user, reminder.record):
+        record_access(
+            user=user, action=AccessLogAction.REFUSED, obj=reminder.record, request=request
+        )
+        raise AccessDenied(action=Action.USE_MELDCODE, obj=reminder.record, logged=True)
+    return reminder
+
+
+# --- the advice desk's call-back queue ----------------------------------------------------------
+
+
+def advice_request_page(
+    *, user: User, region: Region | None, show: str, page: str | int | None, request: HttpRequest
+) -> Page:
+    """The call-back requests of the active region: open ones first, urgent first."""
+    if region is None or not may(user, Action.HANDLE_ADVICE_REQUEST, region):
+        record_access(
+            user=user,
+            action=AccessLogAction.REFUSED,
+            obj=region,
+            request=request,
+            reason="terugbelverzoeken van een regio zonder rol",
+        )
+        raise AccessDenied(action=Action.HANDLE_ADVICE_REQUEST, obj=region, logged=True)
+    queryset = scope(AdviceRequest.objects.all(), user, Action.HANDLE_ADVICE_REQUEST).filter(
+        region=region
+    )
+    if show == "done":
+        queryset = queryset.filter(status=AdviceRequestStatus.DONE).order_by("-completed_at")
+    else:
+        queryset = queryset.exclude(status=AdviceRequestStatus.DONE)
+    page_obj = Paginator(
+        queryset.select_related("taken_by", "record__organisation"), PAGE_SIZE
+    ).get_page(page)
+    if page_obj.object_list:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=page_obj.object_list,
+            roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, region),
+            request=request,
+        )
+    return page_obj
+
+
+def advice_request_for(
+    *, user: User, request_id: int, request: HttpRequest, log_view: bool = True
+) -> AdviceRequest:
+    advice_request = (
+        AdviceRequest.objects.select_related(
+            "region", "taken_by", "dossier", "requested_by", "record__organisation", "contact"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    if advice_request is None:
+        raise Http404
+    if not may(user, Action.HANDLE_ADVICE_REQUEST, advice_request):
+        record_access(
+            user=user, action=AccessLogAction.REFUSED, obj=advice_request, request=request
+        )
+        raise AccessDenied(action=Action.HANDLE_ADVICE_REQUEST, obj=advice_request, logged=True)
+    if log_view:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            obj=advice_request,
+            roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, advice_request),
+            request=request,
+        )
+    return advice_request
