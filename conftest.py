@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import uuid
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db.backends.signals import connection_created
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 
 def _allow_access_log_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -19,6 +23,13 @@ def _allow_access_log_truncate(sender: Any, connection: Any, **kwargs: Any) -> N
 
 
 connection_created.connect(_allow_access_log_truncate)
+
+# Property tests check rules, not speed: on a busy machine (2 cores, CI) Hypothesis' health
+# check for slow input generation fails tests that are correct.
+hypothesis_settings.register_profile(
+    "vangnet", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("vangnet")
 
 
 @pytest.fixture(scope="session")
@@ -62,13 +73,42 @@ def _fresh_channel_layer():  # type: ignore[no-untyped-def]
     channel_layers.backends = {}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
-    from django.core.cache import cache
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():  # type: ignore[no-untyped-def]
+    # A Redis given to the suite may hold other data (another run, a development server):
+    # this run writes its cache keys under a prefix of its own and deletes only those.
+    from django.test.utils import override_settings
 
-    cache.clear()
+    caches = copy.deepcopy(settings.CACHES)
+    default = caches["default"]
+    if "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}_test_{uuid.uuid4().hex[:12]}"
+    with override_settings(CACHES=caches):
+        yield
+
+
+def _clear_own_cache() -> None:
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()  # a local-memory cache belongs to this process alone
+        return
+    # Never FLUSHDB: delete the keys under this run's prefix, and nothing else.
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(_own_cache_keys):  # type: ignore[no-untyped-def]
+    _clear_own_cache()
     yield
-    cache.clear()
+    _clear_own_cache()
 
 
 def pytest_report_header(config):  # type: ignore[no-untyped-def]

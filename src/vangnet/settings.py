@@ -419,7 +419,9 @@ VANGNET_NEUTRAL_EXIT_URL = env("NEUTRAL_EXIT_URL", "https://www.knmi.nl/nederlan
 
 # --- E-mail ----------------------------------------------------------------------------
 
-# Development prints mail to the console; production sends through the SMTP host it is given.
+# Development keeps mail in files (core/mail.py: never in the server's log, which would show a
+# reporter's address and status link); production sends through the SMTP host it is given.
+DEVELOPMENT_MAIL_DIR = env("DEVELOPMENT_MAIL_DIR", str(BASE_DIR.parent.parent / "var" / "mail"))
 MAILERS = {
     "default": (
         {
@@ -433,7 +435,10 @@ MAILERS = {
             },
         }
         if PRODUCTION or env("EMAIL_HOST")
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        else {
+            "BACKEND": "vangnet.core.mail.DevelopmentMailBackend",
+            "OPTIONS": {"file_path": DEVELOPMENT_MAIL_DIR},
+        }
     )
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Veilig Thuis <noreply@vangnet.example>")

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     MONITORING = "monitoring", _("Medewerker monitoring")
     TEAM_LEAD = "team_lead", _("Teamleider")
     PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
+    # Reads the access log of every region (a role held at the national desk; never a default).
+    NATIONAL_PRIVACY_OFFICER = "national_privacy_officer", _("Landelijk privacyfunctionaris")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
     # Partners
     HELPLINE_VOLUNTEER = "helpline_volunteer", _("Vrijwilliger Kindertelefoon")
@@ -36,6 +38,7 @@ STAFF_ROLES = frozenset(
         Role.MONITORING,
         Role.TEAM_LEAD,
         Role.PRIVACY_OFFICER,
+        Role.NATIONAL_PRIVACY_OFFICER,
         Role.FUNCTIONAL_ADMIN,
     }
 )

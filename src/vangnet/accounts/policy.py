@@ -36,6 +36,8 @@ class Action(StrEnum):
     VIEW_CONTACT = "view_contact"
     MANAGE_USERS = "manage_users"
     VIEW_ACCESS_LOG = "view_access_log"
+    # The access log of every region, not only of the regions where one holds the role.
+    VIEW_ALL_ACCESS_LOG = "view_all_access_log"
     HANDLE_CHAT = "handle_chat"
     MANAGE_CHAT_DESK = "manage_chat_desk"
     REQUEST_HANDOVER = "request_handover"
@@ -88,6 +90,9 @@ GRANTS: dict[str, frozenset[Action]] = {
         | {Action.HANDLE_ADVICE_REQUEST}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
+    Role.NATIONAL_PRIVACY_OFFICER: frozenset(
+        {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.VIEW_ALL_ACCESS_LOG}
+    ),
     Role.FUNCTIONAL_ADMIN: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.MANAGE_USERS, Action.MANAGE_SOCIAL_MAP}
     ),
@@ -243,6 +248,11 @@ def scope[M: Model](
     if not regions:
         return queryset.none()
     return queryset.filter(**{f"{region_field}__in": regions})
+
+
+def is_veilig_thuis_staff(user: User | AnonymousUser | None) -> bool:
+    """Works for Veilig Thuis (not a partner): may be named to colleagues on a record."""
+    return bool(regions_where(user, Action.USE_STAFF_WORKSPACE))
 
 
 def may_break_glass(user: User | AnonymousUser | None, action: Action) -> bool:

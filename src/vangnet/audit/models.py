@@ -56,6 +56,9 @@ class AccessLogEntry(models.Model):
     object_id = models.CharField(_("record"), max_length=255, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("adres"), null=True, blank=True)
     reason = models.TextField(_("reden"), blank=True)
+    # The regions of the records the entry concerns (codes, comma-separated), so a regional
+    # privacy officer finds every look at their region's records, also from another region.
+    record_regions = models.CharField(_("regio's van de gegevens"), max_length=200, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
@@ -68,6 +71,43 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("An access-log entry cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("An access-log entry cannot be deleted.")
+
+
+class AccessLogRecordQuerySet(models.QuerySet["AccessLogRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]  # refusing is the point
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class AccessLogRecord(models.Model):
+    """One of the records an entry concerns when it concerns several (a list page, the
+    earlier history): one row per record, so "who saw this family's file?" is answered
+    exactly for any page size. The entry's hash covers these rows (`audit.services`)."""
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.PROTECT, related_name="records")
+    object_type = models.CharField(_("soort gegevens"), max_length=100)
+    object_id = models.CharField(_("record"), max_length=64)
+
+    objects = AccessLogRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_record_lookup")]
+        verbose_name = _("record in toegangslogregel")
+        verbose_name_plural = _("records in toegangslogregels")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -6,13 +6,15 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from vangnet.accounts.models import User
-from vangnet.accounts.policy import Action, require, roles_for
+from vangnet.accounts.models import Membership, User
+from vangnet.accounts.policy import Action, may, regions_where, require, roles_for
+from vangnet.regions.models import Region
 
-from .models import AccessLogAction, AccessLogEntry
+from .models import AccessLogAction, AccessLogEntry, AccessLogRecord
 from .services import record_access
 
 PAGE_SIZE = 50
@@ -22,19 +24,14 @@ def search_access_log(
     *, user: User, filters: dict[str, Any], page: str | int | None, request: HttpRequest
 ) -> Page:
     require(user, Action.VIEW_ACCESS_LOG)
-    queryset = AccessLogEntry.objects.all()
+    queryset = visible_entries(user)
     if filters.get("username"):
         queryset = queryset.filter(username__iexact=filters["username"])
-    if filters.get("object_type"):
-        queryset = queryset.filter(object_type=filters["object_type"])
-    if filters.get("object_id"):
-        oid = filters["object_id"]
-        queryset = (
-            queryset.filter(object_id=oid)
-            | queryset.filter(object_id__startswith=f"{oid},")
-            | queryset.filter(object_id__endswith=f",{oid}")
-            | queryset.filter(object_id__contains=f",{oid},")
-        )
+    queryset = _about_record(
+        queryset,
+        object_type=filters.get("object_type") or "",
+        object_id=filters.get("object_id") or "",
+    )
     if filters.get("action"):
         queryset = queryset.filter(action=filters["action"])
     tz = timezone.get_current_timezone()
@@ -43,7 +40,11 @@ def search_access_log(
     if filters.get("date_to"):
         end = datetime.combine(filters["date_to"] + timedelta(days=1), time.min, tz)
         queryset = queryset.filter(at__lt=end)
-    page_obj = Paginator(queryset.order_by("-sequence"), PAGE_SIZE).get_page(page)
+    page_obj = Paginator(
+        queryset.order_by("-sequence").prefetch_related("records"), PAGE_SIZE
+    ).get_page(page)
+    # Read the page before the search itself is logged, or the page would shift by one.
+    page_obj.object_list = list(page_obj.object_list)
     described = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
     record_access(
         user=user,
@@ -54,3 +55,56 @@ def search_access_log(
         request=request,
     )
     return page_obj
+
+
+def visible_entries(user: User) -> QuerySet[AccessLogEntry]:
+    """The entries a privacy officer may read: those of their own regions — done there, or
+    about records of those regions, or (for entries tied to no region, such as a login) by
+    people who work there. All of them only for the national privacy role."""
+    if may(user, Action.VIEW_ALL_ACCESS_LOG):
+        return AccessLogEntry.objects.all()
+    region_ids = regions_where(user, Action.VIEW_ACCESS_LOG)
+    if not region_ids:
+        return AccessLogEntry.objects.none()
+    codes = list(Region.objects.filter(pk__in=region_ids).values_list("code", flat=True))
+    about_region = Q()
+    for code in codes:
+        about_region |= (
+            Q(record_regions=code)
+            | Q(record_regions__startswith=f"{code},")
+            | Q(record_regions__endswith=f",{code}")
+            | Q(record_regions__contains=f",{code},")
+        )
+    members = Membership.objects.filter(region_id__in=region_ids)
+    by_members = Q(user_id__in=members.values("user_id")) | Q(
+        user_id=None, username__in=members.values("user__username")
+    )
+    return AccessLogEntry.objects.filter(
+        Q(region_code__in=codes)
+        | about_region
+        | (Q(region_code="", record_regions="") & by_members)
+    )
+
+
+def _about_record(
+    queryset: QuerySet[AccessLogEntry], *, object_type: str, object_id: str
+) -> QuerySet[AccessLogEntry]:
+    """Entries about one record (or one kind of record): the entry's own record, or one of
+    the records of a multi-record entry. Exact: id 12 never matches 112 or 12,5."""
+    if not object_type and not object_id:
+        return queryset
+    own = Q()
+    child = Q(entry=OuterRef("pk"))
+    if object_type:
+        own &= Q(object_type=object_type)
+        child &= Q(object_type=object_type)
+    if object_id:
+        # Entries written before records had rows of their own list ids comma-separated.
+        own &= (
+            Q(object_id=object_id)
+            | Q(object_id__startswith=f"{object_id},")
+            | Q(object_id__endswith=f",{object_id}")
+            | Q(object_id__contains=f",{object_id},")
+        )
+        child &= Q(object_id=object_id)
+    return queryset.filter(own | Exists(AccessLogRecord.objects.filter(child)))

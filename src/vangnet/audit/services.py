@@ -15,7 +15,14 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import GENESIS_HASH, AccessLogAction, AccessLogEntry, AccessLogHead, audit_key
+from .models import (
+    GENESIS_HASH,
+    AccessLogAction,
+    AccessLogEntry,
+    AccessLogHead,
+    AccessLogRecord,
+    audit_key,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,13 +45,22 @@ HASHED_FIELDS = (
 )
 
 
-def compute_hash(entry: AccessLogEntry) -> str:
+def compute_hash(entry: AccessLogEntry, records: Iterable[tuple[str, str]] = ()) -> str:
+    """The entry's HMAC over its own fields, the records it concerns and the hash before it.
+
+    `records` and `record_regions` join the hashed content only when present, so entries
+    written before they existed keep verifying."""
     content: dict[str, Any] = {}
     for name in HASHED_FIELDS:
         value = getattr(entry, name)
         if name == "at":
             value = value.astimezone(UTC).isoformat(timespec="microseconds")
         content[name] = value
+    if entry.record_regions:
+        content["record_regions"] = entry.record_regions
+    keys = sorted(f"{object_type}:{object_id}" for object_type, object_id in records)
+    if keys:
+        content["records"] = keys
     message = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hmac.new(audit_key(), message.encode(), hashlib.sha256).hexdigest()
 
@@ -62,6 +78,23 @@ def active_region_code(request: HttpRequest | None) -> str:
     return region.code if region is not None else ""
 
 
+def _region_id_of(obj: Model) -> int | None:
+    # A record's region, or the region of the report it belongs to (a reporter, a person).
+    region_id = getattr(obj, "region_id", None)
+    if region_id is None and getattr(obj, "report_id", None) is not None:
+        region_id = getattr(obj.report, "region_id", None)  # type: ignore[attr-defined]  # checked above
+    return region_id
+
+
+def _region_codes(region_ids: set[int]) -> str:
+    from vangnet.regions.models import Region
+
+    if not region_ids:
+        return ""
+    codes = Region.objects.filter(pk__in=region_ids).values_list("code", flat=True)
+    return ",".join(sorted(codes))[:200]
+
+
 def record_access(
     *,
     user: User | AnonymousUser | None,
@@ -70,19 +103,33 @@ def record_access(
     object_id: str = "",
     obj: Model | None = None,
     objects: Iterable[Model] | None = None,
+    records: Iterable[tuple[str, str]] | None = None,
     roles: Iterable[str] = (),
     request: HttpRequest | None = None,
     reason: str = "",
     username: str = "",
 ) -> AccessLogEntry:
-    """Append one entry. Runs in (or joins) a transaction so it lands with the change it logs."""
+    """Append one entry. Runs in (or joins) a transaction so it lands with the change it logs.
+
+    One record: `obj` (or `object_type` + `object_id`). Several (a page of a list): `objects`,
+    or `records` as (type, id) pairs when they are of different kinds; each becomes a row of
+    its own under the entry, covered by its hash, so no id is ever cut off."""
+    region_ids: set[int] = set()
+    many: list[tuple[str, str]] = list(records or ())
     if obj is not None:
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
+        region_ids.add(_region_id_of(obj) or 0)
     if objects is not None:
         items = list(objects)
-        if items:
-            object_type = items[0]._meta.label_lower
-            object_id = ",".join(str(o.pk) for o in items)[:255]
+        many += [(o._meta.label_lower, str(o.pk)) for o in items]
+        region_ids |= {_region_id_of(o) or 0 for o in items}
+        if items and not object_type:
+            kinds = {o._meta.label_lower for o in items}
+            object_type = kinds.pop() if len(kinds) == 1 else ""
+    if len(many) == 1 and not object_id and object_type in ("", many[0][0]):
+        # A list of one is an entry about one record.
+        object_type, object_id = many.pop()
+    region_ids.discard(0)
     authenticated = user is not None and user.is_authenticated
     with transaction.atomic():
         head, _created = AccessLogHead.objects.select_for_update().get_or_create(id=1)
@@ -101,10 +148,16 @@ def record_access(
                 client_address(request)
             ),
             reason=reason.replace("\x00", ""),
+            record_regions=_region_codes(region_ids),
             previous_hash=head.entry_hash,
         )
-        entry.entry_hash = compute_hash(entry)
+        entry.entry_hash = compute_hash(entry, many)
         entry.save(force_insert=True)
+        if many:
+            AccessLogRecord.objects.bulk_create(
+                AccessLogRecord(entry=entry, object_type=kind, object_id=pk[:64])
+                for kind, pk in many
+            )
         head.sequence = entry.sequence
         head.entry_hash = entry.entry_hash
         head.save(update_fields=["sequence", "entry_hash"])
@@ -122,7 +175,8 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
     expected_previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
-    for entry in AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=batch_size):
+    entries = AccessLogEntry.objects.order_by("sequence").prefetch_related("records")
+    for entry in entries.iterator(chunk_size=batch_size):
         if entry.sequence != expected_sequence:
             return checked, ChainBreak(
                 expected_sequence,
@@ -130,7 +184,8 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
             )
         if entry.previous_hash != expected_previous:
             return checked, ChainBreak(entry.sequence, "does not link to the entry before it")
-        if not hmac.compare_digest(compute_hash(entry), entry.entry_hash):
+        records = [(r.object_type, r.object_id) for r in entry.records.all()]
+        if not hmac.compare_digest(compute_hash(entry, records), entry.entry_hash):
             return checked, ChainBreak(entry.sequence, "its content was changed after writing")
         expected_previous = entry.entry_hash
         expected_sequence += 1

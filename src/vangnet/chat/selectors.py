@@ -57,9 +57,10 @@ def waiting_chats(*, user: User, request: HttpRequest | None = None) -> list[Con
     return chats
 
 
-def my_chats(*, user: User) -> QuerySet[Conversation]:
-    """Chats the user has accepted that still need them (running, or the outcome to register)."""
-    return (
+def my_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversation]:
+    """Chats the user has accepted that still need them (running, or the outcome to register).
+    The list shows visitors' details: it is logged like any other list."""
+    chats = list(
         scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
         .filter(
             assigned_to=user,
@@ -68,6 +69,15 @@ def my_chats(*, user: User) -> QuerySet[Conversation]:
         .select_related("region")
         .order_by("accepted_at")
     )
+    if chats:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=chats,
+            roles=roles_for(user, Action.HANDLE_CHAT),
+            request=request,
+        )
+    return chats
 
 
 def chat_regions(user: User) -> set[int]:
@@ -103,13 +113,14 @@ def conversation_for_staff(
     return conversation
 
 
-def open_phone_handovers(*, user: User) -> list[Any]:
-    """Phone handovers waiting for (or accepted by) this employee, in the queues they work."""
+def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> list[Any]:
+    """Phone handovers waiting for (or accepted by) this employee, in the queues they work.
+    They carry what the helpline agreed with the child: logged like any other list."""
     from django.db.models import Q
 
     from .models import Handover, HandoverStatus
 
-    return list(
+    handovers = list(
         scope(Handover.objects.all(), user, Action.HANDLE_CHAT)
         .filter(channel=Handover.Channel.PHONE)
         .filter(
@@ -118,6 +129,15 @@ def open_phone_handovers(*, user: User) -> list[Any]:
         .select_related("organisation", "region")
         .order_by("-is_urgent", "created_at")[:100]
     )
+    if handovers:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=handovers,
+            roles=roles_for(user, Action.HANDLE_CHAT),
+            request=request,
+        )
+    return handovers
 
 
 def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | None) -> Any:

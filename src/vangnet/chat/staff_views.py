@@ -27,8 +27,8 @@ def _user(request: HttpRequest) -> User:
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
     return {
         "waiting": selectors.waiting_chats(user=user, request=request),
-        "mine": list(selectors.my_chats(user=user)),
-        "phone_handovers": selectors.open_phone_handovers(user=user),
+        "mine": selectors.my_chats(user=user, request=request),
+        "phone_handovers": selectors.open_phone_handovers(user=user, request=request),
     }
 
 

@@ -55,6 +55,35 @@ def contact_page(
     return page_obj
 
 
+def dossier_for_report_intake(
+    *, user: User, region: Region, dossier_id: str, request: HttpRequest | None
+) -> AdviceDossier | None:
+    """The advice dossier a report is taken from (its contacts and persons fill the intake
+    form), when the user may see it; the read is logged. None for an id that is not a
+    dossier of this region the user may see."""
+    if not dossier_id.isdigit():
+        return None
+    dossier = (
+        AdviceDossier.objects.filter(pk=int(dossier_id), region=region)
+        .prefetch_related("contacts", "persons")
+        .first()
+    )
+    if dossier is None:
+        return None
+    if not may(user, Action.VIEW_CONTACT, dossier):
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=dossier, request=request)
+        return None
+    record_access(
+        user=user,
+        action=AccessLogAction.VIEW,
+        obj=dossier,
+        roles=roles_for(user, Action.VIEW_CONTACT, dossier),
+        request=request,
+        reason="melding opnemen uit adviesdossier",
+    )
+    return dossier
+
+
 def contact_detail(*, user: User, contact_id: int, request: HttpRequest) -> Contact:
     """One contact, when the user may see it; a refusal is logged and raised."""
     contact = Contact.objects.select_related("region", "registered_by").get(pk=contact_id)

@@ -52,6 +52,8 @@ DEMO_USERS = (
     DemoUser("ruben", "Ruben", "de Boer", (("VT13", Role.TRIAGE),)),
     DemoUser("els", "Els", "Berghout", (("VT22", Role.ADVICE_DESK),)),
     DemoUser("noor", "Noor", "Hendriks", (("LANDELIJK", Role.ADVICE_DESK),)),
+    # Reads the access log of every region; regional privacy officers read their own.
+    DemoUser("lotte", "Lotte", "Vermeulen", (("LANDELIJK", Role.NATIONAL_PRIVACY_OFFICER),)),
     # Keeps the national entries of the social map (and the national desk's accounts).
     DemoUser("yara", "Yara", "Bos", (("LANDELIJK", Role.FUNCTIONAL_ADMIN),)),
     DemoUser(

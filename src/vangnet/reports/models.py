@@ -192,6 +192,14 @@ class Reporter(models.Model):
     def __str__(self) -> str:
         return f"melder van {self.report_id}"  # never the name: this may end up in a log
 
+    @property
+    def role_label(self) -> str:
+        """How every page, document and message names the reporter: by role, never by name
+        (the name only through the logged reveal, `selectors.reporter_identity`)."""
+        if self.is_professional:
+            return _("Professional (%(sector)s)") % {"sector": self.get_sector_display()}
+        return str(_("de melder"))
+
 
 class PersonRole(models.TextChoices):
     CHILD = "child", _("Kind")

@@ -9,15 +9,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, is_veilig_thuis_staff, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import DossierPerson
 from vangnet.regions.models import PartnerOrganisation, Region
 
-from .models import Report, Reporter, ReportPerson
+from .models import JournalEntry, Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
 
 PAGE_SIZE = 25
@@ -107,6 +108,43 @@ def reporter_identity(
     return reporter
 
 
+# --- Who did what: names of Veilig Thuis staff only ---------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    entry: JournalEntry
+    actor: str
+
+
+def actor_label(report: Report, user: User | None) -> str:
+    """Who took a step on the report, as it is shown anywhere (page, PDF, API, mail).
+
+    Veilig Thuis employees by name. Anyone else by role, never by name: the account that
+    submitted the report (a professional reporting online) is the reporter, whose identity
+    shows only through the logged reveal; a partner by their organisation."""
+    if user is None:
+        return str(_("partnersysteem"))
+    if is_veilig_thuis_staff(user):
+        return user.display_name
+    if user.pk == report.received_by_id:
+        return report.reporter.role_label
+    if user.organisation_id is not None:
+        return user.organisation.name  # type: ignore[union-attr]  # checked above
+    return str(_("partner"))
+
+
+def journal_lines(report: Report) -> list[JournalLine]:
+    """The report's journal with each step's actor named as `actor_label` allows."""
+    labels: dict[int | None, str] = {}
+    lines = []
+    for entry in report.journal.all():
+        if entry.by_id not in labels:
+            labels[entry.by_id] = actor_label(report, entry.by)
+        lines.append(JournalLine(entry=entry, actor=labels[entry.by_id]))
+    return lines
+
+
 # --- Earlier history ------------------------------------------------------------------
 
 
@@ -148,7 +186,7 @@ def _person_matches(report: Report) -> list[tuple[ReportPerson, str, Q, Q]]:
     return out
 
 
-def find_earlier_history(report: Report) -> list[HistoryMatch]:
+def _find_earlier_history(report: Report) -> list[HistoryMatch]:
     """Earlier reports and named advice dossiers about the same persons (seed 002: look at
     earlier situations of unsafety and the decisions taken then). All regions: a family may
     have moved, and the national register is checked on receipt (Handelingsprotocol)."""
@@ -195,7 +233,7 @@ def find_earlier_history(report: Report) -> list[HistoryMatch]:
 
 def earlier_history_count(report: Report) -> int:
     """For the journal at receipt: a number, no personal data."""
-    return len(find_earlier_history(report))
+    return len(_find_earlier_history(report))
 
 
 def earlier_history(
@@ -204,18 +242,21 @@ def earlier_history(
     """What the employee sees on the report page; each display is logged."""
     if not may(user, Action.VIEW_REPORT, report):
         raise _refuse(user, Action.VIEW_REPORT, report, request)
-    matches = find_earlier_history(report)
+    matches = _find_earlier_history(report)
     if matches:
         record_access(
             user=user,
             action=AccessLogAction.VIEW,
             object_type="reports.history",
-            object_id=",".join(f"{m.kind}:{m.pk}" for m in matches)[:255],
+            records=[(_HISTORY_TYPES[m.kind], str(m.pk)) for m in matches],
             roles=roles_for(user, Action.VIEW_REPORT, report),
             request=request,
             reason=f"eerdere geschiedenis bij melding {report.reference}",
         )
     return matches
+
+
+_HISTORY_TYPES = {"report": "reports.report", "dossier": "contacts.advicedossier"}
 
 
 # --- Deadlines overview ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.contacts import selectors as contact_selectors
 from vangnet.contacts.models import AdviceDossier, PersonRelation
 from vangnet.regions.models import Region
 
@@ -97,18 +98,9 @@ _ROLE_OF_RELATION: dict[str, str] = {
 }
 
 
-def _from_dossier(user: User, region: Region, dossier_id: str) -> AdviceDossier | None:
-    if not dossier_id.isdigit():
-        return None
-    dossier = AdviceDossier.objects.filter(pk=int(dossier_id), region=region).first()
-    if dossier is None or not may(user, Action.VIEW_CONTACT, dossier):
-        return None
-    return dossier
-
-
 def _prefill(dossier: AdviceDossier) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A report from a named advice dossier starts with what the dossier already knows."""
-    contacts = list(dossier.contacts.order_by("received_at"))
+    contacts = sorted(dossier.contacts.all(), key=lambda c: c.received_at)
     forms_of_violence = sorted({code for c in contacts for code in c.forms_of_violence})
     concerns = "\n\n".join(
         f"{c.received_at:%d-%m-%Y} ({c.get_channel_display()}): {c.summary}" for c in contacts
@@ -133,7 +125,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
     region = _active_region(request)
     require(user, Action.VIEW_REPORT, region)
     require(user, Action.SUBMIT_REPORT, region)
-    dossier = _from_dossier(user, region, request.GET.get("dossier", ""))
+    dossier = contact_selectors.dossier_for_report_intake(
+        user=user, region=region, dossier_id=request.GET.get("dossier", ""), request=request
+    )
     if request.method == "POST":
         form = ReportForm(request.POST)
         persons = PersonFormSet(request.POST, prefix="persons")
@@ -246,6 +240,7 @@ def _render_report(
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
+            "journal": selectors.journal_lines(report),
             "deadline": report.current_deadline(),
             "open_moment": open_moments[0] if open_moments else None,
             "monitoring_form": _with_ids(
