@@ -57,6 +57,19 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+def working_days_before(end: date, days: int) -> date:
+    """The date `days` working days before `end` (for a reminder ahead of a deadline)."""
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    current = end
+    remaining = days
+    while remaining:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
     if end < start:

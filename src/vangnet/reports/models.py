@@ -7,7 +7,6 @@ reporter's identity and citizen service numbers are encrypted at rest (ADR 0011)
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -156,20 +155,6 @@ class Report(models.Model):
         if self.transfer_accepted_at and self.transferred_to_id:
             return self.transferred_to.name  # type: ignore[union-attr]
         return self.region.display_name
-
-    def current_deadline(self) -> tuple[str, date | None]:
-        """The deadline that applies in the report's state: (what, when)."""
-        if self.state in {
-            ReportState.RECEIVED,
-            ReportState.SAFETY_ASSESSED,
-            ReportState.TRIAGE_PROPOSED,
-        }:
-            if self.is_acute and self.state == ReportState.RECEIVED and self.urgency_due_at:
-                return "urgency", timezone.localtime(self.urgency_due_at).date()
-            return "assessment", self.assessment_due_on
-        if self.state == ReportState.INVESTIGATING:
-            return "investigation", self.investigation_due_on
-        return "", None
 
 
 class Reporter(models.Model):

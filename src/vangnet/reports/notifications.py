@@ -9,7 +9,7 @@ lead before a deadline of the Handelingsprotocol passes. Reminders are Django ta
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from vangnet.accounts.models import Membership, Role
-from vangnet.core.workdays import is_working_day
+from vangnet.core.workdays import working_days_before
+
+from .deadlines import Deadline, deadlines_of
 
 logger = logging.getLogger(__name__)
 
@@ -89,17 +91,16 @@ def send_feedback(feedback_id: int) -> None:
 # --- Deadline reminders ---------------------------------------------------------------
 
 
-def _reminder_moment(kind: str, due: date | datetime) -> datetime:
-    """When to remind: some working days before a date deadline, 4 hours before an hour one."""
-    if isinstance(due, datetime):
-        return due - timedelta(hours=4)
-    day = due
-    remaining = settings.REPORT_REMINDER_WORKING_DAYS
-    while remaining > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
+def _reminder_moment(deadline: Deadline) -> datetime:
+    """When to remind: 4 hours before an hour deadline, some working days before a day one."""
+    if deadline.due_at is not None:
+        return deadline.due_at - timedelta(hours=4)
+    day = working_days_before(deadline.due_on, settings.REPORT_REMINDER_WORKING_DAYS)
     return timezone.make_aware(datetime.combine(day, time(8, 0)))
+
+
+def _due_text(deadline: Deadline) -> str:
+    return (deadline.due_at or deadline.due_on).isoformat()
 
 
 def schedule_reminders(report_id: int) -> None:
@@ -109,17 +110,10 @@ def schedule_reminders(report_id: int) -> None:
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return
-    planned: list[tuple[str, date | datetime]] = []
-    if report.state == "received" and report.urgency_due_at:
-        planned.append(("urgency", report.urgency_due_at))
-    if report.state in {"received", "safety_assessed", "triage_proposed"}:
-        planned.append(("assessment", report.assessment_due_on))
-    if report.state == "investigating" and report.investigation_due_on:
-        planned.append(("investigation", report.investigation_due_on))
-    for kind, due in planned:
-        run_after = max(_reminder_moment(kind, due), timezone.now())
+    for deadline in deadlines_of(report):
+        run_after = max(_reminder_moment(deadline), timezone.now())
         remind_deadline.using(run_after=run_after).enqueue(
-            report_id=report_id, kind=kind, due=due.isoformat()
+            report_id=report_id, kind=deadline.kind, due=_due_text(deadline)
         )
 
 
@@ -132,9 +126,8 @@ def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
     report = Report.objects.select_related("owner", "region").filter(pk=report_id).first()
     if report is None or not report.is_open:
         return 0
-    current_kind, current_due = report.current_deadline()
-    expected = date.fromisoformat(due[:10]) if kind != "urgency" else None
-    if current_kind != kind or (expected is not None and current_due != expected):
+    still = [d for d in deadlines_of(report) if d.kind == kind and _due_text(d) == due]
+    if not still:
         return 0  # the step was taken in time, or the deadline moved
     recipients = {
         m.user.email
@@ -149,16 +142,11 @@ def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
         return 0
     path = reverse("reports:detail", kwargs={"report_id": report.pk})
     with override("nl"):
-        labels = {
-            "urgency": _("acute actie"),
-            "assessment": _("veiligheidsbeoordeling en triage"),
-            "investigation": _("onderzoek"),
-        }
         send_mail(
             _("Termijn loopt af: melding %(reference)s") % {"reference": report.reference},
             _("De termijn voor %(what)s van melding %(reference)s loopt af op %(due)s.\n%(url)s")
             % {
-                "what": labels.get(kind, kind),
+                "what": still[0].label,
                 "reference": report.reference,
                 "due": due[:16].replace("T", " "),
                 "url": str(settings.PUBLIC_BASE_URL).rstrip("/") + path,

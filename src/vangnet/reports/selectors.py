@@ -18,6 +18,7 @@ from vangnet.audit.services import record_access
 from vangnet.contacts.models import DossierPerson
 from vangnet.regions.models import PartnerOrganisation, Region
 
+from .deadlines import Deadline, current_deadline, overdue_filter
 from .models import JournalEntry, Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
 
@@ -46,7 +47,7 @@ def report_page(
     elif state == "open":
         queryset = queryset.filter(state__in=OPEN_STATES)
     if overdue_only:
-        queryset = _overdue(queryset, timezone.localdate())
+        queryset = queryset.filter(overdue_filter())
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
     if page_obj.object_list:
         record_access(
@@ -57,15 +58,6 @@ def report_page(
             request=request,
         )
     return page_obj
-
-
-def _overdue(queryset: QuerySet[Report], today: date) -> QuerySet[Report]:
-    waiting = [ReportState.RECEIVED, ReportState.SAFETY_ASSESSED, ReportState.TRIAGE_PROPOSED]
-    return queryset.filter(
-        Q(state__in=waiting, assessment_due_on__lt=today)
-        | Q(state=ReportState.RECEIVED, urgency_due_at__lt=timezone.now())
-        | Q(state=ReportState.INVESTIGATING, investigation_due_on__lt=today)
-    )
 
 
 def report_detail(*, user: User, report_id: int, request: HttpRequest | None) -> Report:
@@ -265,8 +257,7 @@ _HISTORY_TYPES = {"report": "reports.report", "dossier": "contacts.advicedossier
 @dataclass(frozen=True)
 class DeadlineRow:
     report: Report
-    what: str
-    due: date
+    deadline: Deadline
     overdue: bool
     due_soon: bool
 
@@ -275,26 +266,23 @@ def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> li
     """The team's open deadlines, soonest first (a team = the region's Veilig Thuis)."""
     if not may(user, Action.VIEW_REPORT, region):
         raise _refuse(user, Action.VIEW_REPORT, region, request)
-    from vangnet.core.workdays import working_days_between
-
-    today = timezone.localdate()
+    now = timezone.now()
     rows = []
     for report in Report.objects.filter(region=region, state__in=OPEN_STATES).select_related(
         "owner"
     ):
-        what, due = report.current_deadline()
-        if due is None:
+        deadline = current_deadline(report)
+        if deadline is None:
             continue
         rows.append(
             DeadlineRow(
                 report=report,
-                what=what,
-                due=due,
-                overdue=due < today,
-                due_soon=due >= today and working_days_between(today, due) <= 1,
+                deadline=deadline,
+                overdue=deadline.is_overdue(now),
+                due_soon=deadline.is_due_soon(now),
             )
         )
-    rows.sort(key=lambda r: r.due)
+    rows.sort(key=lambda r: (r.deadline.due_on, r.deadline.due_at is None, r.report.pk))
     if rows:
         record_access(
             user=user,
@@ -311,7 +299,7 @@ def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:
     if not may(user, Action.VIEW_REPORT, region):
         return None
     open_reports = Report.objects.filter(region=region, state__in=OPEN_STATES)
-    return open_reports.count(), _overdue(open_reports, timezone.localdate()).count()
+    return open_reports.count(), open_reports.filter(overdue_filter()).count()
 
 
 # --- Partner side ---------------------------------------------------------------------

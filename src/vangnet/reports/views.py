@@ -21,6 +21,7 @@ from vangnet.contacts.models import AdviceDossier, PersonRelation
 from vangnet.regions.models import Region
 
 from . import selectors, services
+from .deadlines import current_deadline
 from .forms import (
     AssessmentForm,
     ConclusionForm,
@@ -241,7 +242,7 @@ def _render_report(
             "reporter": reporter,
             "reporter_facts": report.reporter,
             "journal": selectors.journal_lines(report),
-            "deadline": report.current_deadline(),
+            "deadline": current_deadline(report),
             "open_moment": open_moments[0] if open_moments else None,
             "monitoring_form": _with_ids(
                 (bound or {}).get("record_monitoring")
