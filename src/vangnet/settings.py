@@ -168,6 +168,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    # Only PostgreSQL has the trigger that keeps the access log append-only (ADR 0003).
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point to PostgreSQL (postgres://...) in production: only there "
+        "does a trigger keep the access log append-only. SQLite is for development."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the task worker read while one of them writes.
     DATABASES["default"]["OPTIONS"] = {
