@@ -260,8 +260,11 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Vangnet")
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-# Lock an account after repeated failures, and an address that tries many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the combination of account and address: a stranger cannot lock someone out, and one
+# person's typos do not lock the office behind the same address (issue 12). An address that
+# tries many accounts is throttled on its own, at a higher limit (accounts/lockout.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vangnet.accounts.views.locked_out"
 AXES_VERBOSE = False

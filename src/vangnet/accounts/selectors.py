@@ -3,20 +3,16 @@ at a person's account is logged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import PartnerOrganisation, Region
 
+from .lockout import locked_usernames
 from .models import Membership, RoleGrantRequest, User
 from .policy import (
     AccessDenied,
@@ -44,17 +40,6 @@ def assignable_organisations(
     if current is not None:
         condition |= Q(pk=current.pk)
     return PartnerOrganisation.objects.filter(condition).select_related("region")
-
-
-def locked_usernames(usernames: Iterable[str]) -> set[str]:
-    """Which of these accounts django-axes locks out now (too many wrong passwords)."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = (
-        AccessAttempt.objects.filter(username__in=list(usernames), attempt_time__gt=since)
-        .values("username")
-        .annotate(total=Sum("failures_since_start"))
-    )
-    return {row["username"] for row in failures if row["total"] >= settings.AXES_FAILURE_LIMIT}
 
 
 def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
