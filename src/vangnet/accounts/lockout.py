@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
-def _recent_attempts():  # type: ignore[no-untyped-def]  # a QuerySet of AccessAttempt
+def _recent_attempts() -> QuerySet[AccessAttempt]:
     return AccessAttempt.objects.filter(
         attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME
     )

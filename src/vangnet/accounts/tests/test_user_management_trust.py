@@ -76,6 +76,13 @@ def sanne(utrecht, amsterdam):
     return user
 
 
+def ask_role(by: User, user: User, region, role: str) -> RoleGrantRequest:
+    """One administrator asks for a four-eyes role: a pending request, not yet a role."""
+    grant = services.add_membership(by=by, user=user, region=region, role=role)
+    assert isinstance(grant, RoleGrantRequest)
+    return grant
+
+
 def text(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -235,7 +242,7 @@ def test_team_lead_role_exists_only_after_a_second_admin_approves(
 
 def test_the_admin_who_asked_cannot_approve(fons, fons_client, utrecht):
     tim = make_user(Role.ADVICE_DESK, region=utrecht)
-    grant = services.add_membership(by=fons, user=tim, region=utrecht, role=Role.TRIAGE)
+    grant = ask_role(fons, tim, utrecht, Role.TRIAGE)
 
     response = fons_client.post(f"/accounts/users/{tim.pk}/role-requests/{grant.pk}/approve/")
 
@@ -247,7 +254,7 @@ def test_the_admin_who_asked_cannot_approve(fons, fons_client, utrecht):
 
 
 def test_an_admin_cannot_approve_a_role_for_themselves(fons, greet, utrecht):
-    grant = services.add_membership(by=fons, user=greet, region=utrecht, role=Role.TEAM_LEAD)
+    grant = ask_role(fons, greet, utrecht, Role.TEAM_LEAD)
 
     with pytest.raises(AccessDenied):
         services.approve_role_grant(by=greet, grant=grant)
@@ -257,7 +264,7 @@ def test_an_admin_cannot_approve_a_role_for_themselves(fons, greet, utrecht):
 
 def test_an_admin_of_another_region_cannot_approve(fons, utrecht, amsterdam):
     tim = make_user(Role.ADVICE_DESK, region=utrecht)
-    grant = services.add_membership(by=fons, user=tim, region=utrecht, role=Role.INVESTIGATOR)
+    grant = ask_role(fons, tim, utrecht, Role.INVESTIGATOR)
     amsterdam_admin = make_user(Role.FUNCTIONAL_ADMIN, region=amsterdam)
 
     with pytest.raises(AccessDenied):
@@ -270,7 +277,7 @@ def test_a_rejected_role_is_never_given_and_cannot_be_approved_later(
     fons, greet, greet_client, utrecht
 ):
     tim = make_user(Role.ADVICE_DESK, region=utrecht)
-    grant = services.add_membership(by=fons, user=tim, region=utrecht, role=Role.TEAM_LEAD)
+    grant = ask_role(fons, tim, utrecht, Role.TEAM_LEAD)
 
     greet_client.post(f"/accounts/users/{tim.pk}/role-requests/{grant.pk}/reject/")
     response = greet_client.post(
@@ -286,7 +293,7 @@ def test_a_rejected_role_is_never_given_and_cannot_be_approved_later(
 
 def test_the_admin_who_asked_may_withdraw(fons, fons_client, utrecht):
     tim = make_user(Role.ADVICE_DESK, region=utrecht)
-    grant = services.add_membership(by=fons, user=tim, region=utrecht, role=Role.TEAM_LEAD)
+    grant = ask_role(fons, tim, utrecht, Role.TEAM_LEAD)
 
     response = fons_client.post(
         f"/accounts/users/{tim.pk}/role-requests/{grant.pk}/reject/", follow=True
