@@ -168,6 +168,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    # Only PostgreSQL has the trigger that keeps the access log append-only (ADR 0003).
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point to PostgreSQL (postgres://...) in production: only there "
+        "does a trigger keep the access log append-only. SQLite is for development."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the task worker read while one of them writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -254,8 +260,11 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Vangnet")
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-# Lock an account after repeated failures, and an address that tries many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the combination of account and address: a stranger cannot lock someone out, and one
+# person's typos do not lock the office behind the same address (issue 12). An address that
+# tries many accounts is throttled on its own, at a higher limit (accounts/lockout.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vangnet.accounts.views.locked_out"
 AXES_VERBOSE = False

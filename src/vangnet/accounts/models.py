@@ -163,3 +163,45 @@ class PartnerApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.organisation_id})"
+
+
+class RoleGrantRequest(models.Model):
+    """A role that waits for a second functional administrator (four eyes).
+
+    A role that can reveal a reporter's identity is not given by one administrator alone:
+    the grant waits here, and until another administrator of the region approves it the
+    membership does not exist. Made and decided only by `accounts.services`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REJECTED = "rejected", _("Afgewezen")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grant_requests")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("regio")
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("aangevraagde rol")
+        verbose_name_plural = _("aangevraagde rollen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region", "role"],
+                condition=models.Q(status="pending"),
+                name="role_grant_request_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.region}"

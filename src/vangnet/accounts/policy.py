@@ -18,11 +18,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Role
+from .models import Membership, Role, RoleGrantRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -279,6 +279,73 @@ def has_break_glass_grant(user: User, action: Action, obj: Model) -> bool:
 
 def action_names(actions: Iterable[Action]) -> list[str]:
     return sorted(str(a) for a in actions)
+
+
+# --- User management ------------------------------------------------------------------------
+# Issue 12: resetting someone's password or two-factor is taking over their account, so a
+# functional administrator manages only accounts that work nowhere but in the administrator's
+# own regions (a role held, or one waiting for approval). Nobody gives roles to themselves, and
+# a role that can reveal a reporter is given only when a second administrator approves.
+
+# Derived from GRANTS, so a role that later gains the action needs four eyes too.
+FOUR_EYES_ROLES: frozenset[str] = frozenset(
+    role for role, actions in GRANTS.items() if Action.VIEW_REPORTER_IDENTITY in actions
+)
+
+
+def account_region_ids(account: User) -> set[int]:
+    """The regions an account works in: its roles, and roles waiting for approval (read fresh)."""
+    held = Membership.objects.filter(user_id=account.pk).values_list("region_id", flat=True)
+    waiting = RoleGrantRequest.objects.filter(
+        user_id=account.pk, status=RoleGrantRequest.Status.PENDING
+    ).values_list("region_id", flat=True)
+    return set(held) | set(waiting)
+
+
+def may_manage_user(by: User | AnonymousUser | None, account: User) -> bool:
+    """`by` manages users in every region the account works in (and it works somewhere)."""
+    managed = regions_where(by, Action.MANAGE_USERS)
+    regions = account_region_ids(account)
+    return bool(managed) and bool(regions) and regions <= managed
+
+
+def scope_manageable_users[M: Model](
+    queryset: QuerySet[M], by: User | AnonymousUser | None
+) -> QuerySet[M]:
+    """The accounts of `queryset` that `by` may manage (the rule of `may_manage_user`)."""
+    managed = regions_where(by, Action.MANAGE_USERS)
+    if not managed:
+        return queryset.none()
+    pending = RoleGrantRequest.objects.filter(status=RoleGrantRequest.Status.PENDING)
+    inside = Membership.objects.filter(region__in=managed).values("user_id")
+    waiting_inside = pending.filter(region__in=managed).values("user_id")
+    outside = Membership.objects.exclude(region__in=managed).values("user_id")
+    waiting_outside = pending.exclude(region__in=managed).values("user_id")
+    return (
+        queryset.filter(Q(pk__in=inside) | Q(pk__in=waiting_inside))
+        .exclude(pk__in=outside)
+        .exclude(pk__in=waiting_outside)
+    )
+
+
+def may_grant_role(by: User | AnonymousUser | None, account: User, region_id: int) -> bool:
+    """A role in one of `by`'s regions, to an account `by` manages, never to `by` itself."""
+    return (
+        getattr(by, "pk", None) != account.pk
+        and region_id in regions_where(by, Action.MANAGE_USERS)
+        and may_manage_user(by, account)
+    )
+
+
+def needs_second_approval(role: str) -> bool:
+    return role in FOUR_EYES_ROLES
+
+
+def may_decide_role_grant(by: User | AnonymousUser | None, grant: RoleGrantRequest) -> bool:
+    """Approve or reject: another administrator than the one who asked, never the account."""
+    return getattr(by, "pk", None) != grant.requested_by_id and may_grant_role(
+        by, grant.user, grant.region_id
+    )
 
 
 # --- The meldcode assistant ---------------------------------------------------------------

@@ -3,22 +3,27 @@ at a person's account is logged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import PartnerOrganisation, Region
 
-from .models import Membership, User
-from .policy import AccessDenied, Action, may, regions_where, require, roles_for
+from .lockout import locked_usernames
+from .models import Membership, RoleGrantRequest, User
+from .policy import (
+    AccessDenied,
+    Action,
+    may_decide_role_grant,
+    may_manage_user,
+    regions_where,
+    require,
+    roles_for,
+    scope_manageable_users,
+)
 
 PAGE_SIZE = 25
 
@@ -37,17 +42,6 @@ def assignable_organisations(
     return PartnerOrganisation.objects.filter(condition).select_related("region")
 
 
-def locked_usernames(usernames: Iterable[str]) -> set[str]:
-    """Which of these accounts django-axes locks out now (too many wrong passwords)."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    failures = (
-        AccessAttempt.objects.filter(username__in=list(usernames), attempt_time__gt=since)
-        .values("username")
-        .annotate(total=Sum("failures_since_start"))
-    )
-    return {row["username"] for row in failures if row["total"] >= settings.AXES_FAILURE_LIMIT}
-
-
 def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
     return queryset.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("region"))
@@ -57,11 +51,9 @@ def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
 def managed_user_page(
     *, by: User, query: str = "", page: str | int | None = None, request: HttpRequest
 ) -> Page:
-    """One page of the users who hold a role in a region the administrator manages."""
+    """One page of the users the administrator manages: those who work only in their regions."""
     require(by, Action.MANAGE_USERS)
-    queryset = User.objects.filter(
-        memberships__region__in=regions_where(by, Action.MANAGE_USERS)
-    ).distinct()
+    queryset = scope_manageable_users(User.objects.all(), by)
     for term in query.split():
         queryset = queryset.filter(
             Q(username__icontains=term)
@@ -90,17 +82,17 @@ def user_to_manage(*, by: User, user_id: int, request: HttpRequest) -> User:
     """The account an administrator wants to change; a refusal is logged and raised.
 
     Raises User.DoesNotExist for an unknown id (a 404), AccessDenied (a 403) for a user
-    who holds no role in any region the administrator manages.
+    who works (also) in a region the administrator does not manage.
     """
     require(by, Action.MANAGE_USERS)
     user = _with_memberships(User.objects.select_related("organisation")).get(pk=user_id)
-    if not may(by, Action.MANAGE_USERS, user):
+    if not may_manage_user(by, user):
         record_access(
             user=by,
             action=AccessLogAction.REFUSED,
             obj=user,
             request=request,
-            reason="gebruiker buiten de eigen regio's",
+            reason="gebruiker (ook) buiten de eigen regio's",
         )
         raise AccessDenied(action=Action.MANAGE_USERS, obj=user, logged=True)
     return user
@@ -121,3 +113,31 @@ def user_detail(*, by: User, user_id: int, request: HttpRequest) -> User:
         user=user, confirmed=True
     ).exists()
     return user
+
+
+def pending_role_grants(
+    *, by: User, user: User | None = None, request: HttpRequest
+) -> list[RoleGrantRequest]:
+    """Roles waiting for a second administrator, of the accounts `by` manages (of one account,
+    when given). Each carries `may_decide` for the page. The list page logs the accounts it
+    shows; the account page has logged its look already."""
+    require(by, Action.MANAGE_USERS)
+    grants = RoleGrantRequest.objects.filter(
+        status=RoleGrantRequest.Status.PENDING,
+        user__in=scope_manageable_users(User.objects.all(), by),
+    ).select_related("user", "region", "requested_by")
+    if user is not None:
+        grants = grants.filter(user=user)
+    shown = list(grants)
+    for grant in shown:
+        grant.may_decide = may_decide_role_grant(by, grant)  # type: ignore[attr-defined]
+    if shown and user is None:
+        record_access(
+            user=by,
+            action=AccessLogAction.VIEW,
+            objects=list({grant.user_id: grant.user for grant in shown}.values()),
+            roles=roles_for(by, Action.MANAGE_USERS),
+            request=request,
+            reason="rollen die wachten op goedkeuring",
+        )
+    return shown

@@ -2,8 +2,10 @@
 the functional administrator's user management (create, edit, roles, (de)activate, reset
 two-factor, unlock, new password).
 
-Every user-management action checks the policy itself (Action.MANAGE_USERS in one of the
-user's regions) and writes its access-log entry in the same transaction.
+Every user-management action checks the policy itself (`policy.may_manage_user`: the
+administrator manages every region the account works in; `policy.may_grant_role`: never to
+themselves) and writes its access-log entry in the same transaction. A role that can reveal a
+reporter waits as a `RoleGrantRequest` until a second administrator approves it (four eyes).
 """
 
 from __future__ import annotations
@@ -26,14 +28,17 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import PartnerOrganisation, Region
 
-from .models import BreakGlassGrant, Membership, Role, User
+from .models import BreakGlassGrant, Membership, Role, RoleGrantRequest, User
 from .policy import (
     BREAK_GLASS_DURATION,
     GRANTS,
     AccessDenied,
     Action,
-    may,
     may_break_glass,
+    may_decide_role_grant,
+    may_grant_role,
+    may_manage_user,
+    needs_second_approval,
     object_key,
     regions_where,
     roles_for,
@@ -148,10 +153,50 @@ def _managed_region_ids(by: User) -> set[int]:
 
 
 def _require_manageable(by: User, user: User) -> None:
-    """`by` manages users in at least one region where `user` holds a role."""
-    fresh = User.objects.get(pk=user.pk)  # policy caches memberships per object; ask anew
-    if not may(by, Action.MANAGE_USERS, fresh):
+    """`by` manages users in every region where `user` works (holds or waits for a role)."""
+    if not may_manage_user(by, user):
         raise AccessDenied(action=Action.MANAGE_USERS, obj=user)
+
+
+def _require_may_grant(by: User, user: User, region: Region) -> None:
+    if user.pk == by.pk:
+        raise AccessDenied(
+            gettext("U kunt uzelf geen rol geven. Vraag een andere functioneel beheerder."),
+            action=Action.MANAGE_USERS,
+            obj=user,
+        )
+    if not may_grant_role(by, user, region.pk):
+        raise AccessDenied(action=Action.MANAGE_USERS, obj=user)
+
+
+def _grant(*, by: User, user: User, region: Region, role: str) -> Membership | RoleGrantRequest:
+    """The role at once, or, for a role that can reveal a reporter, a request for approval."""
+    if Membership.objects.filter(user=user, region=region, role=role).exists():
+        raise AccountError(gettext("Deze gebruiker heeft die rol in die regio al."))
+    if not needs_second_approval(role):
+        membership = Membership(user=user, region=region, role=role)
+        membership.full_clean()
+        membership.save()
+        return membership
+    if RoleGrantRequest.objects.filter(
+        user=user, region=region, role=role, status=RoleGrantRequest.Status.PENDING
+    ).exists():
+        raise AccountError(
+            gettext("Deze rol in die regio wacht al op goedkeuring van een tweede beheerder.")
+        )
+    grant = RoleGrantRequest(user=user, region=region, role=role, requested_by=by)
+    grant.full_clean()
+    grant.save()
+    return grant
+
+
+def _grant_reason(granted: Membership | RoleGrantRequest) -> str:
+    if isinstance(granted, RoleGrantRequest):
+        return (
+            f"rol {granted.role} in {granted.region.code} aangevraagd; wacht op goedkeuring "
+            "van een tweede functioneel beheerder"
+        )
+    return f"rol {granted.role} in {granted.region.code} toegevoegd"
 
 
 def _log_change(
@@ -268,17 +313,13 @@ def create_user(
         organisation=organisation,
         password=password,
     )
-    for role in roles:
-        membership = Membership(user=user, region=region, role=role)
-        membership.full_clean()
-        membership.save()
-    _log_change(
-        by=by,
-        user=user,
-        action=AccessLogAction.CREATE,
-        reason=f"gebruiker aangemaakt met rol(len) {', '.join(roles)} in {region.code}",
-        request=request,
-    )
+    granted = [_grant(by=by, user=user, region=region, role=role) for role in roles]
+    waiting = [g.role for g in granted if isinstance(g, RoleGrantRequest)]
+    given = [g.role for g in granted if isinstance(g, Membership)]
+    reason = f"gebruiker aangemaakt met rol(len) {', '.join(given) or '-'} in {region.code}"
+    if waiting:
+        reason += f"; wacht op goedkeuring van een tweede beheerder: {', '.join(waiting)}"
+    _log_change(by=by, user=user, action=AccessLogAction.CREATE, reason=reason, request=request)
     return user
 
 
@@ -338,21 +379,97 @@ def update_user_details(
 @transaction.atomic
 def add_membership(
     *, by: User, user: User, region: Region, role: str, request: HttpRequest | None = None
-) -> Membership:
-    """Give the user a role in a region the administrator manages."""
-    if region.pk not in _managed_region_ids(by):
-        raise AccessDenied(action=Action.MANAGE_USERS, obj=region)
-    _require_manageable(by, user)
+) -> Membership | RoleGrantRequest:
+    """Give another user a role in a region the administrator manages.
+
+    A role that can reveal a reporter (policy.FOUR_EYES_ROLES) is not given yet: the answer is
+    a pending RoleGrantRequest that a second administrator approves or rejects.
+    """
     locked = User.objects.select_for_update().get(pk=user.pk)
-    if Membership.objects.filter(user=locked, region=region, role=role).exists():
-        raise AccountError(gettext("Deze gebruiker heeft die rol in die regio al."))
-    membership = Membership(user=locked, region=region, role=role)
-    membership.full_clean()
-    membership.save()
+    _require_may_grant(by, locked, region)
+    granted = _grant(by=by, user=locked, region=region, role=role)
+    _log_change(by=by, user=locked, reason=_grant_reason(granted), request=request)
+    return granted
+
+
+def _decided_grant(*, by: User, grant: RoleGrantRequest) -> RoleGrantRequest:
+    locked = (
+        RoleGrantRequest.objects.select_for_update()
+        .select_related("region", "user", "requested_by")
+        .get(pk=grant.pk)
+    )
+    if locked.status != RoleGrantRequest.Status.PENDING:
+        raise AccountError(gettext("Over deze aanvraag is al beslist."))
+    return locked
+
+
+@transaction.atomic
+def approve_role_grant(
+    *, by: User, grant: RoleGrantRequest, request: HttpRequest | None = None
+) -> Membership:
+    """The second administrator approves: only now does the user hold the role."""
+    User.objects.select_for_update().get(pk=grant.user_id)
+    locked = _decided_grant(by=by, grant=grant)
+    if not may_decide_role_grant(by, locked):
+        raise AccessDenied(
+            gettext("Een andere functioneel beheerder dan wie de rol aanvroeg moet hem goedkeuren.")
+            if by.pk in (locked.requested_by_id, locked.user_id)
+            else "",
+            action=Action.MANAGE_USERS,
+            obj=locked.user,
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=locked.user, region=locked.region, role=locked.role
+    )
+    locked.status = RoleGrantRequest.Status.APPROVED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
     _log_change(
-        by=by, user=locked, reason=f"rol {role} in {region.code} toegevoegd", request=request
+        by=by,
+        user=locked.user,
+        reason=(
+            f"rol {locked.role} in {locked.region.code} goedgekeurd "
+            f"(aangevraagd door {locked.requested_by.username})"
+        ),
+        request=request,
     )
     return membership
+
+
+@transaction.atomic
+def reject_role_grant(
+    *, by: User, grant: RoleGrantRequest, request: HttpRequest | None = None
+) -> RoleGrantRequest:
+    """Another administrator rejects the role, or the one who asked withdraws it."""
+    User.objects.select_for_update().get(pk=grant.user_id)
+    locked = _decided_grant(by=by, grant=grant)
+    withdrawn = by.pk == locked.requested_by_id
+    allowed = (
+        may_grant_role(by, locked.user, locked.region_id)
+        if withdrawn
+        else may_decide_role_grant(by, locked)
+    )
+    if not allowed:
+        raise AccessDenied(action=Action.MANAGE_USERS, obj=locked.user)
+    locked.status = RoleGrantRequest.Status.REJECTED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _log_change(
+        by=by,
+        user=locked.user,
+        reason=(
+            f"aanvraag rol {locked.role} in {locked.region.code} "
+            + (
+                "ingetrokken"
+                if withdrawn
+                else f"afgewezen (aangevraagd door {locked.requested_by.username})"
+            )
+        ),
+        request=request,
+    )
+    return locked
 
 
 def _grants_user_management(role: str) -> bool:
@@ -364,9 +481,9 @@ def remove_membership(
     *, by: User, membership: Membership, request: HttpRequest | None = None
 ) -> None:
     """Take a role away, only in a region the administrator manages."""
-    if membership.region_id not in _managed_region_ids(by):
-        raise AccessDenied(action=Action.MANAGE_USERS, obj=membership)
     user = User.objects.select_for_update().get(pk=membership.user_id)
+    if membership.region_id not in _managed_region_ids(by) or not may_manage_user(by, user):
+        raise AccessDenied(action=Action.MANAGE_USERS, obj=user)
     others = Membership.objects.filter(user=user).exclude(pk=membership.pk)
     if not others.exists():
         raise AccountError(

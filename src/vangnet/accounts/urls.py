@@ -21,6 +21,16 @@ urlpatterns = [
         user_views.membership_remove,
         name="membership_remove",
     ),
+    path(
+        "users/<int:user_id>/role-requests/<int:grant_id>/approve/",
+        user_views.role_grant_approve,
+        name="role_grant_approve",
+    ),
+    path(
+        "users/<int:user_id>/role-requests/<int:grant_id>/reject/",
+        user_views.role_grant_reject,
+        name="role_grant_reject",
+    ),
     path("users/<int:user_id>/deactivate/", user_views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/reactivate/", user_views.user_reactivate, name="user_reactivate"),
     path(

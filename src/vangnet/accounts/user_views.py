@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .forms import MembershipForm, SetPasswordForm, UserCreateForm, UserDetailsForm, UserSearchForm
-from .models import Membership, User
-from .policy import Action, regions_where, require
+from .models import Membership, Role, RoleGrantRequest, User
+from .policy import FOUR_EYES_ROLES, Action, regions_where, require
 from .services import AccountError
 
 # A service names the password "password"; the forms ask it as password1 and password2.
@@ -79,6 +79,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "query_prefix": f"{urlencode({'q': query})}&" if query else "",
             "regions": selectors.managed_regions(by=by),
+            "pending_grants": selectors.pending_role_grants(by=by, request=request),
         },
     )
 
@@ -137,7 +138,9 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "account": account,
             "memberships": [(m, m.region_id in managed) for m in account.memberships.all()],
             "membership_form": MembershipForm(regions=selectors.managed_regions(by=by)),
+            "pending_grants": selectors.pending_role_grants(by=by, user=account, request=request),
             "is_self": account.pk == by.pk,
+            "four_eyes_roles": sorted(str(Role(role).label) for role in FOUR_EYES_ROLES),
         },
     )
 
@@ -202,7 +205,7 @@ def membership_add(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, _("De rol is niet toegevoegd: %s") % " ".join(problems))
     else:
         try:
-            membership = services.add_membership(
+            granted = services.add_membership(
                 by=by,
                 user=account,
                 region=form.cleaned_data["region"],
@@ -212,8 +215,63 @@ def membership_add(request: HttpRequest, user_id: int) -> HttpResponse:
         except AccountError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Rol toegevoegd: %s.") % membership)
+            if isinstance(granted, RoleGrantRequest):
+                messages.success(
+                    request,
+                    _(
+                        "Rol aangevraagd: %s. Een andere functioneel beheerder van de regio moet "
+                        "de rol goedkeuren; tot dan heeft de gebruiker hem niet."
+                    )
+                    % granted,
+                )
+            else:
+                messages.success(request, _("Rol toegevoegd: %s.") % granted)
     return redirect("accounts:user_detail", user_id=account.pk)
+
+
+def _decide_role_grant(
+    request: HttpRequest,
+    user_id: int,
+    grant_id: int,
+    decide: Callable[..., Any],
+    done: str,
+    done_by_requester: str = "",
+) -> HttpResponse:
+    by = _administrator(request)
+    account = _account(request, user_id)
+    grant = get_object_or_404(RoleGrantRequest, pk=grant_id, user=account)
+    try:
+        decide(by=by, grant=grant, request=request)
+    except AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        own = done_by_requester and grant.requested_by_id == by.pk
+        message = done_by_requester if own else done
+        messages.success(request, message % {"role": grant, "name": account.display_name})
+    return redirect("accounts:user_detail", user_id=account.pk)
+
+
+@require_POST
+def role_grant_approve(request: HttpRequest, user_id: int, grant_id: int) -> HttpResponse:
+    return _decide_role_grant(
+        request,
+        user_id,
+        grant_id,
+        services.approve_role_grant,
+        _("Goedgekeurd: %(name)s heeft nu de rol %(role)s."),
+    )
+
+
+@require_POST
+def role_grant_reject(request: HttpRequest, user_id: int, grant_id: int) -> HttpResponse:
+    return _decide_role_grant(
+        request,
+        user_id,
+        grant_id,
+        services.reject_role_grant,
+        _("Afgewezen: %(name)s krijgt de rol %(role)s niet."),
+        _("Uw aanvraag van de rol %(role)s voor %(name)s is ingetrokken."),
+    )
 
 
 @require_POST

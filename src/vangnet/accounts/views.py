@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
+from . import lockout
 from .forms import LoginForm, TokenForm
 from .models import User
 from .services import (
@@ -46,6 +47,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated and user.is_verified():  # type: ignore[attr-defined]  # django_otp
         return redirect(settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST" and lockout.address_is_throttled(request):
+        # Not even tried: this address has failed for too many accounts (accounts/lockout.py).
+        record_access(
+            user=None,
+            action=AccessLogAction.LOGIN_FAILED,
+            object_type="accounts.user",
+            username=str(request.POST.get("username", ""))[:150],
+            request=request,
+            reason="te veel mislukte inlogpogingen vanaf dit adres",
+        )
+        return _locked_page(request, address=True)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -134,9 +146,17 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html")
 
 
+def _locked_page(request: HttpRequest, *, address: bool) -> HttpResponse:
+    return render(
+        request,
+        "accounts/locked.html",
+        {"minutes": lockout.lockout_minutes(), "address": address},
+        status=429,
+    )
+
+
 def locked_out(
     request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
 ) -> HttpResponse:
     """Shown by django-axes when an account is locked after repeated failed logins."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+    return _locked_page(request, address=False)

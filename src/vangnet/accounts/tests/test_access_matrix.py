@@ -26,7 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
-from vangnet.accounts.models import Role, User
+from vangnet.accounts.models import Role, RoleGrantRequest, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ContinuityCode, Conversation, Handover
 from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
@@ -135,6 +135,12 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /accounts/users/{own_user}/unlock/",                   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    RD,   403,   403,  403)),
     ("POST /accounts/users/{other_user}/unlock/",                 (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /accounts/users/{own_user}/unlock/",                    (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /accounts/users/{own_user}/role-requests/{own_grant}/approve/",     (LI, TF, 403, 403, 403, 403, 403, 403, 403, RD,  403, 403, 403)),
+    ("POST /accounts/users/{other_user}/role-requests/{other_grant}/approve/", (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /accounts/users/{own_user}/role-requests/{own_grant}/approve/",      (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
+    ("POST /accounts/users/{own_user}/role-requests/{own_grant}/reject/",      (LI, TF, 403, 403, 403, 403, 403, 403, 403, RD,  403, 403, 403)),
+    ("POST /accounts/users/{other_user}/role-requests/{other_grant}/reject/",  (LI, TF, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403)),
+    ("GET /accounts/users/{own_user}/role-requests/{own_grant}/reject/",       (LI, TF, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)),
     # --- staff workspace ------------------------------------------------------------------------------------------------------------------------
     ("GET /staff/",                                               (LI,  TF,    200,  200,   200, 200,  200,  200,  200,    200,  200,   200,  200)),
     ("POST /staff/",                                              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -536,6 +542,8 @@ class World:
     other_chat: Conversation
     own_user: User  # a colleague in the visitor's region, with two roles
     other_user: User  # someone who works only in the other region
+    own_grant: RoleGrantRequest  # team lead for own_user, asked by another admin of the region
+    other_grant: RoleGrantRequest  # the same in the other region, for other_user
     postcode: str
     own_team: PartnerOrganisation  # the local team a LOCAL_TEAM_MEMBER visitor belongs to
     reports: ReportWorld | None  # built only for the rows about reports (it is slow to build)
@@ -568,6 +576,8 @@ class World:
             "other_user": self.other_user.pk,
             "own_role": self.own_user.memberships.get(role=Role.TRIAGE).pk,
             "other_role": self.other_user.memberships.get().pk,
+            "own_grant": self.own_grant.pk,
+            "other_grant": self.other_grant.pk,
             "missing": MISSING_ID,
             "postcode": self.postcode,
             **(self.reports.names() if self.reports is not None else {}),
@@ -635,6 +645,7 @@ def build_world(*, with_reports: bool = False, with_meldcode: bool = False) -> W
     add_membership(colleague, Role.TRIAGE, own)
     own_person = DossierPersonFactory(dossier__region=own)
     own_team = PartnerOrganisationFactory(region=own, name="Wijkteam Eigen stad")
+    other_user = make_user(Role.ADVICE_DESK, region=other, username="anouk")
     return World(
         own_region=own,
         other_region=other,
@@ -656,7 +667,19 @@ def build_world(*, with_reports: bool = False, with_meldcode: bool = False) -> W
         national_entry=SocialMapEntryFactory(region=None),
         other_chat=ConversationFactory(region=other),
         own_user=colleague,
-        other_user=make_user(Role.ADVICE_DESK, region=other, username="anouk"),
+        other_user=other_user,
+        own_grant=RoleGrantRequest.objects.create(
+            user=colleague,
+            region=own,
+            role=Role.TEAM_LEAD,
+            requested_by=make_user(Role.FUNCTIONAL_ADMIN, region=own, username="greet"),
+        ),
+        other_grant=RoleGrantRequest.objects.create(
+            user=other_user,
+            region=other,
+            role=Role.TEAM_LEAD,
+            requested_by=make_user(Role.FUNCTIONAL_ADMIN, region=other, username="gert"),
+        ),
         postcode=str(PostcodeFactory(municipality__region=own).code),
         own_team=own_team,
         reports=build_report_world(own, other, own_team) if with_reports else None,

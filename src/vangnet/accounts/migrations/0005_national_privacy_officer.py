@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_meldcode_contact_person_role"),
+        ("accounts", "0004_role_grant_request"),
     ]
 
     operations = [
