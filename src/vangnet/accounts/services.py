@@ -554,6 +554,24 @@ def reset_two_factor(*, by: User, user: User, request: HttpRequest | None = None
 
 
 @transaction.atomic
+def reset_two_factor_by_operator(*, user: User) -> int:
+    """The same, from the server's command line: for the last administrator who lost their
+    phone, or a demo account. Logged as an operator's command (no user is logged in)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    deleted, _details = TOTPDevice.objects.filter(user=locked).delete()
+    locked.security_stamp = uuid.uuid4()  # every session ends: the password comes first again
+    locked.save(update_fields=["security_stamp"])
+    record_access(
+        user=None,
+        action=AccessLogAction.CHANGE,
+        obj=locked,
+        username="beheeropdracht",
+        reason="tweestapsverificatie gereset via de opdrachtregel",
+    )
+    return deleted
+
+
+@transaction.atomic
 def unlock_user(*, by: User, user: User, request: HttpRequest | None = None) -> int:
     """Lift a lockout after repeated wrong passwords (django-axes) before the cool-off ends."""
     _require_manageable(by, user)
