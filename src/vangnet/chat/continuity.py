@@ -173,6 +173,7 @@ def issue_continuity_code(
 
 
 def revoke_continuity_code(*, code_id: int, by: User, request: Any = None) -> ContinuityCode:
+    """Revoke a code; ContinuityCode.DoesNotExist for an id that is no code."""
     with transaction.atomic():
         code = ContinuityCode.objects.select_for_update().select_related("dossier").get(pk=code_id)
         if not may(by, Action.HANDLE_CHAT, code.dossier):

@@ -89,7 +89,9 @@ def conversation_for_staff(
 ) -> Conversation:
     """One conversation with its transcript, for an employee who may handle it. Logged."""
     conversation = (
-        Conversation.objects.select_related("region", "home_region", "assigned_to", "contact")
+        Conversation.objects.select_related(
+            "region", "home_region", "assigned_to", "contact", "handover"
+        )
         .filter(pk=conversation_id)
         .first()
     )

@@ -15,7 +15,7 @@ from vangnet.regions.models import Region
 
 from . import continuity, handovers, selectors, services
 from .forms import DeskForm, OutcomeForm, TransferForm
-from .models import Availability, ContinuityCode, Conversation, ConversationStatus, Handover
+from .models import Availability, ContinuityCode, Conversation, ConversationStatus
 
 
 def _user(request: HttpRequest) -> User:
@@ -108,7 +108,8 @@ def _conversation_page(
             "transfer_form": transfer_form
             or TransferForm(colleagues=_colleagues(conversation, user)),
             "resources": list(social_map_for(region=conversation.region)) if mine else [],
-            "handover": Handover.objects.filter(conversation=conversation).first(),
+            # The conversation's own handover: read (and logged) with the conversation.
+            "handover": getattr(conversation, "handover", None),
             "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
         },
         status=status,
@@ -237,10 +238,10 @@ def revoke_code(request: HttpRequest, code_id: int) -> HttpResponse:
     """Revoke a continuity code (lost, shared with the wrong person, no longer wanted)."""
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
-    code = ContinuityCode.objects.filter(pk=code_id).first()
-    if code is None:
-        raise Http404
-    continuity.revoke_continuity_code(code_id=code.pk, by=user, request=request)
+    try:
+        code = continuity.revoke_continuity_code(code_id=code_id, by=user, request=request)
+    except ContinuityCode.DoesNotExist as missing:
+        raise Http404 from missing
     messages.success(request, _("De code is ingetrokken; hij werkt niet meer."))
     return redirect("contacts:dossier", dossier_id=code.dossier_id)
 

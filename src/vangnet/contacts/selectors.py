@@ -55,6 +55,17 @@ def contact_page(
     return page_obj
 
 
+def dossier_to_register_in(*, user: User, region: Region, dossier_id: str) -> AdviceDossier | None:
+    """The dossier a new contact is meant for (`?dossier=` on the form), when the user may
+    register contacts in it. Only its reference is shown: nothing about persons is read."""
+    if not dossier_id.isdigit():
+        return None
+    dossier = AdviceDossier.objects.filter(pk=int(dossier_id), region=region).first()
+    if dossier is None or not may(user, Action.REGISTER_CONTACT, dossier):
+        return None
+    return dossier
+
+
 def dossier_for_report_intake(
     *, user: User, region: Region, dossier_id: str, request: HttpRequest | None
 ) -> AdviceDossier | None:

@@ -196,11 +196,11 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 return redirect("contacts:dossier", dossier_id=dossier.pk)
         return render(request, "contacts/new.html", {"form": form, "region": region}, status=400)
     initial = {}
-    dossier_id = request.GET.get("dossier", "")
-    if dossier_id.isdigit():
-        dossier = AdviceDossier.objects.filter(pk=int(dossier_id), region=region).first()
-        if dossier is not None and may(user, Action.REGISTER_CONTACT, dossier):
-            initial["dossier_reference"] = dossier.reference
+    dossier = selectors.dossier_to_register_in(
+        user=user, region=region, dossier_id=request.GET.get("dossier", "")
+    )
+    if dossier is not None:
+        initial["dossier_reference"] = dossier.reference
     form = ContactForm(initial=initial, region=region)
     return render(request, "contacts/new.html", {"form": form, "region": region})
 

@@ -717,7 +717,7 @@ def plan_monitoring(
 def record_monitoring(
     *,
     report: Report,
-    moment: MonitoringMoment,
+    moment_id: int,
     by: User,
     conditions_met: bool,
     notes: str,
@@ -734,7 +734,7 @@ def record_monitoring(
         enforce(locked, "record_monitoring", target=target, by=by)
         current = (
             MonitoringMoment.objects.select_for_update()
-            .filter(pk=moment.pk, report=locked, recorded_at__isnull=True)
+            .filter(pk=moment_id, report=locked, recorded_at__isnull=True)
             .first()
         )
         if current is None:

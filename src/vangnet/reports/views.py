@@ -41,7 +41,7 @@ from .forms import (
     TriageForm,
     show_report_errors,
 )
-from .models import MonitoringMoment, Report
+from .models import Report
 from .transfer_document import transfer_pdf
 from .workflow import STEPS, WorkflowError, may_take
 
@@ -389,12 +389,9 @@ def _conditions(report: Report, by: User, form: forms.Form, request: HttpRequest
 
 
 def _monitoring(report: Report, by: User, form: forms.Form, request: HttpRequest) -> Report:
-    moment = MonitoringMoment.objects.filter(pk=form.cleaned_data["moment"], report=report).first()
-    if moment is None:
-        raise services.ReportError(_("Dit monitoringmoment hoort niet bij deze melding."))
     return services.record_monitoring(
         report=report,
-        moment=moment,
+        moment_id=form.cleaned_data["moment"],
         by=by,
         conditions_met=form.cleaned_data["conditions_met"],
         notes=form.cleaned_data["notes"],

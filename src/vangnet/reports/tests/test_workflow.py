@@ -17,10 +17,10 @@ from vangnet.accounts.policy import AccessDenied
 from vangnet.core.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.reports import services
+from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.models import Report
 from vangnet.reports.services import ConditionDetails, ReportError
 from vangnet.reports.testing import a_report
-from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.workflow import (
     STEPS,
     ReportState,
@@ -237,12 +237,16 @@ def test_conditions_are_monitored_and_not_met_sends_the_report_back_to_triage(wo
     assert moments[0].planned_on > timezone.localdate() + timedelta(days=80)
 
     report = services.record_monitoring(
-        report=report, moment=moments[0], by=world.triage, conditions_met=True, notes="Gaat goed."
+        report=report,
+        moment_id=moments[0].pk,
+        by=world.triage,
+        conditions_met=True,
+        notes="Gaat goed.",
     )
     assert report.state == ReportState.MONITORING
     report = services.record_monitoring(
         report=report,
-        moment=moments[1],
+        moment_id=moments[1].pk,
         by=world.triage,
         conditions_met=False,
         notes="Opnieuw letsel gezien door school.",
@@ -336,7 +340,7 @@ def _do(world: World, report: Report, action: tuple) -> Report:
         if moment is None:
             raise ReportError("geen moment")
         return services.record_monitoring(
-            report=report, moment=moment, by=actor, conditions_met=choice, notes="Besproken."
+            report=report, moment_id=moment.pk, by=actor, conditions_met=choice, notes="Besproken."
         )
     if name == "close_report":
         return services.close_report(report=report, by=actor, reason="Afgerond.")
