@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vangnet.core.middleware.ReplaceNavigationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vangnet.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -443,6 +444,10 @@ PUBLIC_BASE_URL = (
 )
 
 # --- Reports (meldingen) ---------------------------------------------------------------
+
+# The status link's secret opens the status page for this many minutes in that browser; the
+# address without the secret is what stays in the address bar and the history (ADR 0023).
+REPORT_STATUS_SESSION_MINUTES = env_int("REPORT_STATUS_SESSION_MINUTES", 15)
 
 # Handelingsprotocol (DOMAIN.md): an acute report is acted on within 24 hours; the safety
 # assessment including triage is done within 5 working days of receipt; an investigation takes
