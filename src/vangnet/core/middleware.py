@@ -65,9 +65,9 @@ class ReplaceNavigationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.headers.get(self.HEADER) == "replace" and response.has_header("Location"):
-            if 300 <= response.status_code < 400:
-                response["Vangnet-Location"] = response["Location"]
-                del response["Location"]
-                response.status_code = 204
+        redirect = 300 <= response.status_code < 400 and response.has_header("Location")
+        if redirect and request.headers.get(self.HEADER) == "replace":
+            response["Vangnet-Location"] = response["Location"]
+            del response["Location"]
+            response.status_code = 204
         return response
