@@ -3,21 +3,23 @@
 Each test gets a fresh browser context against pytest-django's live server, and fails when any
 page it opened wrote an error to the console (a CSP violation, a failed script, a failed
 request), or when any page of ours it reached breaks a WCAG 2.1 A/AA rule (axe-core), holds
-an element id twice, or has a public form that the browser would fill in again (`PageChecks`:
-after every page load, at the steps a test names with `check_page`, and at the end of the test,
-at the width the test used and at the other of phone and desktop). Without Chromium the tests are skipped with the reason — except in CI (`CI=true`),
-where a missing browser is a failure, never a silent skip.
+an element id twice, or has a public form that the browser would fill in again
+(`PageChecks`: after every page load, at the steps a test names with `check_page`, and at the
+end of the test, at the width the test used and at the other of phone and desktop).
+Without Chromium the tests are skipped with the reason — except in CI (`CI=true`), where a
+missing browser is a failure, never a silent skip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -177,10 +179,9 @@ class PageChecks:
             )
 
     def on_load(self, page: Page) -> None:
-        try:
+        # The page may move on while it is checked; its next load is checked then.
+        with contextlib.suppress(Error):
             self.check(page)
-        except Error:
-            pass  # the page moved on while it was checked; its next load is checked
 
     def watch(self, page: Page) -> None:
         page.on("load", self.on_load)
@@ -188,10 +189,8 @@ class PageChecks:
     def finish(self, pages: list[Page]) -> None:
         """The state each page ends in, at both widths; then fail with all that was found."""
         for open_page in pages:
-            try:
+            with contextlib.suppress(Error):
                 self.check(open_page, both_widths=True)
-            except Error:
-                pass
         if self.problems:
             found = "\n".join(dict.fromkeys(self.problems))
             pytest.fail(f"accessibility problems (WCAG 2.1 A/AA, ids):\n{found}", pytrace=False)

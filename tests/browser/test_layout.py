@@ -56,7 +56,8 @@ UNDER_THE_EXIT = """
     r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
   const shown = (el) => {
     const style = getComputedStyle(el);
-    return style.display !== "none" && style.visibility !== "hidden" && el.getClientRects().length > 0;
+    return style.display !== "none" && style.visibility !== "hidden"
+      && el.getClientRects().length > 0;
   };
   const found = [];
   const interactive = "a[href], button, input:not([type=hidden]), select, textarea, summary";
@@ -94,7 +95,7 @@ def assert_nothing_under_the_exit(page: Page, state: str, keep_scroll: bool = Fa
         page.set_viewport_size(size)
         exit_button = page.locator("#quick-exit")
         expect(exit_button).to_be_in_viewport()
-        where = f"{state} at {size['width']}×{size['height']}"
+        where = f"{state} at {size['width']}x{size['height']}"
         assert page.evaluate(UNDER_THE_EXIT) == [], where
         if not keep_scroll:
             page.evaluate(SCROLL_TO_END)
