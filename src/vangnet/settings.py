@@ -409,6 +409,8 @@ CHAT_TRANSCRIPT_RETENTION_DAYS = env_int("CHAT_TRANSCRIPT_RETENTION_DAYS", 30)
 CHAT_MESSAGE_MAX_LENGTH = 2000
 # An employee counts as available only while their queue page is connected.
 CHAT_PRESENCE_SECONDS = 90
+# The chat page warns an idle visitor this long before the session (SESSION_COOKIE_AGE) ends.
+CHAT_IDLE_WARNING_SECONDS = env_int("CHAT_IDLE_WARNING_SECONDS", 120)
 # A waiting visitor whose connection has been gone this long has left the queue.
 CHAT_WAITING_VISITOR_GONE_SECONDS = env_int("CHAT_WAITING_VISITOR_GONE_SECONDS", 300)
 # For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).

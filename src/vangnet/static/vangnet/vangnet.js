@@ -117,3 +117,49 @@
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   });
 })();
+
+/* An idle visitor is warned before the session runs out (WCAG 2.2.1), and can extend it.
+ *
+ * A page with #session-warning knows how long its session lasts. Shortly before the end: if
+ * the visitor did something meanwhile (typed, tapped), the session is extended quietly;
+ * otherwise the warning shows, and "Ik ben er nog" extends it.
+ */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("session-warning");
+    if (!box) { return; }
+    var seconds = parseInt(box.getAttribute("data-session-seconds"), 10);
+    var warnBefore = parseInt(box.getAttribute("data-warn-seconds"), 10);
+    var button = box.querySelector("button");
+    var active = false;
+    var timer = null;
+
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(due, Math.max(seconds - warnBefore, 1) * 1000);
+    }
+    function extend() {
+      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      fetch(box.getAttribute("data-still-here-url"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": headers["X-CSRFToken"] || "" }
+      }).then(function (response) {
+        if (!response.ok) { return; }
+        active = false;
+        box.hidden = true;
+        schedule();
+      }).catch(function () { /* the warning stays: try again with the button */ });
+    }
+    function due() {
+      if (active) { extend(); return; }
+      box.hidden = false;
+      button.focus();
+    }
+    ["keydown", "pointerdown", "input"].forEach(function (type) {
+      document.addEventListener(type, function () { active = true; }, true);
+    });
+    button.addEventListener("click", extend);
+    schedule();
+  });
+})();
