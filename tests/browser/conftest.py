@@ -186,14 +186,24 @@ class PageChecks:
     def watch(self, page: Page) -> None:
         page.on("load", self.on_load)
 
-    def finish(self, pages: list[Page]) -> None:
-        """The state each page ends in, at both widths; then fail with all that was found."""
+    def finish(self, pages: list[Page]) -> list[str]:
+        """Check the state each page ends in, at both widths; answer all that was found."""
         for open_page in pages:
             with contextlib.suppress(Error):
                 self.check(open_page, both_widths=True)
-        if self.problems:
-            found = "\n".join(dict.fromkeys(self.problems))
-            pytest.fail(f"accessibility problems (WCAG 2.1 A/AA, ids):\n{found}", pytrace=False)
+        return list(dict.fromkeys(self.problems))
+
+
+def fail_on(problems: list[str], console_errors: ConsoleErrors) -> None:
+    """End of a test: what the page checks found and what the console showed, together."""
+    report = []
+    if problems:
+        report.append("accessibility problems (WCAG 2.1 A/AA, ids):\n" + "\n".join(problems))
+    unexpected = console_errors.unexpected()
+    if unexpected:
+        report.append("errors in the browser console:\n" + "\n".join(unexpected))
+    if report:
+        pytest.fail("\n".join(report), pytrace=False)
 
 
 _current_checks: list[PageChecks] = []
@@ -227,11 +237,9 @@ def page(
     new_page.on("pageerror", console_errors.on_page_error)
     page_checks.watch(new_page)
     yield new_page
-    page_checks.finish(context.pages)
+    problems = page_checks.finish(context.pages)
     context.close()
-    unexpected = console_errors.unexpected()
-    if unexpected:
-        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)
+    fail_on(problems, console_errors)
 
 
 def log_in(page: Page, user: User, device: TOTPDevice) -> None:
@@ -329,9 +337,7 @@ def new_page(
         return opened
 
     yield make
-    page_checks.finish([opened for context in contexts for opened in context.pages])
+    problems = page_checks.finish([opened for context in contexts for opened in context.pages])
     for context in contexts:
         context.close()
-    unexpected = console_errors.unexpected()
-    if unexpected:
-        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)
+    fail_on(problems, console_errors)

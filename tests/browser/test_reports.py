@@ -44,9 +44,11 @@ def person_page(
         return page
 
     yield make
-    page_checks.finish([opened for context in contexts for opened in context.pages])
+    problems = page_checks.finish([opened for context in contexts for opened in context.pages])
     for context in contexts:
         context.close()
+    if problems:
+        pytest.fail("accessibility problems (WCAG 2.1 A/AA, ids):\n" + "\n".join(problems))
 
 
 def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handles_it(
