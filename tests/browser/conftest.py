@@ -121,11 +121,18 @@ PAGE_FACTS = """
         .map((form) => form.id || form.getAttribute("action") || "(this page)")
     : [];
   return {
-    html: document.contentType === "text/html",
+    // A page being left (the quick exit empties it first) or not yet there is not checked.
+    html: document.contentType === "text/html" && !!document.body
+      && document.body.childElementCount > 0,
     duplicates: Object.keys(count).filter((id) => count[id] > 1),
     restoring: restoring,
   };
 }
+"""
+
+# Runs in each page before its own scripts (an init script is not subject to the page's CSP).
+HTMX_SETTLED = """
+document.addEventListener("htmx:afterSettle", () => { window.vangnetPageSettled(); });
 """
 
 _axe = Axe()  # axe-core's script ships inside the package: nothing is downloaded
@@ -184,7 +191,10 @@ class PageChecks:
             self.check(page)
 
     def watch(self, page: Page) -> None:
+        """Check after every load, and after every part of the page htmx swapped in."""
         page.on("load", self.on_load)
+        page.expose_binding("vangnetPageSettled", lambda source: self.on_load(source["page"]))
+        page.add_init_script(HTMX_SETTLED)
 
     def finish(self, pages: list[Page]) -> list[str]:
         """Check the state each page ends in, at both widths; answer all that was found."""
