@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and on pages (the reporter's status link) follow the address served on,
+# unless PUBLIC_BASE_URL is given: `make demo PORT=8123` links to port 8123.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
 
 .PHONY: demo install test test-browser lint typecheck check bench serve worker messages clean
 

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vangnet.core.middleware.ReplaceNavigationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vangnet.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -417,6 +418,8 @@ CHAT_TRANSCRIPT_RETENTION_DAYS = env_int("CHAT_TRANSCRIPT_RETENTION_DAYS", 30)
 CHAT_MESSAGE_MAX_LENGTH = 2000
 # An employee counts as available only while their queue page is connected.
 CHAT_PRESENCE_SECONDS = 90
+# The chat page warns an idle visitor this long before the session (SESSION_COOKIE_AGE) ends.
+CHAT_IDLE_WARNING_SECONDS = env_int("CHAT_IDLE_WARNING_SECONDS", 120)
 # A waiting visitor whose connection has been gone this long has left the queue.
 CHAT_WAITING_VISITOR_GONE_SECONDS = env_int("CHAT_WAITING_VISITOR_GONE_SECONDS", 300)
 # For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).
@@ -457,6 +460,10 @@ PUBLIC_BASE_URL = (
 )
 
 # --- Reports (meldingen) ---------------------------------------------------------------
+
+# The status link's secret opens the status page for this many minutes in that browser; the
+# address without the secret is what stays in the address bar and the history (ADR 0023).
+REPORT_STATUS_SESSION_MINUTES = env_int("REPORT_STATUS_SESSION_MINUTES", 15)
 
 # Handelingsprotocol (DOMAIN.md): an acute report is acted on within 24 hours; the safety
 # assessment including triage is done within 5 working days of receipt; an investigation takes

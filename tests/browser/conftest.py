@@ -2,17 +2,23 @@
 
 Each test gets a fresh browser context against pytest-django's live server, and fails when any
 page it opened wrote an error to the console (a CSP violation, a failed script, a failed
-request). Without Chromium the tests are skipped with the reason — except in CI (`CI=true`),
-where a missing browser is a failure, never a silent skip.
+request), or when any page of ours it reached breaks a WCAG 2.1 A/AA rule (axe-core), holds
+an element id twice, or has a public form that the browser would fill in again
+(`PageChecks`: after every page load, at the steps a test names with `check_page`, and at the
+end of the test, at the width the test used and at the other of phone and desktop).
+Without Chromium the tests are skipped with the reason — except in CI (`CI=true`), where a
+missing browser is a failure, never a silent skip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -99,20 +105,151 @@ def console_errors() -> ConsoleErrors:
     return ConsoleErrors()
 
 
+# WCAG 2.1 level A and AA, as axe-core tags them; best practices are not asked here.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+PHONE_WIDTH = {"width": 360, "height": 640}
+DESKTOP_WIDTH = {"width": 1280, "height": 720}
+
+# Element ids that occur more than once; public forms the browser would fill in again.
+PAGE_FACTS = """
+() => {
+  const count = {};
+  document.querySelectorAll("[id]").forEach((el) => { count[el.id] = (count[el.id] || 0) + 1; });
+  const restoring = document.body.classList.contains("public")
+    ? Array.from(document.forms).filter((form) => form.autocomplete !== "off")
+        .map((form) => form.id || form.getAttribute("action") || "(this page)")
+    : [];
+  return {
+    // A page being left (the quick exit empties it first) or not yet there is not checked.
+    html: document.contentType === "text/html" && !!document.body
+      && document.body.childElementCount > 0,
+    duplicates: Object.keys(count).filter((id) => count[id] > 1),
+    restoring: restoring,
+  };
+}
+"""
+
+# Runs in each page before its own scripts (an init script is not subject to the page's CSP).
+HTMX_SETTLED = """
+document.addEventListener("htmx:afterSettle", () => { window.vangnetPageSettled(); });
+"""
+
+_axe = Axe()  # axe-core's script ships inside the package: nothing is downloaded
+
+
+class PageChecks:
+    """Every page of ours a test reaches: axe-core's WCAG 2.1 A/AA rules and unique ids."""
+
+    def __init__(self, origins: list[str]) -> None:
+        self.origins = origins
+        self.problems: list[str] = []
+        self._checked: set[tuple[str, int, str]] = set()
+
+    def ours(self, page: Page) -> bool:
+        return any(page.url.startswith(origin) for origin in self.origins)
+
+    def check(self, page: Page, both_widths: bool = False) -> None:
+        if page.is_closed() or not self.ours(page):
+            return
+        self._check_at_current_width(page)
+        if both_widths:
+            size = page.viewport_size or DESKTOP_WIDTH
+            other = DESKTOP_WIDTH if size["width"] < DESKTOP_WIDTH["width"] else PHONE_WIDTH
+            page.set_viewport_size(other)
+            try:
+                self._check_at_current_width(page)
+            finally:
+                page.set_viewport_size(size)
+
+    def _check_at_current_width(self, page: Page) -> None:
+        width = (page.viewport_size or DESKTOP_WIDTH)["width"]
+        where = f"{page.url.split('://', 1)[-1].split('/', 1)[-1] or ''} at {width}px"
+        facts = page.evaluate(PAGE_FACTS)
+        if not facts["html"]:
+            return
+        # One axe run per state: the same markup at the same width is not checked twice.
+        state = (page.url, width, str(hash(page.evaluate("document.body.innerHTML"))))
+        if state in self._checked:
+            return
+        self._checked.add(state)
+        for duplicate in facts["duplicates"]:
+            self.problems.append(f"/{where}: the id {duplicate!r} occurs more than once")
+        for form in facts["restoring"]:
+            self.problems.append(f"/{where}: public form {form} lacks autocomplete=off")
+        results = _axe.run(page, options=AXE_OPTIONS)
+        for violation in results.response["violations"]:
+            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+            self.problems.append(
+                f"/{where}: {violation['id']} ({violation['impact']}): {violation['help']} "
+                f"— {targets}"
+            )
+
+    def on_load(self, page: Page) -> None:
+        # The page may move on while it is checked; its next load is checked then.
+        with contextlib.suppress(Error):
+            self.check(page)
+
+    def watch(self, page: Page) -> None:
+        """Check after every load, and after every part of the page htmx swapped in."""
+        page.on("load", self.on_load)
+        page.expose_binding("vangnetPageSettled", lambda source: self.on_load(source["page"]))
+        page.add_init_script(HTMX_SETTLED)
+
+    def finish(self, pages: list[Page]) -> list[str]:
+        """Check the state each page ends in, at both widths; answer all that was found."""
+        for open_page in pages:
+            with contextlib.suppress(Error):
+                self.check(open_page, both_widths=True)
+        return list(dict.fromkeys(self.problems))
+
+
+def fail_on(problems: list[str], console_errors: ConsoleErrors) -> None:
+    """End of a test: what the page checks found and what the console showed, together."""
+    report = []
+    if problems:
+        report.append("accessibility problems (WCAG 2.1 A/AA, ids):\n" + "\n".join(problems))
+    unexpected = console_errors.unexpected()
+    if unexpected:
+        report.append("errors in the browser console:\n" + "\n".join(unexpected))
+    if report:
+        pytest.fail("\n".join(report), pytrace=False)
+
+
+_current_checks: list[PageChecks] = []
+
+
+def check_page(page: Page) -> None:
+    """A key step of a test (a chat that started, ended): check this state, at both widths."""
+    for checks in _current_checks:
+        checks.check(page, both_widths=True)
+
+
+@pytest.fixture
+def page_checks(live_server: LiveServer) -> Iterator[PageChecks]:
+    checks = PageChecks([live_server.url])
+    _current_checks.append(checks)
+    yield checks
+    _current_checks.remove(checks)
+
+
 @pytest.fixture
 def page(
-    browser: Browser, live_server: LiveServer, console_errors: ConsoleErrors
+    browser: Browser,
+    live_server: LiveServer,
+    console_errors: ConsoleErrors,
+    page_checks: PageChecks,
 ) -> Iterator[Page]:
     context = browser.new_context(locale="nl-NL", base_url=live_server.url)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     new_page = context.new_page()
     new_page.on("console", console_errors.on_console)
     new_page.on("pageerror", console_errors.on_page_error)
+    page_checks.watch(new_page)
     yield new_page
+    problems = page_checks.finish(context.pages)
     context.close()
-    unexpected = console_errors.unexpected()
-    if unexpected:
-        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)
+    fail_on(problems, console_errors)
 
 
 def log_in(page: Page, user: User, device: TOTPDevice) -> None:
@@ -190,10 +327,14 @@ def asgi_server(live_server: LiveServer) -> Iterator[AsgiLiveServer]:
 
 @pytest.fixture
 def new_page(
-    browser: Browser, asgi_server: AsgiLiveServer, console_errors: ConsoleErrors
+    browser: Browser,
+    asgi_server: AsgiLiveServer,
+    console_errors: ConsoleErrors,
+    page_checks: PageChecks,
 ) -> Iterator[Callable[[], Page]]:
     """Pages in their own browser contexts (a phone, a desk), served by the ASGI server."""
     contexts = []
+    page_checks.origins.append(asgi_server.url)
 
     def make() -> Page:
         context = browser.new_context(locale="nl-NL", base_url=asgi_server.url)
@@ -202,11 +343,11 @@ def new_page(
         opened = context.new_page()
         opened.on("console", console_errors.on_console)
         opened.on("pageerror", console_errors.on_page_error)
+        page_checks.watch(opened)
         return opened
 
     yield make
+    problems = page_checks.finish([opened for context in contexts for opened in context.pages])
     for context in contexts:
         context.close()
-    unexpected = console_errors.unexpected()
-    if unexpected:
-        pytest.fail("errors in the browser console:\n" + "\n".join(unexpected), pytrace=False)
+    fail_on(problems, console_errors)

@@ -45,9 +45,13 @@ def assert_first_tab_reaches_skip_link_to_content(page: Page) -> None:
     expect(page.get_by_role("main")).to_be_focused()
 
 
-def test_public_start_page_skip_link_comes_first(page: Page):
-    page.goto("/")
-    assert_first_tab_reaches_skip_link_to_content(page)
+def test_public_pages_put_the_quick_exit_first_then_the_skip_link(page: Page):
+    # A visitor who must leave reaches the way out with one Tab, on every public page.
+    for path in ("/", "/chat/"):
+        page.goto(path)
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Snel weg")).to_be_focused()
+        assert_first_tab_reaches_skip_link_to_content(page)
 
 
 def test_staff_workspace_skip_link_comes_first(page: Page):

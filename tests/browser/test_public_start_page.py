@@ -7,13 +7,15 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from .conftest import ConsoleErrors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 640}
 
 # A page in the history before the start page, as a search result would be.
 EARLIER_PAGE = "data:text/html,<title>Zoekresultaten</title><p>Zoekresultaten</p>"
@@ -120,3 +122,28 @@ def test_language_switch_shows_the_start_page_in_english(page: Page):
     # Until the English catalogue exists, the Dutch source text is what English shows.
     expect(page.get_by_role("heading", level=2).first).to_have_text(english_title)
     expect(page.get_by_role("button", name="Nederlands")).to_be_visible()
+
+
+def test_the_escape_hint_shows_only_where_there_is_a_keyboard(
+    browser: Browser, live_server: LiveServer
+):
+    touch_only = browser.new_context(
+        base_url=live_server.url, has_touch=True, is_mobile=True, viewport=PHONE
+    )
+    with_keyboard = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    try:
+        phone = touch_only.new_page()
+        phone.goto("/")
+        hint = phone.locator(".quick-exit__hint")
+        expect(phone.get_by_role("link", name="Snel weg")).to_be_visible()
+        expect(hint).to_be_hidden()
+        # A keyboard joins (a tablet's cover, a phone's Bluetooth keyboard): Tab shows the hint.
+        phone.keyboard.press("Tab")
+        expect(hint).to_be_visible()
+
+        laptop = with_keyboard.new_page()
+        laptop.goto("/")
+        expect(laptop.locator(".quick-exit__hint")).to_be_visible()
+    finally:
+        touch_only.close()
+        with_keyboard.close()

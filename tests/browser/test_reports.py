@@ -21,14 +21,14 @@ from vangnet.regions.models import PartnerOrganisation
 from vangnet.reports.models import Report
 from vangnet.reports.workflow import ReportState
 
-from .conftest import ACTION_TIMEOUT_MS, log_in
+from .conftest import ACTION_TIMEOUT_MS, PageChecks, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def person_page(
-    browser: Browser, live_server: LiveServer
+    browser: Browser, live_server: LiveServer, page_checks: PageChecks
 ) -> Iterator[Callable[[User | None], Page]]:
     """A browser of its own for each person (logged in when a user is given)."""
     contexts = []
@@ -38,13 +38,17 @@ def person_page(
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
+        page_checks.watch(page)
         if user is not None:
             log_in(page, user, confirmed_totp_device(user))
         return page
 
     yield make
+    problems = page_checks.finish([opened for context in contexts for opened in context.pages])
     for context in contexts:
         context.close()
+    if problems:
+        pytest.fail("accessibility problems (WCAG 2.1 A/AA, ids):\n" + "\n".join(problems))
 
 
 def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handles_it(

@@ -40,6 +40,9 @@ def chat(request: HttpRequest) -> HttpResponse:
     if conversation is not None:
         if request.method == "POST":
             return redirect("chat:chat")
+        # The session holds which chat is the visitor's: each visit to the page starts its
+        # time anew, and the page warns an idle visitor before it runs out.
+        request.session.modified = True
         return render(
             request,
             "chat/conversation.html",
@@ -48,6 +51,8 @@ def chat(request: HttpRequest) -> HttpResponse:
                 "ended": conversation.status
                 not in (ConversationStatus.WAITING, ConversationStatus.ACTIVE),
                 "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
+                "session_seconds": settings.SESSION_COOKIE_AGE,
+                "warn_seconds": settings.CHAT_IDLE_WARNING_SECONDS,
             },
         )
     if not _chat_available():
@@ -106,6 +111,14 @@ def leave(request: HttpRequest) -> HttpResponse:
         request.session.pop(selectors.SESSION_KEY, None)
         messages.info(request, _("Je hebt de chat verlaten. Je kunt altijd opnieuw beginnen."))
     return redirect("chat:chat")
+
+
+@require_POST
+def still_here(request: HttpRequest) -> HttpResponse:
+    """The visitor answered the idle warning: the session's time starts anew."""
+    if selectors.visitor_conversation(request.session) is not None:
+        request.session.modified = True
+    return HttpResponse(status=204)
 
 
 def leave_on_quick_exit(request: HttpRequest) -> None:

@@ -48,3 +48,26 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ReplaceNavigationMiddleware:
+    """A public form sent by vangnet.js (header `Vangnet-Navigation: replace`) gets a redirect
+    as `204` with `Vangnet-Location`, so the page can follow it with location.replace().
+
+    fetch() would follow a redirect itself and use up what the next page shows once (a flash
+    message); the page then loads it again, replacing its history entry (ADR 0023).
+    """
+
+    HEADER = "Vangnet-Navigation"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        redirect = 300 <= response.status_code < 400 and response.has_header("Location")
+        if redirect and request.headers.get(self.HEADER) == "replace":
+            response["Vangnet-Location"] = response["Location"]
+            del response["Location"]
+            response.status_code = 204
+        return response

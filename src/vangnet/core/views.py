@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -40,7 +41,17 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
 
     leave_on_quick_exit(request)
     request.session.flush()
-    return HttpResponse(status=204)
+    response = HttpResponse(status=204)
+    # The browser forgets everything of this site: its cache, storage and cookies. Browsers
+    # without Clear-Site-Data still drop the cookies, which are expired here one by one.
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    for name in (
+        settings.SESSION_COOKIE_NAME,
+        settings.CSRF_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
+    ):
+        response.delete_cookie(name, samesite="Lax")
+    return response
 
 
 @require_GET

@@ -184,7 +184,15 @@ class CompleteAdviceRequestForm(forms.Form):
 
 
 class OnlineReportForm(forms.Form):
-    """The family's details, asked only now: they go with the report, not into the record."""
+    """The family's details, asked only now: they go with the report, not into the record.
+
+    It shares the page with the phone form and asks the same question about the parents: its
+    element ids carry their own prefix, so a label never ticks a radio of the other form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_online_%s")
+        super().__init__(*args, **kwargs)
 
     child_name = forms.CharField(
         label=_("Naam van het kind"),

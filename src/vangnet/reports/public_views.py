@@ -3,12 +3,18 @@
 No login: the reporter has the reference and the secret link. The page never shows findings
 about the family, nor who the family or the reporter are; only what the law lets a reporter
 hear: that the report was received, whether a follow-up started and by whom, and the closure.
+
+The secret never stays in the address bar or the history: the link trades it for a short
+session and redirects to the same address without it (ADR 0023).
 """
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,16 +22,42 @@ from .models import Report
 from .services import status_token_matches
 from .status import reporter_view
 
+# session key -> {reference: epoch seconds until which the status page may be shown}
+SESSION_KEY = "vangnet_report_status"
 
-@never_cache
-@require_GET
-def status(request: HttpRequest, reference: str, token: str) -> HttpResponse:
-    report = (
+
+def _report(reference: str) -> Report | None:
+    return (
         Report.objects.select_related("region", "transferred_to")
         .filter(reference=reference)
         .first()
     )
+
+
+@never_cache
+@require_GET
+def status_link(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    """The link from the e-mail: check the secret, remember it for a while, drop it from the URL."""
+    report = _report(reference)
     # One answer for an unknown reference and a wrong secret: nothing to learn by guessing.
     if report is None or not status_token_matches(report, token):
         raise Http404
+    now = int(time.time())
+    granted = {
+        ref: until
+        for ref, until in request.session.get(SESSION_KEY, {}).items()
+        if int(until) > now
+    }
+    granted[report.reference] = now + settings.REPORT_STATUS_SESSION_MINUTES * 60
+    request.session[SESSION_KEY] = granted
+    return redirect("report_status", reference=report.reference)
+
+
+@never_cache
+@require_GET
+def status(request: HttpRequest, reference: str) -> HttpResponse:
+    until = request.session.get(SESSION_KEY, {}).get(reference)
+    report = _report(reference) if until is not None and int(until) > time.time() else None
+    if report is None:
+        return render(request, "reports/status_expired.html", status=404)
     return render(request, "reports/status.html", {"status": reporter_view(report)})

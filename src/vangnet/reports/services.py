@@ -351,7 +351,7 @@ def receive_report(
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
         transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
-    path = reverse("report_status", kwargs={"reference": report.reference, "token": secret})
+    path = reverse("report_status_link", kwargs={"reference": report.reference, "token": secret})
     status_url = str(settings.PUBLIC_BASE_URL).rstrip("/") + path
     if reporter.email.strip():
         transaction.on_commit(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -104,3 +106,20 @@ def test_the_record_links_to_the_reports_status_page():
     assert Report.objects.get().reporter.anonymous_to_family
     empty = client.post(f"/partner/meldcode/{record.pk}/report/online/", {})
     assert empty.status_code == 400
+
+
+def test_the_two_report_forms_share_no_element_id():
+    # The phone form and the online form both ask whether the parents know: a label of one
+    # must never tick a radio of the other (which made the online form refuse to send).
+    s = school()
+    s.region.accepts_online_reports = True
+    s.region.save()
+    record = decided_to_report(s)
+    client = login_verified(Client(), s.teacher)
+    for response in (
+        client.get(f"/partner/meldcode/{record.pk}/report/"),
+        client.post(f"/partner/meldcode/{record.pk}/report/online/", {}),
+    ):
+        ids = re.findall(r'\sid="([^"]+)"', response.text)
+        assert "id_parents_informed_0" in ids
+        assert [i for i in set(ids) if ids.count(i) > 1] == []

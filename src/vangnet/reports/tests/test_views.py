@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +16,7 @@ from vangnet.core.testing.factories import (
     RegionFactory,
     make_user,
 )
+from vangnet.reports import public_views
 from vangnet.reports.models import Report
 from vangnet.reports.testing import SCHOOL_REPORTER, a_report
 from vangnet.reports.workflow import ReportState
@@ -249,8 +251,10 @@ def test_the_status_page_shows_who_handles_it_and_nothing_about_the_family():
 
     world = World()
     received = a_report(world.region, by=world.triage)
-    url = urlsplit(received.status_url).path
+    link = urlsplit(received.status_url).path
     client = Client()
+    opened = client.get(link)
+    url = opened.url
     first = client.get(url).content.decode()
     assert received.report.reference in first
     world.report = received.report
@@ -262,7 +266,36 @@ def test_the_status_page_shows_who_handles_it_and_nothing_about_the_family():
     assert "Wijkteam Oost" in page
     for secret in ("Sem", "Jansen", "Lindelaan", "blauwe plekken", "Blauwe", SCHOOL_REPORTER.name):
         assert secret not in page
-    assert client.get(url[:-5] + "xxxx/").status_code == 404
+    assert client.get(link[:-5] + "xxxx/").status_code == 404
+
+
+def test_the_status_link_trades_its_secret_for_a_short_session(settings):
+    # The secret must not stay in the address bar or the history of a shared device.
+    settings.REPORT_STATUS_SESSION_MINUTES = 15
+    received = a_report(RegionFactory())
+    link = urlsplit(received.status_url).path
+    secret = link.rstrip("/").rsplit("/", 1)[1]
+    client = Client()
+
+    opened = client.get(link)
+
+    assert opened.status_code == 302
+    assert opened.url == f"/melding/{received.report.reference}/"
+    assert secret not in opened.url
+    page = client.get(opened.url)
+    assert page.status_code == 200
+    assert "Ontvangen" in page.text
+    # Another browser, without the link, sees nothing; nor does this one after the session.
+    assert Client().get(opened.url).status_code == 404
+    session = client.session
+    granted = session[public_views.SESSION_KEY]
+    assert granted[received.report.reference] - time.time() <= 15 * 60
+    granted[received.report.reference] = int(time.time()) - 1  # the 15 minutes have passed
+    session[public_views.SESSION_KEY] = granted
+    session.save()
+    later = client.get(opened.url)
+    assert later.status_code == 404
+    assert "Open de link uit de e-mail" in later.text
 
 
 def test_a_report_is_handed_to_a_colleague_who_handles_reports():
