@@ -38,6 +38,7 @@ from .policy import (
     regions_where,
     roles_for,
 )
+from .websocket import recheck_sockets
 
 DEVICE_NAME = "Authenticator-app"
 MIN_BREAK_GLASS_REASON = 20
@@ -84,6 +85,7 @@ def log_out_everywhere(
     locked.security_stamp = uuid.uuid4()
     locked.save(update_fields=["security_stamp"])
     user.security_stamp = locked.security_stamp
+    recheck_sockets(user_id=locked.pk)
     by_other = by is not None and by.pk != user.pk
     record_access(
         user=by if by_other else user,
@@ -349,6 +351,7 @@ def add_membership(
     membership = Membership(user=locked, region=region, role=role)
     membership.full_clean()
     membership.save()
+    recheck_sockets(user_id=locked.pk)
     _log_change(
         by=by, user=locked, reason=f"rol {role} in {region.code} toegevoegd", request=request
     )
@@ -388,6 +391,7 @@ def remove_membership(
         )
     reason = f"rol {membership.role} in {membership.region.code} verwijderd"
     membership.delete()
+    recheck_sockets(user_id=user.pk)
     _log_change(by=by, user=user, reason=reason, request=request)
 
 
@@ -456,4 +460,5 @@ def set_password(
         raise ValidationError({"password": weak})
     locked.set_password(password)
     locked.save(update_fields=["password"])
+    recheck_sockets(user_id=locked.pk)
     _log_change(by=by, user=locked, reason="nieuw wachtwoord ingesteld", request=request)

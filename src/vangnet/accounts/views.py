@@ -28,6 +28,7 @@ from .services import (
     log_out_everywhere,
     pending_totp_device,
 )
+from .websocket import recheck_sockets
 
 NEXT_KEY = "vangnet_login_next"
 
@@ -110,7 +111,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if user_id is not None:
         record_access(
             user=request.user,
             action=AccessLogAction.LOGOUT,
@@ -118,6 +120,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     logout(request)
+    if user_id is not None:
+        # The sockets of this session close with it (those of other sessions check and stay).
+        recheck_sockets(user_id=user_id)
     messages.success(request, _("U bent uitgelogd."))
     return redirect("accounts:login")
 

@@ -19,12 +19,15 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
-from vangnet.accounts.websocket import touch_session, verified_staff_user
+from vangnet.accounts.websocket import touch_session, user_group, verified_user
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
 
 from . import events, selectors, services
 from .models import Conversation, ConversationStatus
@@ -39,6 +42,12 @@ QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
 SEND_LIMIT, SEND_WINDOW = 10, 10.0
+# How often an open staff or partner socket checks its session and rights unasked: the
+# backstop for what no service announces (the idle timeout, the session's expiry).
+ACCESS_RECHECK_SECONDS = 5
+# Close codes the pages understand (chat.js, staff-chat.js reload and show why).
+CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
+CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
 
 
 class BadFrame(ValueError):
@@ -103,6 +112,9 @@ class _JsonSocket(AsyncWebsocketConsumer):
     async def send_error(self, message: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "message": message, **extra})
 
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        return None  # the visitor's socket is bound to its browser session, not to a login
+
     async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
         def read() -> tuple[list[dict[str, Any]], int]:
             messages = [
@@ -120,6 +132,124 @@ class _JsonSocket(AsyncWebsocketConsumer):
 
         messages, upto = await database_sync_to_async(read)()
         await self.send_json({"type": "history", "messages": messages, "upto": upto})
+
+
+class _GuardedSocket(_JsonSocket):
+    """A socket of a logged-in person, open only for as long as the policy says yes.
+
+    `admit(user)` is the consumer's own check, the same one at the handshake and after: it
+    returns False (or raises AccessDenied or Http404) when `user` may not use this socket.
+    Together with the session (`accounts.websocket.verified_user`: logged in, second factor,
+    current security stamp, not idle, active) it is asked again before every frame the client
+    sends, whenever a service says access changed (`access.changed` on the user's group),
+    when a state change comes or a message shows that what decides access to the
+    conversation changed (`events.access_key`: moved to another region, the volunteer
+    stepped out), and every ACCESS_RECHECK_SECONDS. When the answer is no, the socket
+    leaves its groups, closes with CLOSE_LOGIN_GONE or CLOSE_REFUSED, and sends nothing more.
+    """
+
+    user: User | None = None
+    revoked: bool = False
+    watchdog: asyncio.Task[None] | None = None
+    access: str | None = None  # events.access_key of the conversation shown, if any
+
+    def admit(self, user: User) -> bool:
+        raise NotImplementedError
+
+    def groups_for(self) -> list[str]:
+        """The groups to join once admitted, besides the user's own."""
+        return []
+
+    def _check(self) -> int | None:
+        user = verified_user(self.scope)
+        if user is None or (self.user is not None and user.pk != self.user.pk):
+            return CLOSE_LOGIN_GONE
+        try:
+            allowed = self.admit(user)
+            refusal: AccessDenied | None = None
+        except AccessDenied as error:
+            allowed, refusal = False, error
+        except Http404:
+            allowed, refusal = False, None
+        if not allowed:
+            if refusal is None or not refusal.logged:
+                obj = getattr(refusal, "obj", None)
+                record_access(
+                    user=user,
+                    action=AccessLogAction.REFUSED,
+                    obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
+                    object_type="" if isinstance(obj, Model) else "socket",
+                    object_id="" if isinstance(obj, Model) else self.scope["path"][:255],
+                )
+            return CLOSE_REFUSED
+        self.user = user
+        return None
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        code = await database_sync_to_async(self._check)()
+        if code is not None:
+            await self.close(code=code)
+            return
+        assert self.user is not None
+        for group in [user_group(self.user.pk), *self.groups_for()]:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+        self.watchdog = asyncio.create_task(self.watch())
+
+    async def disconnect(self, code: int) -> None:
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
+            self.watchdog.cancel()
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def still_allowed(self) -> bool:
+        """Ask the session and the policy again; close the socket when they say no."""
+        if self.revoked:
+            return False
+        code = await database_sync_to_async(self._check)()
+        if code is None:
+            return True
+        await self.revoke(code)
+        return False
+
+    async def revoke(self, code: int) -> None:
+        if self.revoked:
+            return
+        self.revoked = True
+        await self.disconnect(code)
+        await self.close(code=code)
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
+            if not await self.still_allowed():
+                return
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        if not self.revoked:  # events already on their way when access ended go nowhere
+            await super().send_json(content)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if await self.still_allowed():
+            await self.receive_frame(text_data)
+
+    async def receive_frame(self, text_data: str | None) -> None:
+        raise NotImplementedError
+
+    async def may_pass(self, event: dict[str, Any]) -> bool:
+        """May this conversation event reach the client? Asks again when its access changed."""
+        access = event.get("access")
+        if access is None or access == self.access:
+            return not self.revoked
+        return await self.still_allowed()
+
+    # --- group events ---
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        await self.still_allowed()
 
 
 class VisitorChatConsumer(_JsonSocket):
@@ -261,35 +391,27 @@ def _key_of(text: str | None) -> str:
         return ""
 
 
-class StaffChatConsumer(_JsonSocket):
-    """An employee in one conversation."""
+class StaffChatConsumer(_GuardedSocket):
+    """An employee in one conversation, while they may handle chats of its region."""
 
     conversation: Conversation | None = None
-    user: User | None = None
 
-    async def connect(self) -> None:
-        self.user = await verified_staff_user(self.scope)
-        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
-        if self.user is None:
-            await self.close(code=4401)
-            return
-        try:
-            self.conversation = await database_sync_to_async(selectors.conversation_for_staff)(
-                user=self.user, conversation_id=conversation_id, log=False
-            )
-        except (AccessDenied, Http404):
-            await self.close(code=4403)
-            return
+    def admit(self, user: User) -> bool:
+        self.conversation = selectors.conversation_for_staff(
+            user=user,
+            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
+            log=False,
+        )
+        self.access = events.access_key(self.conversation)
+        return True
+
+    def groups_for(self) -> list[str]:
+        assert self.conversation is not None
         self.group = events.conversation_group(self.conversation.pk)
         self.last_typing = 0.0
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        return [self.group]
 
-    async def disconnect(self, code: int) -> None:
-        if self.conversation is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         assert self.conversation is not None and self.user is not None
         try:
             frame = parse_frame(text_data)
@@ -321,11 +443,14 @@ class StaffChatConsumer(_JsonSocket):
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
+        if await self.may_pass(event):
+            await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_state(self, event: dict[str, Any]) -> None:
-        assert self.conversation is not None
-        await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+        # A state change may be a transfer to another region: ask again before telling.
+        if await self.still_allowed():
+            assert self.conversation is not None
+            await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["sender"] != "employee":
@@ -335,38 +460,46 @@ class StaffChatConsumer(_JsonSocket):
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
 
 
-class StaffQueueConsumer(_JsonSocket):
+class StaffQueueConsumer(_GuardedSocket):
     """An employee's queue page: told when a queue changes; keeps their availability alive."""
 
     ticker: asyncio.Task[None] | None = None
-    groups_joined: list[str]
+    regions: frozenset[int] = frozenset()
+
+    def admit(self, user: User) -> bool:
+        self.regions = frozenset(selectors.chat_regions(user))
+        return bool(self.regions)
+
+    def groups_for(self) -> list[str]:
+        return [events.queue_group(region_id) for region_id in sorted(self.regions)]
 
     async def connect(self) -> None:
-        self.groups_joined = []
-        user = await verified_staff_user(self.scope)
-        if user is None:
-            await self.close(code=4401)
-            return
-        regions = await database_sync_to_async(selectors.chat_regions)(user)
-        if not regions:
-            await self.close(code=4403)
-            return
-        self.user = user
-        for region_id in sorted(regions):
-            group = events.queue_group(region_id)
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
-        await self.accept()
-        self.ticker = asyncio.create_task(self.tick())
+        await super().connect()
+        if self.user is not None and not self.revoked:
+            self.ticker = asyncio.create_task(self.tick())
 
     async def disconnect(self, code: int) -> None:
-        if self.ticker is not None:
+        if self.ticker is not None and self.ticker is not asyncio.current_task():
             self.ticker.cancel()
-        for group in self.groups_joined:
+        await super().disconnect(code)
+
+    async def still_allowed(self) -> bool:
+        if not await super().still_allowed():
+            return False
+        # A role gained or lost in one region changes which queues this page hears.
+        wanted = {events.queue_group(region_id) for region_id in self.regions}
+        joined = {group for group in self.groups_joined if group.startswith("chat.q.")}
+        for group in joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.remove(group)
+        for group in sorted(wanted - joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        return True
 
     async def tick(self) -> None:
-        while True:
+        while not self.revoked:
+            assert self.user is not None
             await database_sync_to_async(self._tick_sync)(self.user)
             await asyncio.sleep(QUEUE_TICK_SECONDS)
 
@@ -375,33 +508,31 @@ class StaffQueueConsumer(_JsonSocket):
         services.heartbeat(user=user)
         services.sweep_waiting_chats()
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         await self.send_error(_("Deze verbinding ontvangt alleen."))
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "queue.changed"})
 
 
-class VolunteerChatConsumer(_JsonSocket):
+class VolunteerChatConsumer(_GuardedSocket):
     """The helpline volunteer in a warm-handover chat, for as long as they take part."""
 
     conversation: Conversation | None = None
-    user: User | None = None
 
-    async def connect(self) -> None:
-        self.user = await verified_staff_user(self.scope)
-        if self.user is None:
-            await self.close(code=4401)
-            return
+    def admit(self, user: User) -> bool:
         handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
-        self.conversation = await database_sync_to_async(self._conversation)(self.user, handover_id)
+        self.conversation = self._conversation(user, handover_id)
         if self.conversation is None:
-            await self.close(code=4403)
-            return
+            return False
+        self.access = events.access_key(self.conversation)
+        return True
+
+    def groups_for(self) -> list[str]:
+        assert self.conversation is not None
         self.group = events.conversation_group(self.conversation.pk)
         self.last_typing = 0.0
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        return [self.group]
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
@@ -420,23 +551,9 @@ class VolunteerChatConsumer(_JsonSocket):
             return None
         return handover.conversation
 
-    async def _still_present(self) -> bool:
-        assert self.conversation is not None
-        conversation = self.conversation
-        return await database_sync_to_async(
-            lambda: Conversation.objects.filter(pk=conversation.pk, volunteer_present=True).exists()
-        )()
-
-    async def disconnect(self, code: int) -> None:
-        if self.conversation is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         assert self.conversation is not None and self.user is not None
         try:
-            if not await self._still_present():
-                await self.close(code=4403)
-                return
             frame = parse_frame(text_data)
             kind = frame["type"]
             if kind == "hello":
@@ -466,6 +583,8 @@ class VolunteerChatConsumer(_JsonSocket):
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:
+        if not await self.may_pass(event):
+            return
         if event["message"]["kind"] != "note":
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
@@ -474,8 +593,7 @@ class VolunteerChatConsumer(_JsonSocket):
     async def chat_state(self, event: dict[str, Any]) -> None:
         # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more
         # of the conversation reaches them.
-        if not await self._still_present():
-            await self.close(code=4403)
+        if not await self.still_allowed():
             return
         assert self.conversation is not None
         await self.send_json(await database_sync_to_async(staff_state)(self.conversation))

@@ -22,6 +22,13 @@ def queue_group(region_id: int) -> str:
     return f"chat.q.{region_id}"
 
 
+def access_key(conversation: Any) -> str:
+    """What decides who may follow a conversation live: its region, and whether the
+    volunteer still takes part. Every event of the conversation carries it, so an open socket
+    notices at once when it changed and asks the policy again before showing the event."""
+    return f"{conversation.region_id}:{int(bool(conversation.volunteer_present))}"
+
+
 def _send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:

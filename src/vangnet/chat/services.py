@@ -138,7 +138,11 @@ def _append(
     message.save()
     events.publish(
         events.conversation_group(conversation.pk),
-        {"type": "chat.message", "message": serialise(message)},
+        {
+            "type": "chat.message",
+            "message": serialise(message),
+            "access": events.access_key(conversation),
+        },
     )
     return message
 
@@ -149,7 +153,11 @@ append_message = _append
 def _state_changed(conversation: Conversation, *regions: int) -> None:
     events.publish(
         events.conversation_group(conversation.pk),
-        {"type": "chat.state", "conversation": conversation.pk},
+        {
+            "type": "chat.state",
+            "conversation": conversation.pk,
+            "access": events.access_key(conversation),
+        },
     )
     for region_id in {conversation.region_id, *regions}:
         events.publish(events.queue_group(region_id), {"type": "queue.changed"})
