@@ -48,6 +48,7 @@ ACCESS_RECHECK_SECONDS = 5
 # Close codes the pages understand (chat.js, staff-chat.js reload and show why).
 CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
+CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chats at all)
 
 
 class BadFrame(ValueError):
@@ -138,14 +139,16 @@ class _GuardedSocket(_JsonSocket):
     """A socket of a logged-in person, open only for as long as the policy says yes.
 
     `admit(user)` is the consumer's own check, the same one at the handshake and after: it
-    returns False (or raises AccessDenied or Http404) when `user` may not use this socket.
+    returns False (or raises AccessDenied, or Http404 for a record that is not there) when
+    `user` may not use this socket; a refusal is logged as a 403 page's is.
     Together with the session (`accounts.websocket.verified_user`: logged in, second factor,
     current security stamp, not idle, active) it is asked again before every frame the client
     sends, whenever a service says access changed (`access.changed` on the user's group),
     when a state change comes or a message shows that what decides access to the
     conversation changed (`events.access_key`: moved to another region, the volunteer
     stepped out), and every ACCESS_RECHECK_SECONDS. When the answer is no, the socket
-    leaves its groups, closes with CLOSE_LOGIN_GONE or CLOSE_REFUSED, and sends nothing more.
+    leaves its groups, closes with CLOSE_LOGIN_GONE, CLOSE_REFUSED or CLOSE_NOT_FOUND, and
+    sends nothing more.
     """
 
     user: User | None = None
@@ -170,7 +173,7 @@ class _GuardedSocket(_JsonSocket):
         except AccessDenied as error:
             allowed, refusal = False, error
         except Http404:
-            allowed, refusal = False, None
+            return CLOSE_NOT_FOUND
         if not allowed:
             if refusal is None or not refusal.logged:
                 obj = getattr(refusal, "obj", None)
@@ -264,7 +267,7 @@ class VisitorChatConsumer(_JsonSocket):
                 session
             )
         if self.conversation is None:
-            await self.close(code=4404)
+            await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = events.conversation_group(self.conversation.pk)
         self.sent: deque[float] = deque()
