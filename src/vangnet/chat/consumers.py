@@ -19,6 +19,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DatabaseError
 from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -52,7 +53,27 @@ CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chat
 
 
 class BadFrame(ValueError):
-    pass
+    """Refused for good: sending the same frame again gets the same answer."""
+
+
+class TryAgain(BadFrame):
+    """Not now: the same frame, sent again after `retry_after` seconds, may well succeed
+    (the flood limit, a database that is briefly away). The page keeps the message."""
+
+    def __init__(self, message: str, *, retry_after: float):
+        super().__init__(message)
+        self.retry_after = max(0.5, round(retry_after, 1))
+
+
+# While the database is briefly away (a failover takes seconds), a message waits in the page.
+DATABASE_RETRY_SECONDS = 2.0
+
+
+def database_away() -> TryAgain:
+    return TryAgain(
+        _("Je bericht is nog niet verstuurd. We proberen het zo opnieuw."),
+        retry_after=DATABASE_RETRY_SECONDS,
+    )
 
 
 def parse_frame(text: str | None) -> dict[str, Any]:
@@ -64,6 +85,12 @@ def parse_frame(text: str | None) -> dict[str, Any]:
         raise BadFrame(_("Dit bericht kon niet worden gelezen.")) from error
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise BadFrame(_("Dit bericht kon niet worden gelezen."))
+    try:  # a JSON escape can make a lone surrogate, which no database stores
+        json.dumps(frame, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadFrame(
+            _("Dit bericht bevat tekens die niet kunnen worden verstuurd. Pas het aan.")
+        ) from error
     return frame
 
 
@@ -112,6 +139,13 @@ class _JsonSocket(AsyncWebsocketConsumer):
 
     async def send_error(self, message: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "message": message, **extra})
+
+    async def refuse(self, error: BadFrame, text_data: str | None) -> None:
+        """Answer a frame that was not carried out: for good, or "retry after" seconds."""
+        extra: dict[str, Any] = {"key": _key_of(text_data)}
+        if isinstance(error, TryAgain):
+            extra["retry_after"] = error.retry_after
+        await self.send_error(str(error), **extra)
 
     async def access_changed(self, event: dict[str, Any]) -> None:
         return None  # the visitor's socket is bound to its browser session, not to a login
@@ -340,7 +374,11 @@ class VisitorChatConsumer(_JsonSocket):
                 await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except services.ChatError as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def visitor_send(self, frame: dict[str, Any]) -> None:
@@ -349,7 +387,12 @@ class VisitorChatConsumer(_JsonSocket):
         while self.sent and now - self.sent[0] > SEND_WINDOW:
             self.sent.popleft()
         if len(self.sent) >= SEND_LIMIT:
-            raise BadFrame(_("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."))
+            # Not a refusal: a resume after a reconnect sends the whole outbox at once, and
+            # every message of it must still arrive (Issue 13.1). The page waits and resends.
+            raise TryAgain(
+                _("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."),
+                retry_after=SEND_WINDOW - (now - self.sent[0]),
+            )
         self.sent.append(now)
         message = await database_sync_to_async(services.send_visitor_message)(
             conversation=self.conversation,
@@ -389,8 +432,10 @@ def _key_of(text: str | None) -> str:
     try:
         frame = json.loads(text or "")
         key = frame.get("key", "") if isinstance(frame, dict) else ""
-        return key if isinstance(key, str) else ""
-    except ValueError:
+        key = key if isinstance(key, str) else ""
+        key.encode("utf-8")  # only a key that can be sent back is sent back
+        return key
+    except (ValueError, UnicodeEncodeError):
         return ""
 
 
@@ -442,7 +487,11 @@ class StaffChatConsumer(_GuardedSocket):
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError, AccessDenied) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:
@@ -582,7 +631,11 @@ class VolunteerChatConsumer(_GuardedSocket):
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError, AccessDenied) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:

@@ -5,6 +5,11 @@
  * after the last one it has. A message typed while the connection is down waits in memory
  * (never in storage: nothing of the chat stays on the device) and is sent again with the
  * same key, which the server stores once.
+ *
+ * A message stays on the screen until the server has stored it. "Not now" (an error with
+ * `retry_after`: the flood limit after a reconnect, a database that is briefly away) keeps
+ * it pending and sends it again after that wait, backing off; "refused for good" (too long,
+ * the chat ended) leaves it on the screen marked as not sent, with the reason.
  */
 (function () {
   "use strict";
@@ -34,6 +39,9 @@
     var outbox = [];            // {key, body} not yet confirmed by the server
     var socket = null;
     var retryDelay = 500;
+    var holdUntil = 0;          // the server asked to wait before sending again
+    var resendTimer = null;
+    var resendBackoff = 0;
     var typingTimer = null;
     var lastTypingSent = 0;
     var ended = false;
@@ -125,7 +133,23 @@
     function hello() { send({ type: "hello", after: lastSeq }); }
 
     function flushOutbox() {
+      var wait = holdUntil - Date.now();
+      if (wait > 0) { resendLater(wait); return; }
       outbox.forEach(function (entry) { send({ type: "send", key: entry.key, body: entry.body }); });
+    }
+
+    function resendLater(wait) {
+      if (resendTimer) { return; }
+      resendTimer = setTimeout(function () { resendTimer = null; flushOutbox(); }, wait);
+    }
+
+    function notSentForGood(key, reason) {
+      outbox = outbox.filter(function (m) { return m.key !== key; });
+      var pending = list.querySelector('[data-pending-key="' + key + '"]');
+      if (!pending) { return; }
+      pending.classList.add("chat__message--failed");
+      var note = pending.querySelector(".chat__pending-note");
+      if (note) { note.textContent = reason; }
     }
 
     function endChat(text) {
@@ -174,13 +198,19 @@
       } else if (frame.type === "presence") {
         root.dispatchEvent(new CustomEvent("chat:presence", { detail: frame }));
       } else if (frame.type === "ack") {
+        outbox = outbox.filter(function (m) { return m.key !== frame.key; });
+        resendBackoff = 0;
         showError("");
       } else if (frame.type === "error") {
         showError(frame.message);
-        if (frame.key) {  // refused for good: take it out of the outbox, and off the screen
-          outbox = outbox.filter(function (m) { return m.key !== frame.key; });
-          var pending = list.querySelector('[data-pending-key="' + frame.key + '"]');
-          if (pending && pending.parentNode) { pending.parentNode.removeChild(pending); }
+        if (frame.key && typeof frame.retry_after === "number") {
+          // Not now: it stays pending and goes again, after the server's wait (or longer).
+          resendBackoff = Math.min(Math.max(resendBackoff * 2, 1000), 30000);
+          var wait = Math.max(frame.retry_after * 1000, resendBackoff);
+          holdUntil = Math.max(holdUntil, Date.now() + wait);
+          resendLater(holdUntil - Date.now());
+        } else if (frame.key) {
+          notSentForGood(frame.key, frame.message);
         }
       }
     }
@@ -217,7 +247,8 @@
         outbox.push(entry);
         showPending(entry);
         input.value = "";
-        send({ type: "send", key: entry.key, body: entry.body });
+        if (Date.now() >= holdUntil) { send({ type: "send", key: entry.key, body: entry.body }); }
+        else { resendLater(holdUntil - Date.now()); }
         input.focus();
       });
       input.addEventListener("keydown", function (event) {
