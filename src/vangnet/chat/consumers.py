@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Model
 from django.http import Http404
@@ -33,6 +36,8 @@ from vangnet.audit.services import record_access
 from . import events, selectors, services
 from .models import Conversation, ConversationStatus
 
+logger = logging.getLogger(__name__)
+
 VISITOR_TICK_SECONDS = 5
 # Once a chat is under way the queue needs no refreshing; the visitor's socket then only
 # confirms now and then that it is still connected (repairing a presence flag that a
@@ -43,6 +48,8 @@ QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
 SEND_LIMIT, SEND_WINDOW = 10, 10.0
+# A page asks for the history when it (re)connects or sees a gap: a few times, not hundreds.
+HELLO_LIMIT, HELLO_WINDOW = 5, 10.0
 # How often an open staff or partner socket checks its session and rights unasked: the
 # backstop for what no service announces (the idle timeout, the session's expiry).
 ACCESS_RECHECK_SECONDS = 5
@@ -50,6 +57,13 @@ ACCESS_RECHECK_SECONDS = 5
 CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
 CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chats at all)
+CLOSE_SUPERSEDED = 4409  # the same chat was opened in a newer window of the same browser
+# How long the cache remembers a chat's open visitor sockets (refreshed on every connect).
+VISITOR_SOCKETS_TTL = 3600
+
+
+def visitor_sockets_key(conversation_id: int) -> str:
+    return f"chat:visitor-sockets:{conversation_id}"
 
 
 class BadFrame(ValueError):
@@ -60,9 +74,10 @@ class TryAgain(BadFrame):
     """Not now: the same frame, sent again after `retry_after` seconds, may well succeed
     (the flood limit, a database that is briefly away). The page keeps the message."""
 
-    def __init__(self, message: str, *, retry_after: float):
+    def __init__(self, message: str, *, retry_after: float, about: str = "send"):
         super().__init__(message)
         self.retry_after = max(0.5, round(retry_after, 1))
+        self.about = about
 
 
 # While the database is briefly away (a failover takes seconds), a message waits in the page.
@@ -133,7 +148,22 @@ def staff_state(conversation: Conversation) -> dict[str, Any]:
     }
 
 
+def take_slot(stamps: deque[float], *, limit: int, window: float) -> float:
+    """Count one more action in a sliding window; when it is full, the seconds until it is
+    empty again (0: go). Waiting for the whole window, not for the first free slot, lets a
+    held-back burst through afterwards in one piece and in its order."""
+    now = time.monotonic()
+    while stamps and now - stamps[0] > window:
+        stamps.popleft()
+    if len(stamps) >= limit:
+        return window - (now - stamps[-1])
+    stamps.append(now)
+    return 0.0
+
+
 class _JsonSocket(AsyncWebsocketConsumer):
+    hellos: deque[float] | None = None
+
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
@@ -144,13 +174,21 @@ class _JsonSocket(AsyncWebsocketConsumer):
         """Answer a frame that was not carried out: for good, or "retry after" seconds."""
         extra: dict[str, Any] = {"key": _key_of(text_data)}
         if isinstance(error, TryAgain):
-            extra["retry_after"] = error.retry_after
+            extra.update(retry_after=error.retry_after, about=error.about)
         await self.send_error(str(error), **extra)
 
     async def access_changed(self, event: dict[str, Any]) -> None:
         return None  # the visitor's socket is bound to its browser session, not to a login
 
     async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
+        if self.hellos is None:
+            self.hellos = deque()
+        wait = take_slot(self.hellos, limit=HELLO_LIMIT, window=HELLO_WINDOW)
+        if wait:
+            raise TryAgain(
+                _("Het gesprek wordt al opgehaald. Even geduld."), retry_after=wait, about="hello"
+            )
+
         def read() -> tuple[list[dict[str, Any]], int]:
             messages = [
                 services.serialise(m)
@@ -293,6 +331,8 @@ class VisitorChatConsumer(_JsonSocket):
     conversation: Conversation | None = None
     status: str = ""
     ticker: asyncio.Task[None] | None = None
+    superseded: bool = False
+    send_hold_until: float = 0.0
 
     async def connect(self) -> None:
         session = self.scope.get("session")
@@ -309,19 +349,58 @@ class VisitorChatConsumer(_JsonSocket):
         self.status = self.conversation.status
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.supersede_older_sockets()
         await database_sync_to_async(services.visitor_connected)(
             conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
 
+    async def supersede_older_sockets(self) -> None:
+        """At most CHAT_VISITOR_MAX_SOCKETS open per chat: the newest wins (a reconnect on a
+        new network must get in while the old connection is not yet known to be dead); the
+        oldest is told to close. Kept in the cache, so it holds across web processes."""
+        assert self.conversation is not None
+        key = visitor_sockets_key(self.conversation.pk)
+        try:
+            live = [c for c in await cache.aget(key, []) if c != self.channel_name]
+            live.append(self.channel_name)
+            keep = settings.CHAT_VISITOR_MAX_SOCKETS
+            superseded, live = live[:-keep], live[-keep:]
+            await cache.aset(key, live, timeout=VISITOR_SOCKETS_TTL)
+        except Exception:  # the cache is briefly away: the chat goes on without the count
+            logger.warning("Could not count the visitor's sockets", exc_info=True)
+            return
+        for channel in superseded:
+            await self.channel_layer.send(channel, {"type": "socket.superseded"})
+
+    async def forget_socket(self) -> None:
+        assert self.conversation is not None
+        key = visitor_sockets_key(self.conversation.pk)
+        try:
+            live = await cache.aget(key, [])
+            if self.channel_name in live:
+                live.remove(self.channel_name)
+                await cache.aset(key, live, timeout=VISITOR_SOCKETS_TTL)
+        except Exception:  # a stale name only costs a harmless close message later
+            logger.warning("Could not update the visitor's sockets", exc_info=True)
+
+    async def socket_superseded(self, event: dict[str, Any]) -> None:
+        self.superseded = True  # the visitor is still here, in a newer window
+        if self.ticker is not None:
+            self.ticker.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.close(code=CLOSE_SUPERSEDED)
+
     async def disconnect(self, code: int) -> None:
         if self.ticker is not None:
             self.ticker.cancel()
         if self.conversation is not None:
+            await self.forget_socket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            await database_sync_to_async(services.visitor_connected)(
-                conversation=self.conversation, connected=False
-            )
+            if not self.superseded:
+                await database_sync_to_async(services.visitor_connected)(
+                    conversation=self.conversation, connected=False
+                )
 
     async def tick(self) -> None:
         """While waiting: keep the queue position fresh and overflow when nobody comes.
@@ -383,22 +462,29 @@ class VisitorChatConsumer(_JsonSocket):
 
     async def visitor_send(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
-        now = time.monotonic()
-        while self.sent and now - self.sent[0] > SEND_WINDOW:
-            self.sent.popleft()
-        if len(self.sent) >= SEND_LIMIT:
+        # Once one message is told to wait, every later one waits too, until the same moment:
+        # otherwise a slot freed halfway through a burst lets a later message in before an
+        # earlier one, and the conversation reads out of order.
+        wait = self.send_hold_until - time.monotonic()
+        if wait <= 0:
+            wait = take_slot(self.sent, limit=SEND_LIMIT, window=SEND_WINDOW)
+        if wait > 0:
+            self.send_hold_until = max(self.send_hold_until, time.monotonic() + wait)
             # Not a refusal: a resume after a reconnect sends the whole outbox at once, and
             # every message of it must still arrive (Issue 13.1). The page waits and resends.
             raise TryAgain(
                 _("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."),
-                retry_after=SEND_WINDOW - (now - self.sent[0]),
+                retry_after=wait,
             )
-        self.sent.append(now)
-        message = await database_sync_to_async(services.send_visitor_message)(
-            conversation=self.conversation,
-            body=text_field(frame, "body"),
-            client_key=text_field(frame, "key"),
-        )
+        try:
+            message = await database_sync_to_async(services.send_visitor_message)(
+                conversation=self.conversation,
+                body=text_field(frame, "body"),
+                client_key=text_field(frame, "key"),
+            )
+        except DatabaseError:
+            self.send_hold_until = time.monotonic() + DATABASE_RETRY_SECONDS
+            raise
         # The broadcast brings it too; this answer confirms a retried send whose
         # broadcast was missed while the connection was down.
         await self.send_json({"type": "ack", "key": message.client_key, "seq": message.sequence})

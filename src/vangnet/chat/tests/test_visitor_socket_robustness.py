@@ -127,6 +127,7 @@ def test_a_message_sent_while_the_database_is_away_is_asked_again_not_dropped(mo
         (error,) = await answers(child, 1)
         assert error["type"] == "error" and error["key"] == "k-1"
         assert error["retry_after"] > 0  # not now: the page keeps it and sends it again
+        await asyncio.sleep(error["retry_after"])
         await send(child, type="send", key="k-1", body="Ben je daar?")
         (ack,) = await answers(child, 1)
         assert ack["type"] == "ack" and ack["key"] == "k-1"
@@ -134,3 +135,47 @@ def test_a_message_sent_while_the_database_is_away_is_asked_again_not_dropped(mo
 
     async_to_sync(scenario)()
     assert Message.objects.filter(conversation=chat, client_key="k-1").count() == 1
+
+
+def test_one_browser_session_keeps_only_its_newest_sockets_open():
+    visitor, _chat = chat_under_way()
+
+    async def scenario() -> None:
+        windows = []
+        for _ in range(5):
+            window = socket("/ws/chat/", visitor)
+            await connect(window)
+            windows.append(window)
+        for old in windows[:2]:  # the oldest give way, with a code the page understands
+            output = await old.receive_output(timeout=3)
+            while output["type"] == "websocket.send":
+                output = await old.receive_output(timeout=3)
+            assert output == {"type": "websocket.close", "code": consumers.CLOSE_SUPERSEDED}
+        for newest in windows[2:]:
+            await send(newest, type="hello", after=0)
+            assert (await next_of(newest, "history"))["type"] == "history"
+            await newest.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_socket_that_asks_for_the_history_again_and_again_is_told_to_wait():
+    visitor, _chat = chat_under_way()
+
+    async def scenario() -> None:
+        child = socket("/ws/chat/", visitor)
+        await connect(child)
+        for _ in range(20):
+            await send(child, type="hello", after=0)
+        histories, waits = 0, []
+        while histories + len(waits) < 20:
+            frame = json.loads(await child.receive_from(timeout=3))
+            if frame["type"] == "history":
+                histories += 1
+            elif frame["type"] == "error":
+                waits.append(frame)
+        assert histories == consumers.HELLO_LIMIT
+        assert all(w["about"] == "hello" and w["retry_after"] > 0 for w in waits)
+        await child.disconnect()
+
+    async_to_sync(scenario)()

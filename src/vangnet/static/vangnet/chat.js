@@ -42,6 +42,7 @@
     var holdUntil = 0;          // the server asked to wait before sending again
     var resendTimer = null;
     var resendBackoff = 0;
+    var superseded = false;     // this window gave way to a newer one; typing here takes it back
     var typingTimer = null;
     var lastTypingSent = 0;
     var ended = false;
@@ -201,6 +202,8 @@
         outbox = outbox.filter(function (m) { return m.key !== frame.key; });
         resendBackoff = 0;
         showError("");
+      } else if (frame.type === "error" && frame.about === "hello" && typeof frame.retry_after === "number") {
+        setTimeout(hello, frame.retry_after * 1000);   // asked too often: ask once more, later
       } else if (frame.type === "error") {
         showError(frame.message);
         if (frame.key && typeof frame.retry_after === "number") {
@@ -232,6 +235,11 @@
           window.location.reload();   // the conversation or the login is gone: the page says why
           return;
         }
+        if (event.code === 4409) {    // opened in a newer window: that one goes on
+          superseded = true;
+          setStatus(texts.elsewhere || texts.reconnecting);
+          return;
+        }
         if (!ended) { setStatus(texts.reconnecting); }
         setTimeout(connect, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 8000);
@@ -244,6 +252,7 @@
         var body = input.value.trim();
         if (!body) { return; }
         var entry = { key: newKey(), body: body };
+        if (superseded) { superseded = false; connect(); }
         outbox.push(entry);
         showPending(entry);
         input.value = "";
@@ -263,7 +272,7 @@
         if (now - lastTypingSent > 2000) { lastTypingSent = now; send({ type: "typing" }); }
       });
     }
-    window.addEventListener("online", function () { if (!socket) { connect(); } });
+    window.addEventListener("online", function () { if (!socket && !superseded) { connect(); } });
     connect();
   }
 
