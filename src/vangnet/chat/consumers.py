@@ -33,7 +33,7 @@ from vangnet.accounts.websocket import touch_session, user_group, verified_user
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import events, selectors, services
+from . import events, selectors, services, tasks
 from .models import Conversation, ConversationStatus
 
 logger = logging.getLogger(__name__)
@@ -644,7 +644,10 @@ class StaffQueueConsumer(_GuardedSocket):
     @staticmethod
     def _tick_sync(user: User) -> None:
         services.heartbeat(user=user)
+        # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
+        # in `make demo`) and mends the worker's chain when a crash broke it.
         services.sweep_waiting_chats()
+        tasks.ensure_sweep_scheduled()
 
     async def receive_frame(self, text_data: str | None) -> None:
         await self.send_error(_("Deze verbinding ontvangt alleen."))
