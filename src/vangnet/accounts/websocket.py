@@ -16,6 +16,7 @@ rights again and closes when they are gone.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from importlib import import_module
 from types import SimpleNamespace
@@ -34,6 +35,8 @@ from django_otp.models import Device
 from .middleware import IDLE_KEY
 from .models import User
 
+logger = logging.getLogger(__name__)
+
 # The message a socket gets when it must check its session and rights again.
 ACCESS_CHANGED = "access.changed"
 
@@ -45,8 +48,12 @@ def user_group(user_id: int) -> str:
 
 def _send_access_changed(user_id: int) -> None:
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(user_group(user_id), {"type": ACCESS_CHANGED})
+    except Exception:  # Redis briefly away: every socket re-checks on its next frame and tick
+        logger.warning("Could not tell the open sockets of a user to re-check their access")
 
 
 def recheck_sockets(*, user_id: int) -> None:

@@ -12,6 +12,7 @@ every message after that, so nothing is lost or shown twice (messages carry `seq
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -26,6 +27,7 @@ from django.db import DatabaseError
 from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
@@ -58,6 +60,9 @@ CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or neve
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
 CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chats at all)
 CLOSE_SUPERSEDED = 4409  # the same chat was opened in a newer window of the same browser
+CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455 "try again later": the channel layer is away
+# What a channel layer that cannot be reached raises (Redis refused, reset or timed out).
+CHANNEL_LAYER_DOWN = (OSError, RedisError)
 # How long the cache remembers a chat's open visitor sockets (refreshed on every connect).
 VISITOR_SOCKETS_TTL = 3600
 
@@ -163,6 +168,27 @@ def take_slot(stamps: deque[float], *, limit: int, window: float) -> float:
 
 class _JsonSocket(AsyncWebsocketConsumer):
     hellos: deque[float] | None = None
+    accepted: bool = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """While the channel layer (Redis) cannot be reached, a socket is answered — not a
+        500 — with `unavailable` and CLOSE_TRY_AGAIN_LATER: the page says the chat is briefly
+        away, shows the phone number, and connects again by itself (Issue 13.6)."""
+        try:
+            await super().__call__(scope, receive, send)
+        except CHANNEL_LAYER_DOWN:
+            logger.warning("The channel layer cannot be reached: socket told to try again later")
+            with contextlib.suppress(Exception):
+                await self.disconnect(CLOSE_TRY_AGAIN_LATER)
+            with contextlib.suppress(Exception):
+                if not self.accepted:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.send", "text": json.dumps({"type": "unavailable"})})
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))

@@ -7,11 +7,14 @@ database where it matters, so an event lost in transit costs a refresh, never da
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -31,8 +34,12 @@ def access_key(conversation: Any) -> str:
 
 def _send(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(group, event)
+    except Exception:  # Redis briefly away: what was written stays written (see above)
+        logger.warning("Could not publish %s on the channel layer", event.get("type"))
 
 
 def publish(group: str, event: dict[str, Any]) -> None:

@@ -192,6 +192,7 @@
       else if (frame.type === "skip") { if (frame.seq === lastSeq + 1) { lastSeq = frame.seq; } }
       else if (frame.type === "message") { show(frame.message); }
       else if (frame.type === "state") { onState(frame); }
+      else if (frame.type === "unavailable") { setStatus(texts.unavailable || texts.reconnecting); }
       else if (frame.type === "typing") {
         typingLine.hidden = false;
         clearTimeout(typingTimer);
@@ -240,7 +241,9 @@
           setStatus(texts.elsewhere || texts.reconnecting);
           return;
         }
-        if (!ended) { setStatus(texts.reconnecting); }
+        // 1013: the server is briefly without its channel layer; say so (with the phone
+        // number) and keep trying, backing off, until it is back.
+        if (!ended) { setStatus(event.code === 1013 && texts.unavailable ? texts.unavailable : texts.reconnecting); }
         setTimeout(connect, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 8000);
       });
