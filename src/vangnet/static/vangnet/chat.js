@@ -209,10 +209,12 @@
         showError(frame.message);
         if (frame.key && typeof frame.retry_after === "number") {
           // Not now: it stays pending and goes again, after the server's wait (or longer).
-          resendBackoff = Math.min(Math.max(resendBackoff * 2, 1000), 30000);
-          var wait = Math.max(frame.retry_after * 1000, resendBackoff);
-          holdUntil = Math.max(holdUntil, Date.now() + wait);
-          resendLater(holdUntil - Date.now());
+          // One wait per round: the rest of a held-back burst says the same.
+          if (!resendTimer) {
+            resendBackoff = Math.min(Math.max(resendBackoff * 2, 1000), 30000);
+            holdUntil = Date.now() + Math.max(frame.retry_after * 1000, resendBackoff);
+            resendLater(holdUntil - Date.now());
+          }
         } else if (frame.key) {
           notSentForGood(frame.key, frame.message);
         }
