@@ -111,8 +111,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    user_id = request.user.pk if request.user.is_authenticated else None
-    if user_id is not None:
+    user_id = None
+    if request.user.is_authenticated:
+        user_id = request.user.pk
         record_access(
             user=request.user,
             action=AccessLogAction.LOGOUT,

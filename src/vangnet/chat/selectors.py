@@ -44,7 +44,7 @@ WAITING_PAGE_SIZE = 100
 
 
 def waiting_chats(
-    *, user: User, request: HttpRequest | None = None, page: object = 1
+    *, user: User, request: HttpRequest | None = None, page: int | str | None = 1
 ) -> Page[Conversation]:
     """The waiting chats of every queue the user works in, longest waiting first, one page
     of them (`page.paginator.count` is all of them). The chats shown are logged."""
