@@ -422,6 +422,10 @@ CHAT_PRESENCE_SECONDS = 90
 CHAT_IDLE_WARNING_SECONDS = env_int("CHAT_IDLE_WARNING_SECONDS", 120)
 # A waiting visitor whose connection has been gone this long has left the queue.
 CHAT_WAITING_VISITOR_GONE_SECONDS = env_int("CHAT_WAITING_VISITOR_GONE_SECONDS", 300)
+# How often the task worker sweeps such chats (chat/tasks.py; no cron line, no browser).
+CHAT_SWEEP_SECONDS = env_int("CHAT_SWEEP_SECONDS", 60)
+# Open chat windows per visitor's browser session: the newest wins, the oldest is closed.
+CHAT_VISITOR_MAX_SOCKETS = env_int("CHAT_VISITOR_MAX_SOCKETS", 3)
 # For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).
 CHAT_TYPICAL_DURATION_MINUTES = 15
 # How long a continuity code leads back to the same employee (seed 000: "days later").

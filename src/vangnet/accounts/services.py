@@ -43,6 +43,7 @@ from .policy import (
     regions_where,
     roles_for,
 )
+from .websocket import recheck_sockets
 
 DEVICE_NAME = "Authenticator-app"
 MIN_BREAK_GLASS_REASON = 20
@@ -89,6 +90,7 @@ def log_out_everywhere(
     locked.security_stamp = uuid.uuid4()
     locked.save(update_fields=["security_stamp"])
     user.security_stamp = locked.security_stamp
+    recheck_sockets(user_id=locked.pk)
     by_other = by is not None and by.pk != user.pk
     record_access(
         user=by if by_other else user,
@@ -505,6 +507,7 @@ def remove_membership(
         )
     reason = f"rol {membership.role} in {membership.region.code} verwijderd"
     membership.delete()
+    recheck_sockets(user_id=user.pk)
     _log_change(by=by, user=user, reason=reason, request=request)
 
 
@@ -591,4 +594,5 @@ def set_password(
         raise ValidationError({"password": weak})
     locked.set_password(password)
     locked.save(update_fields=["password"])
+    recheck_sockets(user_id=locked.pk)
     _log_change(by=by, user=locked, reason="nieuw wachtwoord ingesteld", request=request)

@@ -29,6 +29,7 @@ from .services import (
     log_out_everywhere,
     pending_totp_device,
 )
+from .websocket import recheck_sockets
 
 NEXT_KEY = "vangnet_login_next"
 
@@ -122,7 +123,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    user_id = None
     if request.user.is_authenticated:
+        user_id = request.user.pk
         record_access(
             user=request.user,
             action=AccessLogAction.LOGOUT,
@@ -130,6 +133,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     logout(request)
+    if user_id is not None:
+        # The sockets of this session close with it (those of other sessions check and stay).
+        recheck_sockets(user_id=user_id)
     messages.success(request, _("U bent uitgelogd."))
     return redirect("accounts:login")
 

@@ -12,22 +12,33 @@ every message after that, so nothing is lost or shown twice (messages carry `seq
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import time
 from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
-from vangnet.accounts.websocket import touch_session, verified_staff_user
+from vangnet.accounts.websocket import touch_session, user_group, verified_user
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
 
-from . import events, selectors, services
+from . import events, selectors, services, tasks
 from .models import Conversation, ConversationStatus
+
+logger = logging.getLogger(__name__)
 
 VISITOR_TICK_SECONDS = 5
 # Once a chat is under way the queue needs no refreshing; the visitor's socket then only
@@ -39,10 +50,50 @@ QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
 SEND_LIMIT, SEND_WINDOW = 10, 10.0
+# A page asks for the history when it (re)connects or sees a gap: a few times, not hundreds.
+HELLO_LIMIT, HELLO_WINDOW = 5, 10.0
+# How often an open staff or partner socket checks its session and rights unasked: the
+# backstop for what no service announces (the idle timeout, the session's expiry).
+ACCESS_RECHECK_SECONDS = 5
+# Close codes the pages understand (chat.js, staff-chat.js reload and show why).
+CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
+CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
+CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chats at all)
+CLOSE_SUPERSEDED = 4409  # the same chat was opened in a newer window of the same browser
+CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455 "try again later": the channel layer is away
+# What a channel layer that cannot be reached raises (Redis refused, reset or timed out).
+CHANNEL_LAYER_DOWN = (OSError, RedisError)
+# How long the cache remembers a chat's open visitor sockets (refreshed on every connect).
+VISITOR_SOCKETS_TTL = 3600
+
+
+def visitor_sockets_key(conversation_id: int) -> str:
+    return f"chat:visitor-sockets:{conversation_id}"
 
 
 class BadFrame(ValueError):
-    pass
+    """Refused for good: sending the same frame again gets the same answer."""
+
+
+class TryAgain(BadFrame):
+    """Not now: the same frame, sent again after `retry_after` seconds, may well succeed
+    (the flood limit, a database that is briefly away). The page keeps the message."""
+
+    def __init__(self, message: str, *, retry_after: float, about: str = "send"):
+        super().__init__(message)
+        self.retry_after = max(0.5, round(retry_after, 1))
+        self.about = about
+
+
+# While the database is briefly away (a failover takes seconds), a message waits in the page.
+DATABASE_RETRY_SECONDS = 2.0
+
+
+def database_away() -> TryAgain:
+    return TryAgain(
+        _("Je bericht is nog niet verstuurd. We proberen het zo opnieuw."),
+        retry_after=DATABASE_RETRY_SECONDS,
+    )
 
 
 def parse_frame(text: str | None) -> dict[str, Any]:
@@ -54,6 +105,12 @@ def parse_frame(text: str | None) -> dict[str, Any]:
         raise BadFrame(_("Dit bericht kon niet worden gelezen.")) from error
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise BadFrame(_("Dit bericht kon niet worden gelezen."))
+    try:  # a JSON escape can make a lone surrogate, which no database stores
+        json.dumps(frame, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadFrame(
+            _("Dit bericht bevat tekens die niet kunnen worden verstuurd. Pas het aan.")
+        ) from error
     return frame
 
 
@@ -96,14 +153,68 @@ def staff_state(conversation: Conversation) -> dict[str, Any]:
     }
 
 
+def take_slot(stamps: deque[float], *, limit: int, window: float) -> float:
+    """Count one more action in a sliding window; when it is full, the seconds until it is
+    empty again (0: go). Waiting for the whole window, not for the first free slot, lets a
+    held-back burst through afterwards in one piece and in its order."""
+    now = time.monotonic()
+    while stamps and now - stamps[0] > window:
+        stamps.popleft()
+    if len(stamps) >= limit:
+        return window - (now - stamps[-1])
+    stamps.append(now)
+    return 0.0
+
+
 class _JsonSocket(AsyncWebsocketConsumer):
+    hellos: deque[float] | None = None
+    accepted: bool = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """While the channel layer (Redis) cannot be reached, a socket is answered — not a
+        500 — with `unavailable` and CLOSE_TRY_AGAIN_LATER: the page says the chat is briefly
+        away, shows the phone number, and connects again by itself (Issue 13.6)."""
+        try:
+            await super().__call__(scope, receive, send)
+        except CHANNEL_LAYER_DOWN:
+            logger.warning("The channel layer cannot be reached: socket told to try again later")
+            with contextlib.suppress(Exception):
+                await self.disconnect(CLOSE_TRY_AGAIN_LATER)
+            with contextlib.suppress(Exception):
+                if not self.accepted:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.send", "text": json.dumps({"type": "unavailable"})})
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def send_error(self, message: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "message": message, **extra})
 
+    async def refuse(self, error: BadFrame, text_data: str | None) -> None:
+        """Answer a frame that was not carried out: for good, or "retry after" seconds."""
+        extra: dict[str, Any] = {"key": _key_of(text_data)}
+        if isinstance(error, TryAgain):
+            extra.update(retry_after=error.retry_after, about=error.about)
+        await self.send_error(str(error), **extra)
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        return None  # the visitor's socket is bound to its browser session, not to a login
+
     async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
+        if self.hellos is None:
+            self.hellos = deque()
+        wait = take_slot(self.hellos, limit=HELLO_LIMIT, window=HELLO_WINDOW)
+        if wait:
+            raise TryAgain(
+                _("Het gesprek wordt al opgehaald. Even geduld."), retry_after=wait, about="hello"
+            )
+
         def read() -> tuple[list[dict[str, Any]], int]:
             messages = [
                 services.serialise(m)
@@ -122,10 +233,132 @@ class _JsonSocket(AsyncWebsocketConsumer):
         await self.send_json({"type": "history", "messages": messages, "upto": upto})
 
 
+class _GuardedSocket(_JsonSocket):
+    """A socket of a logged-in person, open only for as long as the policy says yes.
+
+    `admit(user)` is the consumer's own check, the same one at the handshake and after: it
+    returns False (or raises AccessDenied, or Http404 for a record that is not there) when
+    `user` may not use this socket; a refusal is logged as a 403 page's is.
+    Together with the session (`accounts.websocket.verified_user`: logged in, second factor,
+    current security stamp, not idle, active) it is asked again before every frame the client
+    sends, whenever a service says access changed (`access.changed` on the user's group),
+    when a state change comes or a message shows that what decides access to the
+    conversation changed (`events.access_key`: moved to another region, the volunteer
+    stepped out), and every ACCESS_RECHECK_SECONDS. When the answer is no, the socket
+    leaves its groups, closes with CLOSE_LOGIN_GONE, CLOSE_REFUSED or CLOSE_NOT_FOUND, and
+    sends nothing more.
+    """
+
+    user: User | None = None
+    revoked: bool = False
+    watchdog: asyncio.Task[None] | None = None
+    access: str | None = None  # events.access_key of the conversation shown, if any
+
+    def admit(self, user: User) -> bool:
+        raise NotImplementedError
+
+    def groups_for(self) -> list[str]:
+        """The groups to join once admitted, besides the user's own."""
+        return []
+
+    def _check(self) -> int | None:
+        user = verified_user(self.scope)
+        if user is None or (self.user is not None and user.pk != self.user.pk):
+            return CLOSE_LOGIN_GONE
+        try:
+            allowed = self.admit(user)
+            refusal: AccessDenied | None = None
+        except AccessDenied as error:
+            allowed, refusal = False, error
+        except Http404:
+            return CLOSE_NOT_FOUND
+        if not allowed:
+            if refusal is None or not refusal.logged:
+                obj = getattr(refusal, "obj", None)
+                record_access(
+                    user=user,
+                    action=AccessLogAction.REFUSED,
+                    obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
+                    object_type="" if isinstance(obj, Model) else "socket",
+                    object_id="" if isinstance(obj, Model) else self.scope["path"][:255],
+                )
+            return CLOSE_REFUSED
+        self.user = user
+        return None
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        code = await database_sync_to_async(self._check)()
+        if code is not None:
+            await self.close(code=code)
+            return
+        assert self.user is not None
+        for group in [user_group(self.user.pk), *self.groups_for()]:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+        self.watchdog = asyncio.create_task(self.watch())
+
+    async def disconnect(self, code: int) -> None:
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
+            self.watchdog.cancel()
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+
+    async def still_allowed(self) -> bool:
+        """Ask the session and the policy again; close the socket when they say no."""
+        if self.revoked:
+            return False
+        code = await database_sync_to_async(self._check)()
+        if code is None:
+            return True
+        await self.revoke(code)
+        return False
+
+    async def revoke(self, code: int) -> None:
+        if self.revoked:
+            return
+        self.revoked = True
+        await self.disconnect(code)
+        await self.close(code=code)
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
+            if not await self.still_allowed():
+                return
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        if not self.revoked:  # events already on their way when access ended go nowhere
+            await super().send_json(content)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if await self.still_allowed():
+            await self.receive_frame(text_data)
+
+    async def receive_frame(self, text_data: str | None) -> None:
+        raise NotImplementedError
+
+    async def may_pass(self, event: dict[str, Any]) -> bool:
+        """May this conversation event reach the client? Asks again when its access changed."""
+        access = event.get("access")
+        if access is None or access == self.access:
+            return not self.revoked
+        return await self.still_allowed()
+
+    # --- group events ---
+
+    async def access_changed(self, event: dict[str, Any]) -> None:
+        await self.still_allowed()
+
+
 class VisitorChatConsumer(_JsonSocket):
     conversation: Conversation | None = None
     status: str = ""
     ticker: asyncio.Task[None] | None = None
+    superseded: bool = False
+    send_hold_until: float = 0.0
 
     async def connect(self) -> None:
         session = self.scope.get("session")
@@ -134,7 +367,7 @@ class VisitorChatConsumer(_JsonSocket):
                 session
             )
         if self.conversation is None:
-            await self.close(code=4404)
+            await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = events.conversation_group(self.conversation.pk)
         self.sent: deque[float] = deque()
@@ -142,19 +375,58 @@ class VisitorChatConsumer(_JsonSocket):
         self.status = self.conversation.status
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.supersede_older_sockets()
         await database_sync_to_async(services.visitor_connected)(
             conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
 
+    async def supersede_older_sockets(self) -> None:
+        """At most CHAT_VISITOR_MAX_SOCKETS open per chat: the newest wins (a reconnect on a
+        new network must get in while the old connection is not yet known to be dead); the
+        oldest is told to close. Kept in the cache, so it holds across web processes."""
+        assert self.conversation is not None
+        key = visitor_sockets_key(self.conversation.pk)
+        try:
+            live = [c for c in await cache.aget(key, []) if c != self.channel_name]
+            live.append(self.channel_name)
+            keep = settings.CHAT_VISITOR_MAX_SOCKETS
+            superseded, live = live[:-keep], live[-keep:]
+            await cache.aset(key, live, timeout=VISITOR_SOCKETS_TTL)
+        except Exception:  # the cache is briefly away: the chat goes on without the count
+            logger.warning("Could not count the visitor's sockets", exc_info=True)
+            return
+        for channel in superseded:
+            await self.channel_layer.send(channel, {"type": "socket.superseded"})
+
+    async def forget_socket(self) -> None:
+        assert self.conversation is not None
+        key = visitor_sockets_key(self.conversation.pk)
+        try:
+            live = await cache.aget(key, [])
+            if self.channel_name in live:
+                live.remove(self.channel_name)
+                await cache.aset(key, live, timeout=VISITOR_SOCKETS_TTL)
+        except Exception:  # a stale name only costs a harmless close message later
+            logger.warning("Could not update the visitor's sockets", exc_info=True)
+
+    async def socket_superseded(self, event: dict[str, Any]) -> None:
+        self.superseded = True  # the visitor is still here, in a newer window
+        if self.ticker is not None:
+            self.ticker.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.close(code=CLOSE_SUPERSEDED)
+
     async def disconnect(self, code: int) -> None:
         if self.ticker is not None:
             self.ticker.cancel()
         if self.conversation is not None:
+            await self.forget_socket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            await database_sync_to_async(services.visitor_connected)(
-                conversation=self.conversation, connected=False
-            )
+            if not self.superseded:
+                await database_sync_to_async(services.visitor_connected)(
+                    conversation=self.conversation, connected=False
+                )
 
     async def tick(self) -> None:
         """While waiting: keep the queue position fresh and overflow when nobody comes.
@@ -207,22 +479,38 @@ class VisitorChatConsumer(_JsonSocket):
                 await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except services.ChatError as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def visitor_send(self, frame: dict[str, Any]) -> None:
         assert self.conversation is not None
-        now = time.monotonic()
-        while self.sent and now - self.sent[0] > SEND_WINDOW:
-            self.sent.popleft()
-        if len(self.sent) >= SEND_LIMIT:
-            raise BadFrame(_("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."))
-        self.sent.append(now)
-        message = await database_sync_to_async(services.send_visitor_message)(
-            conversation=self.conversation,
-            body=text_field(frame, "body"),
-            client_key=text_field(frame, "key"),
-        )
+        # Once one message is told to wait, every later one waits too, until the same moment:
+        # otherwise a slot freed halfway through a burst lets a later message in before an
+        # earlier one, and the conversation reads out of order.
+        wait = self.send_hold_until - time.monotonic()
+        if wait <= 0:
+            wait = take_slot(self.sent, limit=SEND_LIMIT, window=SEND_WINDOW)
+        if wait > 0:
+            self.send_hold_until = max(self.send_hold_until, time.monotonic() + wait)
+            # Not a refusal: a resume after a reconnect sends the whole outbox at once, and
+            # every message of it must still arrive (Issue 13.1). The page waits and resends.
+            raise TryAgain(
+                _("Je stuurt heel snel berichten. Wacht even en probeer het opnieuw."),
+                retry_after=wait,
+            )
+        try:
+            message = await database_sync_to_async(services.send_visitor_message)(
+                conversation=self.conversation,
+                body=text_field(frame, "body"),
+                client_key=text_field(frame, "key"),
+            )
+        except DatabaseError:
+            self.send_hold_until = time.monotonic() + DATABASE_RETRY_SECONDS
+            raise
         # The broadcast brings it too; this answer confirms a retried send whose
         # broadcast was missed while the connection was down.
         await self.send_json({"type": "ack", "key": message.client_key, "seq": message.sequence})
@@ -256,40 +544,34 @@ def _key_of(text: str | None) -> str:
     try:
         frame = json.loads(text or "")
         key = frame.get("key", "") if isinstance(frame, dict) else ""
-        return key if isinstance(key, str) else ""
-    except ValueError:
+        key = key if isinstance(key, str) else ""
+        key.encode("utf-8")  # only a key that can be sent back is sent back
+        return key
+    except (ValueError, UnicodeEncodeError):
         return ""
 
 
-class StaffChatConsumer(_JsonSocket):
-    """An employee in one conversation."""
+class StaffChatConsumer(_GuardedSocket):
+    """An employee in one conversation, while they may handle chats of its region."""
 
     conversation: Conversation | None = None
-    user: User | None = None
 
-    async def connect(self) -> None:
-        self.user = await verified_staff_user(self.scope)
-        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
-        if self.user is None:
-            await self.close(code=4401)
-            return
-        try:
-            self.conversation = await database_sync_to_async(selectors.conversation_for_staff)(
-                user=self.user, conversation_id=conversation_id, log=False
-            )
-        except (AccessDenied, Http404):
-            await self.close(code=4403)
-            return
+    def admit(self, user: User) -> bool:
+        self.conversation = selectors.conversation_for_staff(
+            user=user,
+            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
+            log=False,
+        )
+        self.access = events.access_key(self.conversation)
+        return True
+
+    def groups_for(self) -> list[str]:
+        assert self.conversation is not None
         self.group = events.conversation_group(self.conversation.pk)
         self.last_typing = 0.0
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        return [self.group]
 
-    async def disconnect(self, code: int) -> None:
-        if self.conversation is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         assert self.conversation is not None and self.user is not None
         try:
             frame = parse_frame(text_data)
@@ -317,15 +599,22 @@ class StaffChatConsumer(_JsonSocket):
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError, AccessDenied) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
+        if await self.may_pass(event):
+            await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_state(self, event: dict[str, Any]) -> None:
-        assert self.conversation is not None
-        await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+        # A state change may be a transfer to another region: ask again before telling.
+        if await self.still_allowed():
+            assert self.conversation is not None
+            await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["sender"] != "employee":
@@ -335,73 +624,82 @@ class StaffChatConsumer(_JsonSocket):
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
 
 
-class StaffQueueConsumer(_JsonSocket):
+class StaffQueueConsumer(_GuardedSocket):
     """An employee's queue page: told when a queue changes; keeps their availability alive."""
 
     ticker: asyncio.Task[None] | None = None
-    groups_joined: list[str]
+    regions: frozenset[int] = frozenset()
+
+    def admit(self, user: User) -> bool:
+        self.regions = frozenset(selectors.chat_regions(user))
+        return bool(self.regions)
+
+    def groups_for(self) -> list[str]:
+        return [events.queue_group(region_id) for region_id in sorted(self.regions)]
 
     async def connect(self) -> None:
-        self.groups_joined = []
-        user = await verified_staff_user(self.scope)
-        if user is None:
-            await self.close(code=4401)
-            return
-        regions = await database_sync_to_async(selectors.chat_regions)(user)
-        if not regions:
-            await self.close(code=4403)
-            return
-        self.user = user
-        for region_id in sorted(regions):
-            group = events.queue_group(region_id)
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
-        await self.accept()
-        self.ticker = asyncio.create_task(self.tick())
+        await super().connect()
+        if self.user is not None and not self.revoked:
+            self.ticker = asyncio.create_task(self.tick())
 
     async def disconnect(self, code: int) -> None:
-        if self.ticker is not None:
+        if self.ticker is not None and self.ticker is not asyncio.current_task():
             self.ticker.cancel()
-        for group in self.groups_joined:
+        await super().disconnect(code)
+
+    async def still_allowed(self) -> bool:
+        if not await super().still_allowed():
+            return False
+        # A role gained or lost in one region changes which queues this page hears.
+        wanted = {events.queue_group(region_id) for region_id in self.regions}
+        joined = {group for group in self.groups_joined if group.startswith("chat.q.")}
+        for group in joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.remove(group)
+        for group in sorted(wanted - joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        return True
 
     async def tick(self) -> None:
-        while True:
+        while not self.revoked:
+            assert self.user is not None
             await database_sync_to_async(self._tick_sync)(self.user)
             await asyncio.sleep(QUEUE_TICK_SECONDS)
 
     @staticmethod
     def _tick_sync(user: User) -> None:
         services.heartbeat(user=user)
+        # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
+        # in `make demo`) and mends the worker's chain when a crash broke it.
         services.sweep_waiting_chats()
+        tasks.ensure_sweep_scheduled()
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         await self.send_error(_("Deze verbinding ontvangt alleen."))
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "queue.changed"})
 
 
-class VolunteerChatConsumer(_JsonSocket):
+class VolunteerChatConsumer(_GuardedSocket):
     """The helpline volunteer in a warm-handover chat, for as long as they take part."""
 
     conversation: Conversation | None = None
-    user: User | None = None
 
-    async def connect(self) -> None:
-        self.user = await verified_staff_user(self.scope)
-        if self.user is None:
-            await self.close(code=4401)
-            return
+    def admit(self, user: User) -> bool:
         handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
-        self.conversation = await database_sync_to_async(self._conversation)(self.user, handover_id)
+        self.conversation = self._conversation(user, handover_id)
         if self.conversation is None:
-            await self.close(code=4403)
-            return
+            return False
+        self.access = events.access_key(self.conversation)
+        return True
+
+    def groups_for(self) -> list[str]:
+        assert self.conversation is not None
         self.group = events.conversation_group(self.conversation.pk)
         self.last_typing = 0.0
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+        return [self.group]
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
@@ -420,23 +718,9 @@ class VolunteerChatConsumer(_JsonSocket):
             return None
         return handover.conversation
 
-    async def _still_present(self) -> bool:
-        assert self.conversation is not None
-        conversation = self.conversation
-        return await database_sync_to_async(
-            lambda: Conversation.objects.filter(pk=conversation.pk, volunteer_present=True).exists()
-        )()
-
-    async def disconnect(self, code: int) -> None:
-        if self.conversation is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive_frame(self, text_data: str | None) -> None:
         assert self.conversation is not None and self.user is not None
         try:
-            if not await self._still_present():
-                await self.close(code=4403)
-                return
             frame = parse_frame(text_data)
             kind = frame["type"]
             if kind == "hello":
@@ -462,10 +746,16 @@ class VolunteerChatConsumer(_JsonSocket):
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
-        except (BadFrame, services.ChatError, AccessDenied) as error:
+        except DatabaseError:
+            await self.refuse(database_away(), text_data)
+        except BadFrame as error:
+            await self.refuse(error, text_data)
+        except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
     async def chat_message(self, event: dict[str, Any]) -> None:
+        if not await self.may_pass(event):
+            return
         if event["message"]["kind"] != "note":
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
@@ -474,8 +764,7 @@ class VolunteerChatConsumer(_JsonSocket):
     async def chat_state(self, event: dict[str, Any]) -> None:
         # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more
         # of the conversation reaches them.
-        if not await self._still_present():
-            await self.close(code=4403)
+        if not await self.still_allowed():
             return
         assert self.conversation is not None
         await self.send_json(await database_sync_to_async(staff_state)(self.conversation))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -38,14 +39,23 @@ def messages_after(
     return queryset.order_by("sequence")
 
 
-def waiting_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversation]:
-    """The waiting chats of every queue the user works in, longest waiting first."""
-    chats = list(
+# The queue pages by this many; the heading counts everything waiting (Issue 13.5).
+WAITING_PAGE_SIZE = 100
+
+
+def waiting_chats(
+    *, user: User, request: HttpRequest | None = None, page: int | str | None = 1
+) -> Page[Conversation]:
+    """The waiting chats of every queue the user works in, longest waiting first, one page
+    of them (`page.paginator.count` is all of them). The chats shown are logged."""
+    queryset = (
         scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
         .filter(status=ConversationStatus.WAITING)
         .select_related("region", "home_region", "preferred_employee", "handover")
-        .order_by("-is_urgent", "queued_at", "pk")[:200]
+        .order_by("-is_urgent", "queued_at", "pk")
     )
+    page_obj = Paginator(queryset, WAITING_PAGE_SIZE).get_page(page)
+    chats = list(page_obj.object_list)
     if chats:
         record_access(
             user=user,
@@ -54,7 +64,7 @@ def waiting_chats(*, user: User, request: HttpRequest | None = None) -> list[Con
             roles=roles_for(user, Action.HANDLE_CHAT),
             request=request,
         )
-    return chats
+    return page_obj
 
 
 def my_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversation]:

@@ -138,7 +138,11 @@ def _append(
     message.save()
     events.publish(
         events.conversation_group(conversation.pk),
-        {"type": "chat.message", "message": serialise(message)},
+        {
+            "type": "chat.message",
+            "message": serialise(message),
+            "access": events.access_key(conversation),
+        },
     )
     return message
 
@@ -149,7 +153,11 @@ append_message = _append
 def _state_changed(conversation: Conversation, *regions: int) -> None:
     events.publish(
         events.conversation_group(conversation.pk),
-        {"type": "chat.state", "conversation": conversation.pk},
+        {
+            "type": "chat.state",
+            "conversation": conversation.pk,
+            "access": events.access_key(conversation),
+        },
     )
     for region_id in {conversation.region_id, *regions}:
         events.publish(events.queue_group(region_id), {"type": "queue.changed"})
@@ -341,8 +349,19 @@ def volunteer_leaves(*, conversation: Conversation, by: User) -> None:
         _state_changed(locked)
 
 
+def _require_unicode(text: str) -> str:
+    """Text that is not valid Unicode (a lone surrogate from a JSON escape) cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ChatError(
+            _("Dit bericht bevat tekens die niet kunnen worden verstuurd. Pas het aan.")
+        ) from error
+    return text
+
+
 def _clean_body(body: str) -> str:
-    text = (body or "").replace("\x00", "").strip()
+    text = _require_unicode((body or "").replace("\x00", "").strip())
     if not text:
         raise ChatError(_("Een leeg bericht kan niet worden verstuurd."))
     if len(text) > settings.CHAT_MESSAGE_MAX_LENGTH:
@@ -414,6 +433,10 @@ def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
             locked.status = ConversationStatus.ABANDONED
             locked.ended_at = now
             locked.save(update_fields=["status", "ended_at"])
+            # A handover nobody took up does not stay "requested" for a chat that ended.
+            Handover.objects.filter(conversation=locked, status=HandoverStatus.REQUESTED).update(
+                status=HandoverStatus.CANCELLED, completed_at=now, join_digest=""
+            )
         elif locked.status == ConversationStatus.ACTIVE:
             locked.status = ConversationStatus.VISITOR_LEFT
             locked.ended_at = now
@@ -550,10 +573,17 @@ def overflow_if_due(*, conversation: Conversation) -> bool:
 
 def sweep_waiting_chats() -> int:
     """Mark waiting chats whose visitor has been disconnected too long as abandoned."""
-    limit = timezone.now() - timedelta(seconds=settings.CHAT_WAITING_VISITOR_GONE_SECONDS)
-    gone = Conversation.objects.filter(
-        status=ConversationStatus.WAITING, visitor_connected=False
-    ).filter(Q(visitor_seen_at__lt=limit) | Q(visitor_seen_at__isnull=True, created_at__lt=limit))
+    now = timezone.now()
+    limit = now - timedelta(seconds=settings.CHAT_WAITING_VISITOR_GONE_SECONDS)
+    gone = (
+        Conversation.objects.filter(status=ConversationStatus.WAITING, visitor_connected=False)
+        .filter(
+            Q(visitor_seen_at__lt=limit) | Q(visitor_seen_at__isnull=True, created_at__lt=limit)
+        )
+        # A warm handover waits for the child for as long as the join code is valid: the
+        # child has not left, they have not come yet (seed 000; the code lasts 30 minutes).
+        .exclude(handover__join_digest__gt="", handover__join_expires_at__gt=now)
+    )
     count = 0
     for conversation in gone:
         leave_chat(conversation=conversation)

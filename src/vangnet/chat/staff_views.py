@@ -25,8 +25,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
+    page_obj = selectors.waiting_chats(user=user, request=request, page=request.GET.get("page"))
     return {
-        "waiting": selectors.waiting_chats(user=user, request=request),
+        "page_obj": page_obj,
+        "waiting": page_obj.object_list,
         "mine": selectors.my_chats(user=user, request=request),
         "phone_handovers": selectors.open_phone_handovers(user=user, request=request),
     }

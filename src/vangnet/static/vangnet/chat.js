@@ -5,6 +5,11 @@
  * after the last one it has. A message typed while the connection is down waits in memory
  * (never in storage: nothing of the chat stays on the device) and is sent again with the
  * same key, which the server stores once.
+ *
+ * A message stays on the screen until the server has stored it. "Not now" (an error with
+ * `retry_after`: the flood limit after a reconnect, a database that is briefly away) keeps
+ * it pending and sends it again after that wait, backing off; "refused for good" (too long,
+ * the chat ended) leaves it on the screen marked as not sent, with the reason.
  */
 (function () {
   "use strict";
@@ -34,6 +39,10 @@
     var outbox = [];            // {key, body} not yet confirmed by the server
     var socket = null;
     var retryDelay = 500;
+    var holdUntil = 0;          // the server asked to wait before sending again
+    var resendTimer = null;
+    var resendBackoff = 0;
+    var superseded = false;     // this window gave way to a newer one; typing here takes it back
     var typingTimer = null;
     var lastTypingSent = 0;
     var ended = false;
@@ -125,7 +134,23 @@
     function hello() { send({ type: "hello", after: lastSeq }); }
 
     function flushOutbox() {
+      var wait = holdUntil - Date.now();
+      if (wait > 0) { resendLater(wait); return; }
       outbox.forEach(function (entry) { send({ type: "send", key: entry.key, body: entry.body }); });
+    }
+
+    function resendLater(wait) {
+      if (resendTimer) { return; }
+      resendTimer = setTimeout(function () { resendTimer = null; flushOutbox(); }, wait);
+    }
+
+    function notSentForGood(key, reason) {
+      outbox = outbox.filter(function (m) { return m.key !== key; });
+      var pending = list.querySelector('[data-pending-key="' + key + '"]');
+      if (!pending) { return; }
+      pending.classList.add("chat__message--failed");
+      var note = pending.querySelector(".chat__pending-note");
+      if (note) { note.textContent = reason; }
     }
 
     function endChat(text) {
@@ -167,6 +192,7 @@
       else if (frame.type === "skip") { if (frame.seq === lastSeq + 1) { lastSeq = frame.seq; } }
       else if (frame.type === "message") { show(frame.message); }
       else if (frame.type === "state") { onState(frame); }
+      else if (frame.type === "unavailable") { setStatus(texts.unavailable || texts.reconnecting); }
       else if (frame.type === "typing") {
         typingLine.hidden = false;
         clearTimeout(typingTimer);
@@ -174,13 +200,23 @@
       } else if (frame.type === "presence") {
         root.dispatchEvent(new CustomEvent("chat:presence", { detail: frame }));
       } else if (frame.type === "ack") {
+        outbox = outbox.filter(function (m) { return m.key !== frame.key; });
+        resendBackoff = 0;
         showError("");
+      } else if (frame.type === "error" && frame.about === "hello" && typeof frame.retry_after === "number") {
+        setTimeout(hello, frame.retry_after * 1000);   // asked too often: ask once more, later
       } else if (frame.type === "error") {
         showError(frame.message);
-        if (frame.key) {  // refused for good: take it out of the outbox, and off the screen
-          outbox = outbox.filter(function (m) { return m.key !== frame.key; });
-          var pending = list.querySelector('[data-pending-key="' + frame.key + '"]');
-          if (pending && pending.parentNode) { pending.parentNode.removeChild(pending); }
+        if (frame.key && typeof frame.retry_after === "number") {
+          // Not now: it stays pending and goes again, after the server's wait (or longer).
+          // One wait per round: the rest of a held-back burst says the same.
+          if (!resendTimer) {
+            resendBackoff = Math.min(Math.max(resendBackoff * 2, 1000), 30000);
+            holdUntil = Date.now() + Math.max(frame.retry_after * 1000, resendBackoff);
+            resendLater(holdUntil - Date.now());
+          }
+        } else if (frame.key) {
+          notSentForGood(frame.key, frame.message);
         }
       }
     }
@@ -202,7 +238,14 @@
           window.location.reload();   // the conversation or the login is gone: the page says why
           return;
         }
-        if (!ended) { setStatus(texts.reconnecting); }
+        if (event.code === 4409) {    // opened in a newer window: that one goes on
+          superseded = true;
+          setStatus(texts.elsewhere || texts.reconnecting);
+          return;
+        }
+        // 1013: the server is briefly without its channel layer; say so (with the phone
+        // number) and keep trying, backing off, until it is back.
+        if (!ended) { setStatus(event.code === 1013 && texts.unavailable ? texts.unavailable : texts.reconnecting); }
         setTimeout(connect, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 8000);
       });
@@ -214,10 +257,12 @@
         var body = input.value.trim();
         if (!body) { return; }
         var entry = { key: newKey(), body: body };
+        if (superseded) { superseded = false; connect(); }
         outbox.push(entry);
         showPending(entry);
         input.value = "";
-        send({ type: "send", key: entry.key, body: entry.body });
+        if (Date.now() >= holdUntil) { send({ type: "send", key: entry.key, body: entry.body }); }
+        else { resendLater(holdUntil - Date.now()); }
         input.focus();
       });
       input.addEventListener("keydown", function (event) {
@@ -232,7 +277,7 @@
         if (now - lastTypingSent > 2000) { lastTypingSent = now; send({ type: "typing" }); }
       });
     }
-    window.addEventListener("online", function () { if (!socket) { connect(); } });
+    window.addEventListener("online", function () { if (!socket && !superseded) { connect(); } });
     connect();
   }
 
