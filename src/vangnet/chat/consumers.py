@@ -206,7 +206,14 @@ class _JsonSocket(AsyncWebsocketConsumer):
     async def access_changed(self, event: dict[str, Any]) -> None:
         return None  # the visitor's socket is bound to its browser session, not to a login
 
-    async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
+    async def history(
+        self,
+        conversation: Conversation,
+        after: int,
+        *,
+        for_visitor: bool,
+        reader: User | None = None,
+    ) -> None:
         if self.hellos is None:
             self.hellos = deque()
         wait = take_slot(self.hellos, limit=HELLO_LIMIT, window=HELLO_WINDOW)
@@ -216,18 +223,10 @@ class _JsonSocket(AsyncWebsocketConsumer):
             )
 
         def read() -> tuple[list[dict[str, Any]], int]:
-            messages = [
-                services.serialise(m)
-                for m in selectors.messages_after(
-                    conversation, after=after, for_visitor=for_visitor
-                )
-            ]
-            # Staff notes are not sent to the visitor, so their numbers leave holes: `upto`
-            # says how far this history reaches, so the page does not wait for them.
-            last = Conversation.objects.filter(pk=conversation.pk).values_list(
-                "last_sequence", flat=True
+            messages, upto = selectors.transcript_after(
+                conversation, after=after, for_visitor=for_visitor, reader=reader
             )
-            return messages, max(after, last.first() or 0)
+            return [services.serialise(m) for m in messages], upto
 
         messages, upto = await database_sync_to_async(read)()
         await self.send_json({"type": "history", "messages": messages, "upto": upto})
@@ -577,7 +576,9 @@ class StaffChatConsumer(_GuardedSocket):
             frame = parse_frame(text_data)
             kind = frame["type"]
             if kind == "hello":
-                await self.history(self.conversation, sequence_from(frame), for_visitor=False)
+                await self.history(
+                    self.conversation, sequence_from(frame), for_visitor=False, reader=self.user
+                )
                 await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
             elif kind == "send":
                 await touch_session(self.scope)
@@ -724,7 +725,9 @@ class VolunteerChatConsumer(_GuardedSocket):
             frame = parse_frame(text_data)
             kind = frame["type"]
             if kind == "hello":
-                await self.history(self.conversation, sequence_from(frame), for_visitor=True)
+                await self.history(
+                    self.conversation, sequence_from(frame), for_visitor=True, reader=self.user
+                )
                 await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
             elif kind == "send":
                 await touch_session(self.scope)

@@ -39,6 +39,31 @@ def messages_after(
     return queryset.order_by("sequence")
 
 
+def transcript_after(
+    conversation: Conversation, *, after: int, for_visitor: bool, reader: User | None = None
+) -> tuple[list[Message], int]:
+    """The messages after sequence `after` for a (re)connecting socket, and how far that
+    reaches (`upto`: staff notes are not sent to the visitor, so their numbers leave holes).
+
+    A socket's own check admitted the reader; what an employee or volunteer is sent is logged
+    like the page that shows it (the visitor reads their own chat by their session)."""
+    messages = list(messages_after(conversation, after=after, for_visitor=for_visitor))
+    last = (
+        Conversation.objects.filter(pk=conversation.pk)
+        .values_list("last_sequence", flat=True)
+        .first()
+    )
+    if reader is not None and messages:
+        record_access(
+            user=reader,
+            action=AccessLogAction.VIEW,
+            obj=conversation,
+            roles=roles_for(reader, Action.HANDLE_CHAT, conversation),
+            reason="gesprek opgehaald door de verbinding",
+        )
+    return messages, max(after, last or 0)
+
+
 # The queue pages by this many; the heading counts everything waiting (Issue 13.5).
 WAITING_PAGE_SIZE = 100
 
