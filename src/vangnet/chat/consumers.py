@@ -405,15 +405,14 @@ class VolunteerChatConsumer(_JsonSocket):
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
-        from vangnet.accounts.policy import Action, may
+        from vangnet.accounts.policy import owns_handover
 
         from .models import Handover
 
         handover = Handover.objects.select_related("conversation").filter(pk=handover_id).first()
         if (
             handover is None
-            or not may(user, Action.REQUEST_HANDOVER)
-            or handover.requested_by_id != user.pk
+            or not owns_handover(user, handover)
             or handover.conversation is None
             or not handover.conversation.volunteer_present
         ):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, require
+from vangnet.accounts.policy import AccessDenied, Action, owns_handover, require
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -43,7 +43,7 @@ def own_handover(*, user: User, handover_id: int, request: HttpRequest) -> Hando
     )
     if handover is None:
         raise Http404
-    if handover.requested_by_id != user.pk:
+    if not owns_handover(user, handover):
         record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
         raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=handover, logged=True)
     return handover

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, require, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, owns_transfer, require, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -38,7 +38,7 @@ def _transfer(request: HttpRequest, report_id: int) -> tuple[User, Report]:
     report = Report.objects.select_related("region", "transferred_to").filter(pk=report_id).first()
     if report is None or report.transferred_at is None:
         raise Http404
-    if report.transferred_to_id != user.organisation_id:
+    if not owns_transfer(user, report):
         record_access(user=user, action=AccessLogAction.REFUSED, obj=report, request=request)
         raise AccessDenied(action=Action.ACCEPT_TRANSFER, obj=report, logged=True)
     record_access(
@@ -55,10 +55,7 @@ def _transfer(request: HttpRequest, report_id: int) -> tuple[User, Report]:
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     user = _team_member(request)
-    assert user.organisation is not None  # _team_member refuses a user without one
-    transfers = selectors.transfers_for(organisation=user.organisation).order_by("-transferred_at")[
-        :100
-    ]
+    transfers = selectors.transfers_for(principal=user).order_by("-transferred_at")[:100]
     return render(request, "reports/partner/list.html", {"transfers": transfers})
 
 

@@ -11,11 +11,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import (
+    AccessDenied,
+    Action,
+    PartnerSystem,
+    may,
+    roles_for,
+    scope_own_transfers,
+)
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import DossierPerson
-from vangnet.regions.models import PartnerOrganisation, Region
+from vangnet.regions.models import Region
 
 from .models import Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
@@ -276,5 +283,6 @@ def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:
 # --- Partner side ---------------------------------------------------------------------
 
 
-def transfers_for(*, organisation: PartnerOrganisation) -> QuerySet[Report]:
-    return Report.objects.filter(transferred_to=organisation).exclude(transferred_at=None)
+def transfers_for(*, principal: User | PartnerSystem) -> QuerySet[Report]:
+    """The reports transferred to the organisation of a team member or of the team's system."""
+    return scope_own_transfers(Report.objects.all(), principal)
