@@ -90,7 +90,14 @@ class PartnerSystemMay(permissions.BasePermission):
     message = _("Uw organisatie mag dit niet via de API.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return isinstance(request.user, PartnerClient) and may_as_partner(request.user, self.action)
+        if not isinstance(request.user, PartnerClient):
+            return False
+        if may_as_partner(request.user, self.action):
+            return True
+        # DRF throttles only after the permissions; a refused key counts too, so that it cannot
+        # write REFUSED entries to the access log faster than its limit (then it gets a 429).
+        view.check_throttles(request)
+        return False
 
 
 def partner_system_may(action: Action) -> type[PartnerSystemMay]:

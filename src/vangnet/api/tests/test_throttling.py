@@ -79,3 +79,15 @@ def test_without_a_key_nothing_is_counted_against_a_partner(tight_limits):
         assert anonymous.get(f"/api/v1/handovers/{world.own_handover.pk}").status_code == 401
     client = client_with(key_for(world.helpline))
     assert client.get(f"/api/v1/handovers/{world.own_handover.pk}").status_code == 200
+
+
+def test_a_refused_key_counts_too_so_it_cannot_flood_the_access_log(tight_limits):
+    from vangnet.audit.models import AccessLogAction, AccessLogEntry
+
+    world = partner_world(with_transfers=False)
+    school = client_with(key_for(world.school))
+
+    statuses = [school.get("/api/v1/transfers/").status_code for _ in range(7)]
+
+    assert statuses == [403] * 5 + [429] * 2
+    assert AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).count() == 5
