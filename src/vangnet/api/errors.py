@@ -58,9 +58,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     data = response.data
     if isinstance(exc, Throttled):
         # DRF's own Dutch text for this is half English and hard to follow.
+        wait = getattr(exc, "wait", None)
         by_key = request is not None and is_partner_system(getattr(request, "user", None))
-        data = {"detail": _throttled_message(getattr(exc, "wait", None), by_key=by_key)}
-        response.headers.setdefault("Retry-After", str(max(1, math.ceil(exc.wait or 1))))
+        data = {"detail": _throttled_message(wait, by_key=by_key)}
+        response.headers.setdefault("Retry-After", str(max(1, math.ceil(wait or 1))))
     response.data = error_body(_error_code(exc), data)
     return response
 

@@ -103,7 +103,7 @@ def caller(principal: str, world: PartnerWorld, who: Callers) -> tuple[APIClient
     return client_with(key_for(organisation)), f"api:{organisation.name}"
 
 
-def outcome(response) -> int | str:  # type: ignore[no-untyped-def]
+def outcome(response) -> int | str:
     return response.status_code
 
 

@@ -23,7 +23,7 @@ def refusals() -> list[AccessLogEntry]:
     return list(AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).order_by("sequence"))
 
 
-def answer(response) -> tuple[int, str, object]:  # type: ignore[no-untyped-def]
+def answer(response) -> tuple[int, str, object]:
     return response.status_code, response["Content-Type"], response.json()
 
 

@@ -40,7 +40,7 @@ EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture
-def api_schema():  # type: ignore[no-untyped-def]
+def api_schema():
     # In process, through Django's own WSGI handler and the test's database transaction. As
     # Django's test client does, keep the handler from closing that connection after a request.
     signals.request_started.disconnect(close_old_connections)
@@ -52,11 +52,11 @@ def api_schema():  # type: ignore[no-untyped-def]
         signals.request_finished.connect(close_old_connections)
 
 
-def operations(api_schema):  # type: ignore[no-untyped-def]
+def operations(api_schema):
     return [result.ok() for result in api_schema.get_all_operations()]
 
 
-def fuzz(api_schema, headers: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+def fuzz(api_schema, headers: dict[str, str]) -> list[str]:
     """Run every operation in both modes; answer what was seen, per operation and status."""
     seen: list[str] = []
     for operation in operations(api_schema):
@@ -71,7 +71,7 @@ def fuzz(api_schema, headers: dict[str, str]) -> list[str]:  # type: ignore[no-u
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=strategy)
-            def check(case):  # type: ignore[no-untyped-def]
+            def check(case):
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
                 seen.append(f"{case.operation.label} {response.status_code}")
 

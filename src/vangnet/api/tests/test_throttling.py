@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tight_limits(settings):  # type: ignore[no-untyped-def]
+def tight_limits(settings):
     settings.API_PARTNER_RATE = "5/minute"
     settings.API_PARTNER_WRITE_RATE = "3/minute"
 
