@@ -367,6 +367,17 @@ def owns_handover(principal: User | AnonymousUser | PartnerSystem | None, handov
     return bool(handover.requested_by_id == principal.pk)  # type: ignore[union-attr]
 
 
+def scope_own_handovers[M: Model](
+    queryset: QuerySet[M], principal: User | AnonymousUser | PartnerSystem | None
+) -> QuerySet[M]:
+    """The handovers `principal` may follow: as `owns_handover`, for a list."""
+    if not may_as_partner(principal, Action.REQUEST_HANDOVER):
+        return queryset.none()
+    if is_partner_system(principal):
+        return queryset.filter(organisation_id=partner_organisation_id(principal))
+    return queryset.filter(requested_by_id=principal.pk)  # type: ignore[union-attr]
+
+
 def is_transferred_to(report: Any, *, organisation_id: int | None) -> bool:
     """The report is transferred (pending or accepted) to this organisation."""
     return (

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, owns_handover, require
+from vangnet.accounts.policy import (
+    AccessDenied,
+    Action,
+    owns_handover,
+    require,
+    scope_own_handovers,
+)
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -52,7 +58,7 @@ def own_handover(*, user: User, handover_id: int, request: HttpRequest) -> Hando
 @require_GET
 def handover_list(request: HttpRequest) -> HttpResponse:
     user = _volunteer(request)
-    mine = Handover.objects.filter(requested_by=user).order_by("-created_at")[:50]
+    mine = scope_own_handovers(Handover.objects.all(), user).order_by("-created_at")[:50]
     return render(request, "chat/partner/list.html", {"handovers": mine})
 
 

@@ -8,9 +8,11 @@ from vangnet.accounts.models import Role, User
 from vangnet.accounts.policy import (
     owns_handover,
     owns_transfer,
+    scope_own_handovers,
     scope_own_transfers,
 )
 from vangnet.api.auth import PartnerClient, create_token
+from vangnet.chat.models import Handover
 from vangnet.core.testing.factories import (
     HandoverFactory,
     PartnerOrganisationFactory,
@@ -44,6 +46,9 @@ def test_a_handover_is_the_requesting_volunteers_and_their_helplines_systems():
 
     assert owns_handover(volunteer, handover)
     assert not owns_handover(colleague, handover)  # a colleague's child is not theirs to follow
+    assert list(scope_own_handovers(Handover.objects.all(), volunteer)) == [handover]
+    assert not scope_own_handovers(Handover.objects.all(), colleague).exists()
+    assert list(scope_own_handovers(Handover.objects.all(), system(kindertelefoon))) == [handover]
     assert owns_handover(system(kindertelefoon), handover)
     assert not owns_handover(system(other_helpline), handover)
     # Without the role (or the kind) the record does not matter.
