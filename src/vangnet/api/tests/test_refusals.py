@@ -6,6 +6,8 @@ do not exist, so ids could be counted; and nothing of it reached the access log.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
@@ -123,3 +125,18 @@ def test_a_malformed_or_oversized_id_gets_the_same_json_404(path):
 
     assert answer(response) == answer(client.get(f"/api/v1/handovers/{MISSING}"))
     assert response.json() == {"error": "not_found", "detail": "Niet gevonden.", "fields": {}}
+
+
+def test_a_server_error_under_the_api_is_json_and_elsewhere_the_sites_page():
+    from django.test import RequestFactory
+
+    from vangnet.api.errors import server_error
+
+    api = server_error(RequestFactory().get("/api/v1/handovers/1"))
+    page = server_error(RequestFactory().get("/staff/"))
+
+    assert api.status_code == page.status_code == 500
+    assert api["Content-Type"] == "application/json"
+    body = json.loads(api.content)
+    assert body["error"] == "error" and body["fields"] == {} and "mis" in body["detail"]
+    assert page["Content-Type"].startswith("text/html")
