@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -23,7 +24,7 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from vangnet.accounts.models import PartnerApiToken
-from vangnet.accounts.policy import Action, may_as_partner
+from vangnet.accounts.policy import AccessDenied, Action, may_as_partner
 from vangnet.regions.models import PartnerOrganisation
 
 KEY_PREFIX = "vgn_"
@@ -113,15 +114,17 @@ class RefusedAsNotFound(exceptions.NotFound):
         self.obj = obj
 
 
-def own_or_not_found[M: Model](
-    record: M | None, *, principal: Any, owns: Callable[[Any, M], bool]
-) -> M:
-    """The caller's own record; a 404 for a missing one and the same 404 for another's."""
-    if record is None:
-        raise exceptions.NotFound()
-    if not owns(principal, record):
-        raise RefusedAsNotFound(obj=record)
-    return record
+def own_or_not_found[M: Model](lookup: Callable[[], M]) -> M:
+    """The caller's own record, from a partner selector (which raises Http404 for a missing
+    record and AccessDenied for another's); the same 404 for both."""
+    try:
+        return lookup()
+    except Http404:
+        raise exceptions.NotFound() from None
+    except AccessDenied as refusal:
+        if not isinstance(refusal.obj, Model):
+            raise  # not about a record: an ordinary 403
+        raise RefusedAsNotFound(obj=refusal.obj) from None
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):

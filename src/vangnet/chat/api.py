@@ -18,13 +18,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vangnet.accounts.policy import Action, owns_handover
+from vangnet.accounts.policy import Action
 from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
 from vangnet.api.errors import partner_responses
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import handovers, services
+from . import handovers, selectors, services
 from .models import Handover
 
 
@@ -126,6 +126,6 @@ def handover_create(request: Request) -> Response:
 @permission_classes([partner_system_may(Action.REQUEST_HANDOVER)])
 def handover_status(request: Request, handover_id: int) -> Response:
     handover = own_or_not_found(
-        Handover.objects.filter(pk=handover_id).first(), principal=request.user, owns=owns_handover
+        lambda: selectors.partner_handover(principal=request.user, handover_id=handover_id)
     )
     return Response(_status(handover))

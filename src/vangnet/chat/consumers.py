@@ -405,17 +405,11 @@ class VolunteerChatConsumer(_JsonSocket):
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
-        from vangnet.accounts.policy import owns_handover
-
-        from .models import Handover
-
-        handover = Handover.objects.select_related("conversation").filter(pk=handover_id).first()
-        if (
-            handover is None
-            or not owns_handover(user, handover)
-            or handover.conversation is None
-            or not handover.conversation.volunteer_present
-        ):
+        try:
+            handover = selectors.partner_handover(principal=user, handover_id=handover_id)
+        except (AccessDenied, Http404):
+            return None
+        if handover.conversation is None or not handover.conversation.volunteer_present:
             return None
         return handover.conversation
 

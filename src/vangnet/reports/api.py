@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vangnet.accounts.policy import Action, owns_transfer
+from vangnet.accounts.policy import Action
 from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
 from vangnet.api.errors import partner_responses
 from vangnet.audit.models import AccessLogAction
@@ -84,8 +84,9 @@ def _transfer(report: Report) -> dict[str, object]:
 
 
 def _own(request: Request, report_id: int) -> Report:
-    report = Report.objects.filter(pk=report_id).exclude(transferred_at=None).first()
-    return own_or_not_found(report, principal=request.user, owns=owns_transfer)
+    return own_or_not_found(
+        lambda: selectors.partner_transfer(principal=request.user, report_id=report_id)  # type: ignore[arg-type]
+    )
 
 
 @extend_schema(

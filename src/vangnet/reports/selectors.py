@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import User
@@ -16,6 +16,7 @@ from vangnet.accounts.policy import (
     Action,
     PartnerSystem,
     may,
+    owns_transfer,
     roles_for,
     scope_own_transfers,
 )
@@ -286,3 +287,20 @@ def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:
 def transfers_for(*, principal: User | PartnerSystem) -> QuerySet[Report]:
     """The reports transferred to the organisation of a team member or of the team's system."""
     return scope_own_transfers(Report.objects.all(), principal)
+
+
+def partner_transfer(*, principal: User | PartnerSystem, report_id: int) -> Report:
+    """A report transferred to the partner's own organisation (accounts.policy.owns_transfer).
+    Http404 when there is no such transfer; AccessDenied, unlogged, when it is another's: each
+    transport's refusal handler logs it once."""
+    report = (
+        Report.objects.select_related("region", "transferred_to")
+        .filter(pk=report_id)
+        .exclude(transferred_at=None)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if not owns_transfer(principal, report):
+        raise AccessDenied(action=Action.ACCEPT_TRANSFER, obj=report)
+    return report
