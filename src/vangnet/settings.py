@@ -9,6 +9,7 @@ docs/operations.md for the full list of variables.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -337,6 +338,19 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- REST API --------------------------------------------------------------------------
 
+
+def api_rate(name: str, default: str) -> str:
+    """A rate such as "120/minute"; a malformed one stops the start, not the 100th request."""
+    rate = env(name, default) or default
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute, not {rate!r}.")
+    return rate
+
+
+# Per partner API key (vangnet.api.throttling): every request, and those that change something.
+API_PARTNER_RATE = api_rate("API_PARTNER_RATE", "120/minute")
+API_PARTNER_WRITE_RATE = api_rate("API_PARTNER_WRITE_RATE", "20/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     # Deny by default: an endpoint that is public says so itself.
@@ -344,6 +358,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "vangnet.api.throttling.PartnerKeyRateThrottle",
+        "vangnet.api.throttling.PartnerKeyWriteRateThrottle",
+    ],
     "EXCEPTION_HANDLER": "vangnet.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -361,6 +379,10 @@ SPECTACULAR_SETTINGS = {
         "HandoverStatusEnum": ["requested", "accepted", "completed", "cancelled"],
         "TransferStatusEnum": "vangnet.reports.api.TRANSFER_STATUSES",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vangnet.api.schema.document_retry_after",
+    ],
 }
 
 # --- Audit -----------------------------------------------------------------------------

@@ -24,5 +24,6 @@ urlpatterns = [
 
 handler400 = "vangnet.core.views.bad_request"
 handler403 = "vangnet.core.views.permission_denied"
-handler404 = "vangnet.core.views.page_not_found"
-handler500 = "vangnet.core.views.server_error"
+# Under /api/ these two answer in the API's JSON error shape; elsewhere they are core's pages.
+handler404 = "vangnet.api.errors.page_not_found"
+handler500 = "vangnet.api.errors.server_error"

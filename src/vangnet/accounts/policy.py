@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -26,6 +26,8 @@ from .models import Membership, Role, RoleGrantRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+    from vangnet.regions.models import PartnerOrganisation
 
     from .models import User
 
@@ -391,3 +393,91 @@ def scope_meldcode_records[M: Model](
     own = Q(professional_id=user.pk, region_id__in=own_regions)
     whole_organisation = Q(region_id__in=organisation_regions)
     return queryset.filter(in_organisation & (own | whole_organisation))
+
+
+# --- Partners: what is their own ----------------------------------------------------------
+# A partner sees only what is its own: a helpline volunteer the handovers they requested, the
+# helpline's system its organisation's handovers; a team member and the team's system the
+# reports transferred to their organisation. The partner pages, the volunteer's socket and
+# the API all ask these functions (ADR 21). A partner system (API token) holds no roles: the
+# kind of its organisation says what it may do.
+
+PARTNER_SYSTEM_GRANTS: dict[str, frozenset[Action]] = {
+    "helpline": frozenset({Action.REQUEST_HANDOVER}),
+    "local_team": frozenset({Action.ACCEPT_TRANSFER}),
+    "save_team": frozenset({Action.ACCEPT_TRANSFER}),
+}
+
+
+class PartnerSystem(Protocol):
+    """A partner organisation's system calling the API with its token (`api.auth.PartnerClient`)."""
+
+    is_partner_system: bool
+    organisation: PartnerOrganisation
+
+
+def is_partner_system(principal: object) -> bool:
+    return getattr(principal, "is_partner_system", False) is True
+
+
+def may_as_partner(principal: User | AnonymousUser | PartnerSystem | None, action: Action) -> bool:
+    """A person by a role (and only within an organisation); a system by its organisation's kind."""
+    if is_partner_system(principal):
+        kind = principal.organisation.kind  # type: ignore[union-attr]
+        return action in PARTNER_SYSTEM_GRANTS.get(kind, frozenset())
+    return may(principal, action) and getattr(principal, "organisation_id", None) is not None  # type: ignore[arg-type]
+
+
+def partner_organisation_id(principal: object) -> int | None:
+    if is_partner_system(principal):
+        return principal.organisation.pk  # type: ignore[attr-defined]
+    return getattr(principal, "organisation_id", None)
+
+
+def owns_handover(principal: User | AnonymousUser | PartnerSystem | None, handover: Any) -> bool:
+    """The volunteer's own handover: one they requested; for the helpline's system, one of its
+    organisation."""
+    if not may_as_partner(principal, Action.REQUEST_HANDOVER):
+        return False
+    if is_partner_system(principal):
+        return bool(handover.organisation_id == partner_organisation_id(principal))
+    return bool(handover.requested_by_id == principal.pk)  # type: ignore[union-attr]
+
+
+def scope_own_handovers[M: Model](
+    queryset: QuerySet[M], principal: User | AnonymousUser | PartnerSystem | None
+) -> QuerySet[M]:
+    """The handovers `principal` may follow: as `owns_handover`, for a list."""
+    if not may_as_partner(principal, Action.REQUEST_HANDOVER):
+        return queryset.none()
+    if is_partner_system(principal):
+        return queryset.filter(organisation_id=partner_organisation_id(principal))
+    return queryset.filter(requested_by_id=principal.pk)  # type: ignore[union-attr]
+
+
+def is_transferred_to(report: Any, *, organisation_id: int | None) -> bool:
+    """The report is transferred (pending or accepted) to this organisation."""
+    return (
+        organisation_id is not None
+        and report.transferred_at is not None
+        and report.transferred_to_id == organisation_id
+    )
+
+
+def owns_transfer(principal: User | AnonymousUser | PartnerSystem | None, report: Any) -> bool:
+    """The team's own transfer: a report transferred to the organisation of the team member or
+    of the team's system."""
+    return may_as_partner(principal, Action.ACCEPT_TRANSFER) and is_transferred_to(
+        report, organisation_id=partner_organisation_id(principal)
+    )
+
+
+def scope_own_transfers[M: Model](
+    queryset: QuerySet[M], principal: User | AnonymousUser | PartnerSystem | None
+) -> QuerySet[M]:
+    """The transfers `principal` may see: those to its own organisation; none otherwise."""
+    if not may_as_partner(principal, Action.ACCEPT_TRANSFER):
+        return queryset.none()
+    return queryset.filter(transferred_to_id=partner_organisation_id(principal)).exclude(
+        transferred_at=None
+    )

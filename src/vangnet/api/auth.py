@@ -2,14 +2,21 @@
 
 The key is shown once when it is made (`manage.py create_partner_token`); the database keeps
 only its SHA-256. A revoked key stops working at once (`manage.py revoke_partner_token`).
+
+What a system may do follows from its organisation's kind (`PartnerSystemMay`, backed by
+`accounts.policy.may_as_partner`), and it sees only its own records (`own_or_not_found`): for
+another organisation's record it gets the same 404 as for an id that does not exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Model
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -17,6 +24,7 @@ from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from vangnet.accounts.models import PartnerApiToken
+from vangnet.accounts.policy import AccessDenied, Action, may_as_partner
 from vangnet.regions.models import PartnerOrganisation
 
 KEY_PREFIX = "vgn_"
@@ -40,6 +48,7 @@ class PartnerClient:
     is_authenticated = True
     is_anonymous = False
     is_active = True
+    is_partner_system = True  # what accounts.policy recognises a partner system by
     pk = None
 
     def __init__(self, token: PartnerApiToken):
@@ -74,9 +83,48 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class IsPartnerSystem(permissions.BasePermission):
+class PartnerSystemMay(permissions.BasePermission):
+    """A partner system whose organisation's kind allows `action` (accounts.policy). Without a
+    valid key DRF answers 401; with a key of the wrong kind of organisation, 403 (logged)."""
+
+    action: Action
+    message = _("Uw organisatie mag dit niet via de API.")
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        return isinstance(request.user, PartnerClient)
+        if not isinstance(request.user, PartnerClient):
+            return False
+        if may_as_partner(request.user, self.action):
+            return True
+        # DRF throttles only after the permissions; a refused key counts too, so that it cannot
+        # write REFUSED entries to the access log faster than its limit (then it gets a 429).
+        view.check_throttles(request)
+        return False
+
+
+def partner_system_may(action: Action) -> type[PartnerSystemMay]:
+    return type(f"PartnerSystemMay_{action}", (PartnerSystemMay,), {"action": action})
+
+
+class RefusedAsNotFound(exceptions.NotFound):
+    """Another organisation's record: answered exactly as a missing one, so ids cannot be
+    probed, and logged as a refusal by the API's exception handler (vangnet.api.errors)."""
+
+    def __init__(self, *, obj: Model):
+        super().__init__()
+        self.obj = obj
+
+
+def own_or_not_found[M: Model](lookup: Callable[[], M]) -> M:
+    """The caller's own record, from a partner selector (which raises Http404 for a missing
+    record and AccessDenied for another's); the same 404 for both."""
+    try:
+        return lookup()
+    except Http404:
+        raise exceptions.NotFound() from None
+    except AccessDenied as refusal:
+        if not isinstance(refusal.obj, Model):
+            raise  # not about a record: an ordinary 403
+        raise RefusedAsNotFound(obj=refusal.obj) from None
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):

@@ -5,6 +5,10 @@
   system can show to the person who made the mistake.
 - `fields`: per input field, its messages; `{}` when the error is not about a field.
   Nested input is flattened to dotted names (`address.postcode`).
+
+Every refusal (403, and the 404 that hides another organisation's record) is written to the
+access log here, once, whatever the endpoint (ADR 21). A path under /api/ that matches no
+endpoint, and a server error there, answer in the same shape (`page_not_found`, `server_error`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,24 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, Throttled
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from vangnet.accounts.policy import is_partner_system
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.core import views as core_views
+
+from .auth import RefusedAsNotFound
 
 
 class ServiceUnavailable(APIException):
@@ -32,19 +45,54 @@ class ServiceUnavailable(APIException):
     default_code = "unavailable"
 
 
+REFUSALS = (DjangoPermissionDenied, exceptions.PermissionDenied, RefusedAsNotFound)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    request = context.get("request")
+    if isinstance(exc, REFUSALS) and request is not None:
+        record_refusal(exc, request)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django's 500 handling (and logging) takes over
     data = response.data
     if isinstance(exc, Throttled):
         # DRF's own Dutch text for this is half English and hard to follow.
-        data = {"detail": _throttled_message(getattr(exc, "wait", None))}
+        wait = getattr(exc, "wait", None)
+        by_key = request is not None and is_partner_system(getattr(request, "user", None))
+        data = {"detail": _throttled_message(wait, by_key=by_key)}
+        response.headers.setdefault("Retry-After", str(max(1, math.ceil(wait or 1))))
     response.data = error_body(_error_code(exc), data)
     return response
 
 
-def _throttled_message(wait: float | None) -> str:
+def record_refusal(exc: Exception, request: Request) -> None:
+    """One REFUSED access-log entry per refusal: the record when there is one, else the path
+    (ids only, never personal data). A refusal a selector or service logged itself is skipped."""
+    if getattr(exc, "logged", False):
+        return
+    obj = getattr(exc, "obj", None)
+    is_record = isinstance(obj, Model) and obj.pk is not None
+    record_access(
+        user=request.user,
+        action=AccessLogAction.REFUSED,
+        obj=obj if is_record else None,
+        object_type="" if is_record else "api",
+        object_id="" if is_record else request.path[:255],
+        request=request._request,
+    )
+    exc.logged = True  # type: ignore[attr-defined]  # never twice, should it be handled again
+
+
+def _throttled_message(wait: float | None, *, by_key: bool = False) -> str:
+    if by_key:
+        seconds = max(1, math.ceil(wait or 1))
+        return ngettext(
+            "Te veel verzoeken met deze API-sleutel. Probeer het over %(seconds)d seconde opnieuw.",
+            "Te veel verzoeken met deze API-sleutel. Probeer het over %(seconds)d seconden "
+            "opnieuw.",
+            seconds,
+        ) % {"seconds": seconds}
     if wait is None:
         return gettext("Te veel verzoeken vanaf dit adres. Probeer het later opnieuw.")
     seconds = max(1, math.ceil(wait))
@@ -53,6 +101,30 @@ def _throttled_message(wait: float | None) -> str:
         "Te veel verzoeken vanaf dit adres. Probeer het over %(seconds)d seconden opnieuw.",
         seconds,
     ) % {"seconds": seconds}
+
+
+# --- Outside the endpoints: Django's 404 and 500 under /api/ ---------------------------
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """No endpoint here (or a malformed id): the same 404 as an endpoint's, under /api/."""
+    if _is_api(request):
+        body = error_body("not_found", {"detail": str(exceptions.NotFound.default_detail)})
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return core_views.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        body = error_body(
+            "error", {"detail": gettext("Er ging iets mis bij ons. Probeer het later opnieuw.")}
+        )
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    return core_views.server_error(request)
 
 
 def error_body(code: str, data: Any) -> dict[str, Any]:
@@ -124,6 +196,31 @@ ERROR_RESPONSES = {
         ErrorSerializer, description="Temporarily unavailable (for example: no region data)."
     ),
 }
+
+# What every endpoint behind a partner key can answer besides its own result (ADR 21).
+PARTNER_ERROR_RESPONSES = {
+    401: OpenApiResponse(
+        ErrorSerializer, description="No API key, or one that is unknown or revoked."
+    ),
+    403: OpenApiResponse(
+        ErrorSerializer, description="Your kind of organisation may not use this endpoint."
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="Not found: no such record, or one that is not your organisation's (both "
+        "answer alike).",
+    ),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="Too many requests with this API key; the Retry-After header says after "
+        "how many seconds to try again.",
+    ),
+}
+
+
+def partner_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The partner errors plus these of ERROR_RESPONSES (such as 400 for an endpoint with input)."""
+    return {**{code: ERROR_RESPONSES[code] for code in statuses}, **PARTNER_ERROR_RESPONSES}
 
 
 def error_example(

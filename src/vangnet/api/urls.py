@@ -1,6 +1,10 @@
-"""The public REST API for partner systems, versioned under /api/v1/."""
+"""The public REST API for partner systems, versioned under /api/v1/.
 
-from django.urls import path
+Record ids use the `id` converter: at most 18 digits, so an id too large for the database is
+an unknown path (a JSON 404, vangnet.api.errors.page_not_found), never a server error.
+"""
+
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from vangnet.chat import api as chat_api
@@ -9,11 +13,24 @@ from vangnet.reports import api as reports_api
 
 app_name = "api"
 
+
+class RecordIdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RecordIdConverter, "id")
+
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("regions/", regions_api.region_list, name="region_list"),
     path("handovers/", chat_api.handover_create, name="handover_create"),
-    path("handovers/<int:handover_id>", chat_api.handover_status, name="handover_status"),
+    path("handovers/<id:handover_id>", chat_api.handover_status, name="handover_status"),
     path("regions/route", regions_api.route, name="route_postcode"),
     path(
         "regions/<str:code>/municipalities",
@@ -21,5 +38,5 @@ urlpatterns = [
         name="region_municipalities",
     ),
     path("transfers/", reports_api.transfer_list, name="transfer_list"),
-    path("transfers/<int:report_id>/accept", reports_api.transfer_accept, name="transfer_accept"),
+    path("transfers/<id:report_id>/accept", reports_api.transfer_accept, name="transfer_accept"),
 ]

@@ -14,16 +14,17 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vangnet.api.auth import IsPartnerSystem, PartnerTokenAuthentication
-from vangnet.api.errors import ERROR_RESPONSES
+from vangnet.accounts.policy import Action
+from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
+from vangnet.api.errors import partner_responses
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import handovers, services
+from . import handovers, selectors, services
 from .models import Handover
 
 
@@ -73,12 +74,12 @@ def _status(handover: Handover) -> dict[str, object]:
     operation_id="handover_create",
     summary="Request a warm handover to Veilig Thuis",
     request=HandoverRequestSerializer,
-    responses={201: HandoverCreatedSerializer, **ERROR_RESPONSES},
+    responses={201: HandoverCreatedSerializer, **partner_responses(400)},
     tags=["handovers"],
 )
 @api_view(["POST"])
 @authentication_classes([PartnerTokenAuthentication])
-@permission_classes([IsPartnerSystem])
+@permission_classes([partner_system_may(Action.REQUEST_HANDOVER)])
 def handover_create(request: Request) -> Response:
     serializer = HandoverRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -117,16 +118,14 @@ def handover_create(request: Request) -> Response:
 @extend_schema(
     operation_id="handover_status",
     summary="Follow the status of a warm handover",
-    responses={200: HandoverStatusSerializer, **ERROR_RESPONSES},
+    responses={200: HandoverStatusSerializer, **partner_responses()},
     tags=["handovers"],
 )
 @api_view(["GET"])
 @authentication_classes([PartnerTokenAuthentication])
-@permission_classes([IsPartnerSystem])
+@permission_classes([partner_system_may(Action.REQUEST_HANDOVER)])
 def handover_status(request: Request, handover_id: int) -> Response:
-    handover = Handover.objects.filter(pk=handover_id).first()
-    if handover is None:
-        raise NotFound()
-    if handover.organisation_id != request.user.organisation.pk:  # type: ignore[union-attr]
-        raise PermissionDenied()
+    handover = own_or_not_found(
+        lambda: selectors.partner_handover(principal=request.user, handover_id=handover_id)
+    )
     return Response(_status(handover))

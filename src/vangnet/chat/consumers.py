@@ -704,18 +704,11 @@ class VolunteerChatConsumer(_GuardedSocket):
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
-        from vangnet.accounts.policy import Action, may
-
-        from .models import Handover
-
-        handover = Handover.objects.select_related("conversation").filter(pk=handover_id).first()
-        if (
-            handover is None
-            or not may(user, Action.REQUEST_HANDOVER)
-            or handover.requested_by_id != user.pk
-            or handover.conversation is None
-            or not handover.conversation.volunteer_present
-        ):
+        try:
+            handover = selectors.partner_handover(principal=user, handover_id=handover_id)
+        except (AccessDenied, Http404):
+            return None
+        if handover.conversation is None or not handover.conversation.volunteer_present:
             return None
         return handover.conversation
 

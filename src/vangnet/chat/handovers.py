@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, may, owns_handover, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
@@ -154,8 +154,8 @@ def child_joins(*, handover: Handover) -> Conversation:
 def cancel_handover(*, handover: Handover, by: User) -> Handover:
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)
-        if locked.requested_by_id != by.pk:
-            raise AccessDenied(action=Action.REQUEST_HANDOVER)
+        if not owns_handover(by, locked):
+            raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=locked)
         if locked.status != HandoverStatus.REQUESTED:
             raise services.ChatError(
                 _("Alleen een overdracht die nog niet is aangenomen kan worden geannuleerd.")

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, require
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
 
-from . import handovers, services
+from . import handovers, selectors, services
 from .forms import HandoverForm
 from .models import Handover, HandoverStatus
 
@@ -36,23 +34,14 @@ def _volunteer(request: HttpRequest) -> User:
 
 
 def own_handover(*, user: User, handover_id: int, request: HttpRequest) -> Handover:
-    handover = (
-        Handover.objects.select_related("conversation", "accepted_by")
-        .filter(pk=handover_id)
-        .first()
-    )
-    if handover is None:
-        raise Http404
-    if handover.requested_by_id != user.pk:
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
-        raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=handover, logged=True)
-    return handover
+    # Another's handover: AccessDenied, which the 403 page logs (once).
+    return selectors.partner_handover(principal=user, handover_id=handover_id)
 
 
 @require_GET
 def handover_list(request: HttpRequest) -> HttpResponse:
     user = _volunteer(request)
-    mine = Handover.objects.filter(requested_by=user).order_by("-created_at")[:50]
+    mine = selectors.partner_handovers(principal=user).order_by("-created_at")[:50]
     return render(request, "chat/partner/list.html", {"handovers": mine})
 
 

@@ -10,11 +10,19 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, regions_where, roles_for, scope
+from vangnet.accounts.policy import (
+    AccessDenied,
+    Action,
+    owns_handover,
+    regions_where,
+    roles_for,
+    scope,
+    scope_own_handovers,
+)
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from .models import Conversation, ConversationStatus, Message, MessageKind
+from .models import Conversation, ConversationStatus, Handover, Message, MessageKind
 
 SESSION_KEY = "vangnet_chat"
 
@@ -202,3 +210,27 @@ def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | N
         request=request,
     )
     return handover
+
+
+# --- Partner side: the helpline's volunteer and the helpline's system --------------------
+# These answer what is the partner's own (accounts.policy.owns_handover) and raise for the
+# rest, unlogged: each transport's refusal handler logs the refusal once (the 403 page, the
+# API's exception handler, the socket).
+
+
+def partner_handover(*, principal: Any, handover_id: int) -> Handover:
+    """The partner's own handover; Http404 when there is none, AccessDenied when another's."""
+    handover = (
+        Handover.objects.select_related("conversation", "accepted_by")
+        .filter(pk=handover_id)
+        .first()
+    )
+    if handover is None:
+        raise Http404
+    if not owns_handover(principal, handover):
+        raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=handover)
+    return handover
+
+
+def partner_handovers(*, principal: Any) -> QuerySet[Handover]:
+    return scope_own_handovers(Handover.objects.all(), principal)

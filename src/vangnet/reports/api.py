@@ -9,17 +9,17 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vangnet.accounts.policy import AccessDenied
-from vangnet.api.auth import IsPartnerSystem, PartnerTokenAuthentication
-from vangnet.api.errors import ERROR_RESPONSES
+from vangnet.accounts.policy import Action
+from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
+from vangnet.api.errors import partner_responses
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import services
+from . import selectors, services
 from .models import Report
 from .workflow import WorkflowError
 
@@ -84,28 +84,23 @@ def _transfer(report: Report) -> dict[str, object]:
 
 
 def _own(request: Request, report_id: int) -> Report:
-    report = Report.objects.filter(pk=report_id).exclude(transferred_at=None).first()
-    if report is None:
-        raise NotFound()
-    if report.transferred_to_id != request.user.organisation.pk:  # type: ignore[union-attr]
-        raise PermissionDenied()
-    return report
+    return own_or_not_found(
+        lambda: selectors.partner_transfer(principal=request.user, report_id=report_id)  # type: ignore[arg-type]
+    )
 
 
 @extend_schema(
     operation_id="transfer_list",
     summary="Reports transferred to your organisation",
-    responses={200: TransferSerializer(many=True), **ERROR_RESPONSES},
+    responses={200: TransferSerializer(many=True), **partner_responses()},
     tags=["transfers"],
 )
 @api_view(["GET"])
 @authentication_classes([PartnerTokenAuthentication])
-@permission_classes([IsPartnerSystem])
+@permission_classes([partner_system_may(Action.ACCEPT_TRANSFER)])
 def transfer_list(request: Request) -> Response:
-    organisation = request.user.organisation  # type: ignore[union-attr]
     reports = list(
-        Report.objects.filter(transferred_to=organisation)
-        .exclude(transferred_at=None)
+        selectors.transfers_for(principal=request.user)  # type: ignore[arg-type]
         .prefetch_related("persons", "conditions")
         .order_by("-transferred_at")[:100]
     )
@@ -124,12 +119,12 @@ def transfer_list(request: Request) -> Response:
     operation_id="transfer_accept",
     summary="Accept a transfer: from now on your team has the lead",
     request=None,
-    responses={200: TransferSerializer, **ERROR_RESPONSES},
+    responses={200: TransferSerializer, **partner_responses(400)},
     tags=["transfers"],
 )
 @api_view(["POST"])
 @authentication_classes([PartnerTokenAuthentication])
-@permission_classes([IsPartnerSystem])
+@permission_classes([partner_system_may(Action.ACCEPT_TRANSFER)])
 def transfer_accept(request: Request, report_id: int) -> Response:
     report = _own(request, report_id)
     try:
@@ -141,6 +136,4 @@ def transfer_accept(request: Request, report_id: int) -> Response:
         )
     except WorkflowError as error:
         raise ValidationError({"detail": str(error)}) from error
-    except AccessDenied as error:
-        raise PermissionDenied(str(error)) from error
     return Response(_transfer(report))

@@ -7,16 +7,25 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, is_veilig_thuis_staff, may, roles_for
+from vangnet.accounts.policy import (
+    AccessDenied,
+    Action,
+    PartnerSystem,
+    is_veilig_thuis_staff,
+    may,
+    owns_transfer,
+    roles_for,
+    scope_own_transfers,
+)
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import DossierPerson
-from vangnet.regions.models import PartnerOrganisation, Region
+from vangnet.regions.models import Region
 
 from .deadlines import Deadline, current_deadline, overdue_filter
 from .models import JournalEntry, Report, Reporter, ReportPerson
@@ -305,5 +314,23 @@ def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:
 # --- Partner side ---------------------------------------------------------------------
 
 
-def transfers_for(*, organisation: PartnerOrganisation) -> QuerySet[Report]:
-    return Report.objects.filter(transferred_to=organisation).exclude(transferred_at=None)
+def transfers_for(*, principal: User | PartnerSystem) -> QuerySet[Report]:
+    """The reports transferred to the organisation of a team member or of the team's system."""
+    return scope_own_transfers(Report.objects.all(), principal)
+
+
+def partner_transfer(*, principal: User | PartnerSystem, report_id: int) -> Report:
+    """A report transferred to the partner's own organisation (accounts.policy.owns_transfer).
+    Http404 when there is no such transfer; AccessDenied, unlogged, when it is another's: each
+    transport's refusal handler logs it once."""
+    report = (
+        Report.objects.select_related("region", "transferred_to")
+        .filter(pk=report_id)
+        .exclude(transferred_at=None)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if not owns_transfer(principal, report):
+        raise AccessDenied(action=Action.ACCEPT_TRANSFER, obj=report)
+    return report

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, is_transferred_to, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
@@ -654,10 +654,7 @@ def accept_transfer(
         else:
             enforce_state(locked, "accept_transfer", target=target)
             accepting_organisation_id = organisation.pk if organisation is not None else None
-        if (
-            accepting_organisation_id is None
-            or accepting_organisation_id != locked.transferred_to_id
-        ):
+        if not is_transferred_to(locked, organisation_id=accepting_organisation_id):
             raise AccessDenied(
                 _("Alleen het team waaraan de melding is overgedragen, kan haar accepteren."),
                 action=Action.ACCEPT_TRANSFER,

@@ -77,7 +77,8 @@ def test_another_organisations_handover_is_not_shown():
     theirs = APIClient()
     theirs.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
-    assert theirs.get(f"/api/v1/handovers/{Handover.objects.get().pk}").status_code == 403
+    # The same answer as for an id that does not exist (vangnet/api/tests/test_refusals.py).
+    assert theirs.get(f"/api/v1/handovers/{Handover.objects.get().pk}").status_code == 404
 
 
 def test_a_revoked_key_stops_working_at_once():
