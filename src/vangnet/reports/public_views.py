@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .models import Report
+from .selectors import report_for_reporter
 from .services import status_token_matches
 from .status import reporter_view
 
@@ -26,19 +26,11 @@ from .status import reporter_view
 SESSION_KEY = "vangnet_report_status"
 
 
-def _report(reference: str) -> Report | None:
-    return (
-        Report.objects.select_related("region", "transferred_to")
-        .filter(reference=reference)
-        .first()
-    )
-
-
 @never_cache
 @require_GET
 def status_link(request: HttpRequest, reference: str, token: str) -> HttpResponse:
     """The link from the e-mail: check the secret, remember it for a while, drop it from the URL."""
-    report = _report(reference)
+    report = report_for_reporter(reference)
     # One answer for an unknown reference and a wrong secret: nothing to learn by guessing.
     if report is None or not status_token_matches(report, token):
         raise Http404
@@ -57,7 +49,9 @@ def status_link(request: HttpRequest, reference: str, token: str) -> HttpRespons
 @require_GET
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     until = request.session.get(SESSION_KEY, {}).get(reference)
-    report = _report(reference) if until is not None and int(until) > time.time() else None
+    report = (
+        report_for_reporter(reference) if until is not None and int(until) > time.time() else None
+    )
     if report is None:
         return render(request, "reports/status_expired.html", status=404)
     return render(request, "reports/status.html", {"status": reporter_view(report)})

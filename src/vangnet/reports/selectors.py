@@ -69,6 +69,16 @@ def report_page(
     return page_obj
 
 
+def report_for_reporter(reference: str) -> Report | None:
+    """The report behind a reporter's status link. The adapter shows it only after the link's
+    secret matched (or while the session it bought lasts), and only what `status` allows."""
+    return (
+        Report.objects.select_related("region", "transferred_to")
+        .filter(reference=reference)
+        .first()
+    )
+
+
 def report_detail(*, user: User, report_id: int, request: HttpRequest | None) -> Report:
     """One report with its persons and journal, when the user may see it. Logged."""
     report = (
