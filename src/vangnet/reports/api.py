@@ -21,6 +21,7 @@ from vangnet.audit.services import record_access
 
 from . import selectors, services
 from .models import Report
+from .transfer_package import transfer_package
 from .workflow import WorkflowError
 
 # The statuses of a transfer, named in the OpenAPI document as TransferStatusEnum (settings).
@@ -56,15 +57,17 @@ class TransferSerializer(serializers.Serializer):
 
 
 def _transfer(report: Report) -> dict[str, object]:
+    """The transfer package (the same as the transfer document) in the API's shape."""
+    package = transfer_package(report)
     return {
-        "id": report.pk,
-        "reference": report.reference,
-        "status": "accepted" if report.transfer_accepted_at else "pending",
-        "transferred_at": report.transferred_at,
-        "accepted_at": report.transfer_accepted_at,
-        "forms_of_violence": list(report.forms_of_violence),
-        "triage_outcome": report.triage_outcome,
-        "summary": report.transfer_summary,
+        "id": package.id,
+        "reference": package.reference,
+        "status": package.status,
+        "transferred_at": package.transferred_at,
+        "accepted_at": package.accepted_at,
+        "forms_of_violence": package.forms_of_violence,
+        "triage_outcome": package.triage_outcome,
+        "summary": package.summary,
         "persons": [
             {
                 "role": p.role,
@@ -74,11 +77,11 @@ def _transfer(report: Report) -> dict[str, object]:
                 "is_victim": p.is_victim,
                 "is_alleged_perpetrator": p.is_alleged_perpetrator,
             }
-            for p in report.persons.all()
+            for p in package.persons
         ],
         "safety_conditions": [
             {"description": c.description, "responsible": c.responsible, "due_on": c.due_on}
-            for c in report.conditions.all()
+            for c in package.conditions
         ],
     }
 

@@ -1,10 +1,5 @@
-"""The transfer document (overdrachtsdocument) for a local team or SAVE team.
-
-Only what the receiving team needs to pick the case up: who the family is, what worries
-Veilig Thuis (in the employee's words for the team), the triage decision and the safety
-conditions. NEVER the reporter's identity (DOMAIN.md: Veilig Thuis guarantees the reporter's
-anonymity towards the family; the team works with the family), nor the reporter's own words.
-"""
+"""The transfer document (overdrachtsdocument) for a local team or SAVE team: the transfer
+package (`transfer_package.py`, also what the API answers) as a PDF and as the partner's page."""
 
 from __future__ import annotations
 
@@ -14,12 +9,14 @@ from django.utils.translation import gettext as _
 from vangnet.core.pdf import Document, Section, render
 
 from .models import Report
+from .transfer_package import transfer_package
 
 
 def transfer_document(report: Report) -> Document:
+    package = transfer_package(report)
     persons = [
         (
-            p.get_role_display(),
+            p.role_label,
             ", ".join(
                 part
                 for part in (
@@ -32,39 +29,38 @@ def transfer_document(report: Report) -> Document:
                 if part
             ),
         )
-        for p in report.persons.all()
+        for p in package.persons
     ]
     unsafety = []
-    if report.acute_unsafety:
+    if package.acute_unsafety:
         unsafety.append(_("acute onveiligheid"))
-    if report.structural_unsafety:
+    if package.structural_unsafety:
         unsafety.append(_("structurele onveiligheid"))
     sections = [
         Section(
             _("Overdracht"),
             rows=[
-                (_("Kenmerk"), report.reference),
-                (_("Van"), report.region.display_name),
-                (_("Aan"), report.transferred_to.name if report.transferred_to else ""),
+                (_("Kenmerk"), package.reference),
+                (_("Van"), package.from_region),
+                (_("Aan"), package.to_team),
                 (
                     _("Overgedragen op"),
-                    timezone.localtime(report.transferred_at).strftime("%d-%m-%Y")
-                    if report.transferred_at
+                    timezone.localtime(package.transferred_at).strftime("%d-%m-%Y")
+                    if package.transferred_at
                     else "",
                 ),
-                (_("Vormen van geweld"), ", ".join(report.violence_form_labels)),
+                (_("Vormen van geweld"), ", ".join(package.forms_of_violence_labels)),
                 (
                     _("Veiligheid"),
                     ", ".join(str(u) for u in unsafety) or _("geen onveiligheid vastgesteld"),
                 ),
-                (_("Triagebesluit"), report.get_triage_outcome_display()),
+                (_("Triagebesluit"), package.triage_outcome_label),
             ],
         ),
         Section(_("Betrokkenen"), rows=persons),
-        Section(_("Wat het team moet weten"), paragraphs=[report.transfer_summary]),
+        Section(_("Wat het team moet weten"), paragraphs=[package.summary]),
     ]
-    conditions = list(report.conditions.all())
-    if conditions:
+    if package.conditions:
         sections.append(
             Section(
                 _("Veiligheidsvoorwaarden"),
@@ -75,24 +71,24 @@ def transfer_document(report: Report) -> Document:
                         "who": c.responsible,
                         "due": c.due_on.strftime("%d-%m-%Y"),
                     }
-                    for c in conditions
+                    for c in package.conditions
                 ],
             )
         )
-        moments = [m.planned_on.strftime("%d-%m-%Y") for m in report.monitoring_moments.all()]
-        if moments:
+        if package.monitoring_on:
+            moments = [day.strftime("%d-%m-%Y") for day in package.monitoring_on]
             sections.append(
                 Section(_("Monitoring door Veilig Thuis"), paragraphs=[", ".join(moments)])
             )
     return Document(
-        title=_("Overdracht van melding %(reference)s") % {"reference": report.reference},
+        title=_("Overdracht van melding %(reference)s") % {"reference": package.reference},
         subtitle=_("Vertrouwelijk. Alleen voor het ontvangende team."),
         sections=sections,
         footer=_(
             "Veilig Thuis deelt de identiteit van de melder niet. Vragen over deze overdracht: "
             "bel %(region)s."
         )
-        % {"region": report.region.display_name},
+        % {"region": package.from_region},
     )
 
 
