@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.contacts.models import AskerType, ViolenceForm
+from vangnet.contacts.models import CONTACT_TEXT_LIMITS, AskerType, ViolenceForm
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, normalise_pc4
 
@@ -96,26 +96,26 @@ class OutcomeForm(forms.Form):
     )
     question = forms.CharField(
         label=_("Vraag of zorg"),
-        max_length=2000,
+        max_length=CONTACT_TEXT_LIMITS["question"],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Beschrijf kort waar de chat over ging.")},
     )
     advice_given = forms.CharField(
         label=_("Gegeven advies"),
-        max_length=2000,
+        max_length=CONTACT_TEXT_LIMITS["advice_given"],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Beschrijf het gegeven advies.")},
     )
     referral = forms.CharField(
         label=_("Verwezen naar"),
         required=False,
-        max_length=500,
+        max_length=CONTACT_TEXT_LIMITS["referral"],
         help_text=_("Bijvoorbeeld het lokale team of Villa Pinedo."),
     )
     participants = forms.CharField(
         label=_("Wie deden mee"),
         required=False,
-        max_length=300,
+        max_length=CONTACT_TEXT_LIMITS["participants"],
         help_text=_(
             "Bijvoorbeeld: jongen, vrijwilliger Kindertelefoon; of: jongen en zijn mentor."
         ),
@@ -123,7 +123,7 @@ class OutcomeForm(forms.Form):
     agreements = forms.CharField(
         label=_("Afspraken"),
         required=False,
-        max_length=2000,
+        max_length=CONTACT_TEXT_LIMITS["agreements"],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bijvoorbeeld: gesprek op school met mentor en moeder."),
     )

@@ -204,7 +204,7 @@ def register_phone_handover(
     *, handover: Handover, by: User, outcome: services.Outcome, request: Any = None
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
-    from vangnet.contacts.services import note_contact_in_dossier, open_dossier
+    from vangnet.contacts.services import ContactError, file_contact, open_dossier
 
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)
@@ -213,33 +213,21 @@ def register_phone_handover(
                 _("Alleen wie de overdracht aannam kan het gesprek registreren.")
             )
         dossier = open_dossier(region=locked.region, by=by)
-        contact = Contact(
-            region=locked.region,
-            channel=Channel.PHONE,
-            asker_type=outcome.asker_type,
-            summary=outcome.question,
-            forms_of_violence=sorted(set(outcome.forms_of_violence)),
-            advice_given=outcome.advice_given,
-            referral=outcome.referral,
-            advised_to_report=outcome.advised_to_report,
-            participants=outcome.participants,
-            agreements=outcome.agreements,
-            received_at=locked.accepted_at or timezone.now(),
-            registered_by=by,
-            dossier=dossier,
-        )
-        contact.full_clean()
-        contact.save()
-        note_contact_in_dossier(contact=contact, by=by)
+        try:
+            contact = file_contact(
+                region=locked.region,
+                dossier=dossier,
+                details=outcome.as_contact(
+                    channel=Channel.PHONE, received_at=locked.accepted_at or timezone.now()
+                ),
+                by=by,
+                roles=roles_for(by, Action.HANDLE_CHAT, locked),
+                request=request,
+            )
+        except ContactError as error:
+            raise services.ChatError(str(error)) from error
         locked.status = HandoverStatus.COMPLETED
         locked.completed_at = timezone.now()
         locked.contact = contact
         locked.save(update_fields=["status", "completed_at", "contact"])
-        record_access(
-            user=by,
-            action=AccessLogAction.CREATE,
-            obj=contact,
-            roles=roles_for(by, Action.HANDLE_CHAT, locked),
-            request=request,
-        )
     return contact

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -25,7 +24,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
-from vangnet.contacts.services import note_contact_in_dossier
+from vangnet.contacts.services import ContactDetails, ContactError, file_contact
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, national_desk, normalise_pc4
 
@@ -745,6 +744,8 @@ def transfer_chat(
 
 @dataclass(frozen=True)
 class Outcome:
+    """What the employee registers when a chat or a three-way call ends."""
+
     asker_type: str
     forms_of_violence: list[str]
     question: str
@@ -753,6 +754,23 @@ class Outcome:
     advised_to_report: bool
     participants: str = ""
     agreements: str = ""
+
+    def as_contact(
+        self, *, channel: str, received_at: datetime, duration_minutes: int | None = None
+    ) -> ContactDetails:
+        return ContactDetails(
+            channel=channel,
+            asker_type=self.asker_type,
+            question=self.question,
+            advice_given=self.advice_given,
+            forms_of_violence=self.forms_of_violence,
+            received_at=received_at,
+            duration_minutes=duration_minutes,
+            referral=self.referral,
+            agreements=self.agreements,
+            advised_to_report=self.advised_to_report,
+            participants=self.participants,
+        )
 
 
 def _chat_minutes(conversation: Conversation, now: datetime) -> int | None:
@@ -777,35 +795,21 @@ def close_chat(
                 _("Alleen de medewerker die de chat heeft aangenomen kan hem afsluiten.")
             )
         now = timezone.now()
-        contact = Contact(
-            region=locked.region,
-            channel=Channel.CHAT,
-            asker_type=outcome.asker_type,
-            summary=outcome.question,
-            forms_of_violence=sorted(set(outcome.forms_of_violence)),
-            advice_given=outcome.advice_given,
-            referral=outcome.referral,
-            advised_to_report=outcome.advised_to_report,
-            participants=outcome.participants,
-            agreements=outcome.agreements,
-            received_at=locked.created_at,
-            duration_minutes=_chat_minutes(locked, now),
-            registered_by=by,
-            dossier=ensure_dossier(conversation=locked, by=by),
-        )
         try:
-            contact.full_clean()
-        except ValidationError as error:
-            raise ChatError(" ".join(error.messages)) from error
-        contact.save()
-        note_contact_in_dossier(contact=contact, by=by)
-        record_access(
-            user=by,
-            action=AccessLogAction.CREATE,
-            obj=contact,
-            roles=roles_for(by, Action.HANDLE_CHAT, locked),
-            request=request,
-        )
+            contact = file_contact(
+                region=locked.region,
+                dossier=ensure_dossier(conversation=locked, by=by),
+                details=outcome.as_contact(
+                    channel=Channel.CHAT,
+                    received_at=locked.created_at,
+                    duration_minutes=_chat_minutes(locked, now),
+                ),
+                by=by,
+                roles=roles_for(by, Action.HANDLE_CHAT, locked),
+                request=request,
+            )
+        except ContactError as error:
+            raise ChatError(str(error)) from error
         was_active = locked.status == ConversationStatus.ACTIVE
         locked.status = ConversationStatus.CLOSED
         locked.contact = contact

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.accounts.models import User
 from vangnet.regions.models import Region
 
-from .models import AdviceDossier, AskerType, Channel, PersonRelation, Sector, ViolenceForm
+from .models import (
+    CONTACT_TEXT_LIMITS,
+    AdviceDossier,
+    AskerType,
+    Channel,
+    PersonRelation,
+    Sector,
+    ViolenceForm,
+)
 from .services import ContactDetails, ContactError, PersonDetails
 
 # The channels an employee registers by hand; a chat registers itself when it is closed.
@@ -77,27 +85,27 @@ class ContactForm(forms.Form):
     )
     question = forms.CharField(
         label=_("Vraag of verhaal"),
-        max_length=4000,
+        max_length=CONTACT_TEXT_LIMITS["question"],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Zonder namen als het dossier anoniem blijft."),
         error_messages={"required": _("Beschrijf kort de vraag of het verhaal.")},
     )
     advice_given = forms.CharField(
         label=_("Gegeven advies"),
-        max_length=4000,
+        max_length=CONTACT_TEXT_LIMITS["advice_given"],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Beschrijf het gegeven advies.")},
     )
     referral = forms.CharField(
         label=_("Verwezen naar"),
         required=False,
-        max_length=500,
+        max_length=CONTACT_TEXT_LIMITS["referral"],
         help_text=_("Bijvoorbeeld het lokale team, de huisarts of Villa Pinedo."),
     )
     agreements = forms.CharField(
         label=_("Afgesproken vervolg"),
         required=False,
-        max_length=2000,
+        max_length=CONTACT_TEXT_LIMITS["agreements"],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bijvoorbeeld: mentor belt terug na het gesprek met moeder."),
     )

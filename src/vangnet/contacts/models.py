@@ -180,6 +180,17 @@ class DossierEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%d-%m-%Y %H:%M}"
 
 
+# The longest text each part of a contact's registration may hold, whichever form or service
+# registers it (the desk's form, a chat's or a call-back's closing registration).
+CONTACT_TEXT_LIMITS = {
+    "question": 4000,
+    "advice_given": 4000,
+    "referral": 500,
+    "agreements": 2000,
+    "participants": 300,
+}
+
+
 class Contact(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("regio")

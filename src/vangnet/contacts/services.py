@@ -24,6 +24,7 @@ from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
 
 from .models import (
+    CONTACT_TEXT_LIMITS,
     AdviceDossier,
     AskerType,
     Channel,
@@ -141,6 +142,9 @@ def _check_contact(details: ContactDetails, *, manual: bool) -> None:
         )
     elif any(code not in ViolenceForm.values for code in codes):
         errors.add("forms_of_violence", _("Kies vormen van geweld uit de lijst."))
+    for name, limit in CONTACT_TEXT_LIMITS.items():
+        if len(getattr(details, name)) > limit:
+            errors.add(name, _("Gebruik hier hoogstens %(limit)s tekens.") % {"limit": limit})
     if not details.question.strip():
         errors.add("question", _("Beschrijf kort de vraag of het verhaal."))
     if not details.advice_given.strip():
@@ -218,6 +222,50 @@ def _locked_open_dossier(dossier: AdviceDossier, region: Region) -> AdviceDossie
     return locked
 
 
+def file_contact(
+    *,
+    region: Region,
+    dossier: AdviceDossier,
+    details: ContactDetails,
+    by: User,
+    roles: Sequence[str],
+    request: Any = None,
+) -> Contact:
+    """Write one contact into `dossier` (locked and open, in the caller's transaction): the
+    only place a contact is built. The desk's registration, a chat's close, a phone handover
+    and a meldcode call-back all come here, so they share its checks and its log entry."""
+    _check_contact(details, manual=False)
+    contact = Contact(
+        region=region,
+        channel=details.channel,
+        duration_minutes=details.duration_minutes,
+        asker_type=details.asker_type,
+        asker_sector=details.asker_sector,
+        is_anonymous=details.is_anonymous,
+        asker_name="" if details.is_anonymous else details.asker_name.strip(),
+        asker_organisation=details.asker_organisation.strip(),
+        asker_phone="" if details.is_anonymous else details.asker_phone.strip(),
+        summary=details.question.strip(),
+        forms_of_violence=sorted(set(details.forms_of_violence)),
+        advice_given=details.advice_given.strip(),
+        referral=details.referral.strip(),
+        agreements=details.agreements.strip(),
+        advised_to_report=details.advised_to_report,
+        participants=details.participants.strip(),
+        received_at=details.received_at or timezone.now(),
+        registered_by=by,
+        dossier=dossier,
+    )
+    try:
+        contact.full_clean()
+    except ValidationError as error:
+        raise ContactError(errors=error.message_dict) from error
+    contact.save()
+    note_contact_in_dossier(contact=contact, by=by)
+    record_access(user=by, action=AccessLogAction.CREATE, obj=contact, roles=roles, request=request)
+    return contact
+
+
 def register_contact(
     *,
     by: User,
@@ -236,37 +284,11 @@ def register_contact(
             _require(by, Action.REGISTER_CONTACT, target)
         else:
             target = open_dossier(region=region, by=by, title=title, request=request)
-        contact = Contact(
+        contact = file_contact(
             region=region,
-            channel=details.channel,
-            duration_minutes=details.duration_minutes,
-            asker_type=details.asker_type,
-            asker_sector=details.asker_sector,
-            is_anonymous=details.is_anonymous,
-            asker_name="" if details.is_anonymous else details.asker_name.strip(),
-            asker_organisation=details.asker_organisation.strip(),
-            asker_phone="" if details.is_anonymous else details.asker_phone.strip(),
-            summary=details.question.strip(),
-            forms_of_violence=sorted(set(details.forms_of_violence)),
-            advice_given=details.advice_given.strip(),
-            referral=details.referral.strip(),
-            agreements=details.agreements.strip(),
-            advised_to_report=details.advised_to_report,
-            participants=details.participants.strip(),
-            received_at=details.received_at or timezone.now(),
-            registered_by=by,
             dossier=target,
-        )
-        try:
-            contact.full_clean()
-        except ValidationError as error:
-            raise ContactError(errors=error.message_dict) from error
-        contact.save()
-        note_contact_in_dossier(contact=contact, by=by)
-        record_access(
-            user=by,
-            action=AccessLogAction.CREATE,
-            obj=contact,
+            details=details,
+            by=by,
             roles=roles_for(by, Action.REGISTER_CONTACT, region),
             request=request,
         )

@@ -28,6 +28,7 @@ from vangnet.accounts.policy import (
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact, ViolenceForm
+from vangnet.contacts.services import ContactDetails, ContactError, file_contact
 from vangnet.regions.models import PartnerOrganisation, Region
 from vangnet.regions.selectors import InvalidPostcode, route_postcode
 
@@ -791,24 +792,29 @@ def complete_advice_request(
             raise MeldcodeError(_("Een collega heeft dit terugbelverzoek opgepakt."))
         record = MeldcodeRecord.objects.select_for_update().get(pk=locked.record_id)
         professional = locked.requested_by
-        contact = Contact(
-            region=locked.region,
-            channel=Channel.PHONE,
-            asker_type=AskerType.PROFESSIONAL,
-            asker_sector=record.sector,
-            # The professional is known to Veilig Thuis; the family is not named.
-            is_anonymous=False,
-            asker_name=professional.display_name[:200],
-            asker_organisation=record.organisation.name[:200],
-            asker_phone=locked.callback_phone[:20],
-            summary=summary,
-            advice_given=advice_given,
-            forms_of_violence=list(record.forms_of_violence),
-            dossier=locked.dossier,
-            registered_by=by,
-        )
-        contact.full_clean()
-        contact.save()
+        try:
+            contact = file_contact(
+                region=locked.region,
+                dossier=locked.dossier,
+                details=ContactDetails(
+                    channel=Channel.PHONE,
+                    asker_type=AskerType.PROFESSIONAL,
+                    asker_sector=record.sector,
+                    # The professional is known to Veilig Thuis; the family is not named.
+                    is_anonymous=False,
+                    asker_name=professional.display_name[:200],
+                    asker_organisation=record.organisation.name[:200],
+                    asker_phone=locked.callback_phone[:20],
+                    question=summary,
+                    advice_given=advice_given,
+                    forms_of_violence=list(record.forms_of_violence) or [ViolenceForm.OTHER],
+                ),
+                by=by,
+                roles=roles_for(by, Action.HANDLE_ADVICE_REQUEST, locked),
+                request=request,
+            )
+        except ContactError as error:
+            raise MeldcodeError(str(error)) from error
         now = timezone.now()
         locked.status = AdviceRequestStatus.DONE
         locked.taken_by = locked.taken_by or by
@@ -829,12 +835,5 @@ def complete_advice_request(
                 "ref": locked.reference,
                 "dossier": locked.dossier.reference,
             },
-        )
-        record_access(
-            user=by,
-            action=AccessLogAction.CREATE,
-            obj=contact,
-            roles=roles_for(by, Action.HANDLE_ADVICE_REQUEST, locked),
-            request=request,
         )
     return contact
