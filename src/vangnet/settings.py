@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vangnet.core.middleware.ReplaceNavigationMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "vangnet.accounts.middleware.SessionMiddleware",
     "vangnet.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -32,6 +34,27 @@ PUBLIC_PREFIXES = (
 PUBLIC_EXACT = ("/",)
 
 IDLE_KEY = "vangnet_last_seen"
+# The last-seen time is written at most this often: each write is a database write of the
+# session, and a request still running when its session was ended elsewhere cannot save it.
+IDLE_WRITE_SECONDS = 60
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a request whose session was ended while it ran
+    (a logout in another tab, "log out everywhere", the idle timeout) is sent to the login page
+    instead of getting Django's 400 "session interrupted"."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)  # type: ignore[no-any-return]  # untyped in Django
+        except SessionInterrupted:
+            to_login = redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if request.headers.get("HX-Request"):
+                # htmx swaps a redirect's page into the fragment; this makes it load the page.
+                answer = HttpResponse(status=204)
+                answer["HX-Redirect"] = to_login.url
+                return answer
+            return to_login
 
 
 class IdleTimeoutMiddleware:
@@ -48,7 +71,7 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - int(last_seen) > limit:
                 logout(request)
                 request.session["vangnet_idle_logout"] = True
-            else:
+            elif last_seen is None or now - int(last_seen) >= IDLE_WRITE_SECONDS:
                 request.session[IDLE_KEY] = now
                 request.session.set_expiry(limit)
         return self.get_response(request)
