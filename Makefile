@@ -49,6 +49,7 @@ test: install
 	$(call run_pytest,)
 	$(PY) -m ruff check src tests
 	$(PY) -m ruff format --check src tests
+	$(PY) -m mypy src
 
 ## make test-browser: only the browser tests (headless Chromium against a live server)
 test-browser: install

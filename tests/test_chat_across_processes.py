@@ -157,8 +157,8 @@ async def converse(
 
 
 def test_visitor_and_employee_on_different_processes_get_every_message_in_order(two_servers):
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     visitor = Client()
     assert visitor.post("/chat/", {"postcode": "3511"}).status_code == 302

@@ -27,8 +27,8 @@ PHONE = {"width": 375, "height": 700}
 
 @pytest.fixture
 def utrecht():  # type: ignore[no-untyped-def]
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     return region
 

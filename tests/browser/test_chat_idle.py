@@ -16,8 +16,8 @@ def test_an_idle_visitor_is_warned_and_keeps_the_chat(new_page: Callable[[], Pag
     # A session of 30 seconds, warned about 27 seconds before its end: the warning comes soon.
     settings.SESSION_COOKIE_AGE = 30
     settings.CHAT_IDLE_WARNING_SECONDS = 27
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     phone = new_page()
     phone.set_viewport_size({"width": 360, "height": 640})

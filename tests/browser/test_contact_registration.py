@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_advice_call_is_registered_by_keyboard_and_a_second_call_joins_its_dossier(page: Page):
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.ADVICE_DESK, region=region, first_name="Sanne", last_name="Visser")
     log_in(page, user, confirmed_totp_device(user))
 
@@ -73,7 +73,7 @@ def test_a_refused_registration_keeps_what_was_typed_and_says_what_is_missing(
     page: Page, live_server: LiveServer, console_errors: ConsoleErrors
 ):
     console_errors.expect_failed_load(f"{live_server.url}/staff/contacts/new/")  # the refusal: 400
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.ADVICE_DESK, region=region)
     log_in(page, user, confirmed_totp_device(user))
 
@@ -92,7 +92,7 @@ def test_a_refused_registration_keeps_what_was_typed_and_says_what_is_missing(
 
 
 def test_an_anonymous_dossier_holds_no_personal_data_until_the_asker_names_someone(page: Page):
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.ADVICE_DESK, region=region)
     log_in(page, user, confirmed_totp_device(user))
 
@@ -123,19 +123,19 @@ def test_an_anonymous_dossier_holds_no_personal_data_until_the_asker_names_someo
 
 
 def test_a_named_dossier_is_turned_into_a_report_but_a_chat_only_one_cannot_be(page: Page):
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.TRIAGE, region=region, first_name="Sanne", last_name="Visser")
-    chat_only = AdviceDossierFactory(region=region, is_anonymous=False)
-    ContactFactory(region=region, dossier=chat_only, channel="chat")
-    named = AdviceDossierFactory(region=region, is_anonymous=False)
-    ContactFactory(
+    chat_only = AdviceDossierFactory.create(region=region, is_anonymous=False)
+    ContactFactory.create(region=region, dossier=chat_only, channel="chat")
+    named = AdviceDossierFactory.create(region=region, is_anonymous=False)
+    ContactFactory.create(
         region=region,
         dossier=named,
         channel="phone",
         summary="Mentor ziet dat Noah bang is om naar huis te gaan.",
         forms_of_violence=["psychological_abuse"],
     )
-    DossierPersonFactory(dossier=named, name="Noah Bakker")
+    DossierPersonFactory.create(dossier=named, name="Noah Bakker")
     log_in(page, user, confirmed_totp_device(user))
 
     page.goto(f"/staff/contacts/dossiers/{chat_only.pk}/")

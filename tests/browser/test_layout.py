@@ -109,7 +109,7 @@ def test_the_exit_covers_nothing_on_the_start_and_status_pages(
     new_page: Callable[[], Page], asgi_server: AsgiLiveServer, settings
 ):  # type: ignore[no-untyped-def]
     settings.PUBLIC_BASE_URL = asgi_server.url
-    status_link = a_report(RegionFactory(name="Utrecht")).status_url
+    status_link = a_report(RegionFactory.create(name="Utrecht")).status_url
     phone = new_page()
     phone.set_viewport_size(SIZES[0])
 
@@ -126,8 +126,8 @@ def test_the_exit_covers_nothing_on_the_start_and_status_pages(
 
 
 def test_the_exit_covers_nothing_in_any_state_of_the_chat(new_page: Callable[[], Page]):
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     employee = make_user(Role.ADVICE_DESK, region=region, first_name="Marieke")
     desk = new_page()

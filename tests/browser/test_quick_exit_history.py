@@ -38,8 +38,8 @@ def test_after_quick_exit_no_back_press_shows_a_vangnet_page(
     settings.PUBLIC_BASE_URL = asgi_server.url
     console_errors.expect_failed_load(f"{other_site}/favicon.ico")
     console_errors.expect_failed_load(f"{asgi_server.url}/chat/")  # the refused intake: 400
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     status_link = a_report(region).status_url
     secret = status_link.rstrip("/").rsplit("/", 1)[1]

@@ -55,8 +55,8 @@ def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handle
     page: Page, person_page: Callable[[User | None], Page], live_server: LiveServer, settings
 ):
     settings.PUBLIC_BASE_URL = live_server.url  # the link in the receipt points here
-    region = RegionFactory(name="Utrecht")
-    PartnerOrganisationFactory(
+    region = RegionFactory.create(name="Utrecht")
+    PartnerOrganisationFactory.create(
         region=region, kind=PartnerOrganisation.Kind.LOCAL_TEAM, name="Wijkteam Utrecht Oost"
     )
     team = PartnerOrganisation.objects.get(name="Wijkteam Utrecht Oost")
@@ -165,7 +165,7 @@ def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handle
 def test_the_reporters_identity_is_shown_on_request_and_the_log_says_who_and_why(page: Page):
     from vangnet.reports.testing import a_report
 
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     triage = make_user(Role.TRIAGE, region=region)
     report = a_report(region).report
     log_in(page, triage, confirmed_totp_device(triage))

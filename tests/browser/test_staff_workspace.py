@@ -26,9 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_advice_desk_logs_in_with_code_and_sees_only_own_regions_contacts(page: Page):
-    utrecht, twente = RegionFactory(name="Utrecht"), RegionFactory(name="Twente")
-    ContactFactory(region=utrecht, summary="Zorgen over een buurjongen in Utrecht")
-    ContactFactory(region=twente, summary="Zorgen over een buurmeisje in Twente")
+    utrecht, twente = RegionFactory.create(name="Utrecht"), RegionFactory.create(name="Twente")
+    ContactFactory.create(region=utrecht, summary="Zorgen over een buurjongen in Utrecht")
+    ContactFactory.create(region=twente, summary="Zorgen over een buurmeisje in Twente")
     user = make_user(Role.ADVICE_DESK, region=utrecht, first_name="Sanne", last_name="Visser")
 
     log_in(page, user, confirmed_totp_device(user))
@@ -43,7 +43,7 @@ def test_advice_desk_logs_in_with_code_and_sees_only_own_regions_contacts(page: 
 
 
 def test_first_login_sets_up_the_authenticator_app_from_the_key_on_the_page(page: Page):
-    region = RegionFactory(name="Twente")
+    region = RegionFactory.create(name="Twente")
     user = make_user(Role.TRIAGE, region=region)
     assert not TOTPDevice.objects.filter(user=user).exists()
 
@@ -69,8 +69,8 @@ def test_first_login_sets_up_the_authenticator_app_from_the_key_on_the_page(page
 def test_contact_of_another_region_shows_the_refusal_page_and_is_logged(
     page: Page, live_server: LiveServer, console_errors: ConsoleErrors
 ):
-    own, other = RegionFactory(name="Utrecht"), RegionFactory(name="Twente")
-    foreign = ContactFactory(region=other, summary="Geheim verhaal uit Twente")
+    own, other = RegionFactory.create(name="Utrecht"), RegionFactory.create(name="Twente")
+    foreign = ContactFactory.create(region=other, summary="Geheim verhaal uit Twente")
     user = make_user(Role.ADVICE_DESK, region=own)
     log_in(page, user, confirmed_totp_device(user))
     expect(page).to_have_url("/staff/")

@@ -32,7 +32,7 @@ PHONE = {"width": 375, "height": 740}
 def test_warm_handover_three_way_then_the_same_employee_days_later(
     new_page: Callable[[], Page], monkeypatch
 ):  # type: ignore[no-untyped-def]
-    PostcodeFactory(code="3511", municipality__region=RegionFactory(name="Utrecht"))
+    PostcodeFactory.create(code="3511", municipality__region=RegionFactory.create(name="Utrecht"))
     desk_region = national_desk()
     sanne = make_user(
         Role.HELPLINE_VOLUNTEER, region=desk_region, organisation=helpline(), first_name="Sanne"

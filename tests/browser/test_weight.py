@@ -62,8 +62,8 @@ def measure(page: Page, requests: Requests, what: str, server: AsgiLiveServer) -
 def test_the_start_and_chat_pages_are_light_and_load_nothing_from_elsewhere(
     new_page: Callable[[], Page], asgi_server: AsgiLiveServer
 ):
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     phone = new_page()
     phone.set_viewport_size({"width": 360, "height": 640})

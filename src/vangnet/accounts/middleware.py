@@ -46,7 +46,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
-            return super().process_response(request, response)  # type: ignore[no-any-return]  # untyped in Django
+            return super().process_response(request, response)
         except SessionInterrupted:
             to_login = redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             if request.headers.get("HX-Request"):

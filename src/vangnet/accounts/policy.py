@@ -147,7 +147,7 @@ def _memberships(user: User) -> list[tuple[int, str]]:
     cached = getattr(user, "_policy_memberships", None)
     if cached is None:
         cached = list(user.memberships.values_list("region_id", "role"))
-        user._policy_memberships = cached  # type: ignore[union-attr]  # per-request cache
+        user._policy_memberships = cached  # type: ignore[attr-defined]  # a per-request cache on the instance
     return cached
 
 

@@ -38,7 +38,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]  # refusing is the point
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
 
@@ -77,7 +77,7 @@ class AccessLogEntry(models.Model):
             raise AppendOnlyError("An access-log entry cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("An access-log entry cannot be deleted.")
 
 
@@ -85,7 +85,7 @@ class AccessLogRecordQuerySet(models.QuerySet["AccessLogRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]  # refusing is the point
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The access log is append-only.")
 
 
@@ -114,7 +114,7 @@ class AccessLogRecord(models.Model):
             raise AppendOnlyError("An access-log entry cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("An access-log entry cannot be deleted.")
 
 

@@ -151,7 +151,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, colleagues: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].choices = [("", _("—")), *colleagues]
+        to_user = self.fields["to_user"]
+        assert isinstance(to_user, forms.TypedChoiceField)
+        to_user.choices = [("", _("—")), *colleagues]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -496,6 +496,7 @@ def typical_duration_minutes(region_id: int) -> float:
         )
         .order_by("-accepted_at")
         .values_list("accepted_at", "ended_at")[:50]
+        if accepted is not None and ended is not None  # the filter says so; the types do not
     ]
     if len(durations) < 5:
         return float(settings.CHAT_TYPICAL_DURATION_MINUTES)

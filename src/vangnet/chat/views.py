@@ -82,7 +82,7 @@ def chat(request: HttpRequest) -> HttpResponse:
     return render(request, "chat/intake.html", {"form": form}, status=status)
 
 
-def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):  # type: ignore[no-untyped-def]
+def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):
     """A new chat; with a continuity code back to the same employee; with a join code into
     the warm handover the volunteer started."""
     if not code.strip():

@@ -68,7 +68,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     if not getattr(exception, "logged", False):
         obj = getattr(exception, "obj", None)
         record_access(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             action=AccessLogAction.REFUSED,
             obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
             object_type="" if isinstance(obj, Model) else "page",

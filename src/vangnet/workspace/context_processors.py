@@ -31,9 +31,9 @@ NAVIGATION = [
 
 def workspace(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)  # absent when an error happens before authentication
-    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+    if user is None or not user.is_authenticated or not user.is_verified():
         return {}
-    items = [
+    items: list[dict[str, object]] = [
         {"url": reverse(name), "label": label, "name": name}
         for name, label, action in NAVIGATION
         if action is None or may(user, action)

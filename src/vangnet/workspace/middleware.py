@@ -11,7 +11,7 @@ from vangnet.regions.models import Region
 SESSION_KEY = "vangnet_active_region"
 
 
-def user_regions(user) -> list[Region]:  # type: ignore[no-untyped-def]
+def user_regions(user) -> list[Region]:
     if not user.is_authenticated:
         return []
     return list(Region.objects.filter(memberships__user=user).distinct().order_by("name"))

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may
 from vangnet.contacts.selectors import recent_contact_count
 from vangnet.reports.selectors import report_counts
@@ -26,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Uw account heeft nog geen rol. Neem contact op met uw functioneel beheerder.")
         )
+    assert isinstance(user, User)  # only accounts hold roles
     region = getattr(request, "active_region", None)
     context = {
         "is_staff_workspace": staff,
@@ -34,12 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
             if region is not None and may(user, Action.VIEW_CONTACT, region)
             else None
         ),
-        "memberships": user.memberships.select_related("region"),  # type: ignore[union-attr]
-        "report_counts": (
-            report_counts(user=user, region=region)  # type: ignore[arg-type]
-            if region is not None
-            else None
-        ),
+        "memberships": user.memberships.select_related("region"),
+        "report_counts": (report_counts(user=user, region=region) if region is not None else None),
     }
     return render(request, "workspace/home.html", context)
 

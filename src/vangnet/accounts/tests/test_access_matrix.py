@@ -636,40 +636,40 @@ def build_report_world(own: Region, other: Region, own_team: PartnerOrganisation
         other_report=a_report(other).report,
         transferred_report=transferred_report(own, own_team),
         other_transfer=transferred_report(
-            own, PartnerOrganisationFactory(region=own, name="Wijkteam Andere wijk")
+            own, PartnerOrganisationFactory.create(region=own, name="Wijkteam Andere wijk")
         ),
         status_token=urlsplit(received.status_url).path.rstrip("/").rsplit("/", 1)[1],
     )
 
 
 def build_world(*, with_reports: bool = False, with_meldcode: bool = False) -> World:
-    own, other = RegionFactory(name="Eigen regio"), RegionFactory(name="Andere regio")
+    own, other = RegionFactory.create(name="Eigen regio"), RegionFactory.create(name="Andere regio")
     national_desk()
     colleague = make_user(Role.ADVICE_DESK, region=own, username="tim")
     add_membership(colleague, Role.TRIAGE, own)
-    own_person = DossierPersonFactory(dossier__region=own)
-    own_team = PartnerOrganisationFactory(region=own, name="Wijkteam Eigen stad")
+    own_person = DossierPersonFactory.create(dossier__region=own)
+    own_team = PartnerOrganisationFactory.create(region=own, name="Wijkteam Eigen stad")
     other_user = make_user(Role.ADVICE_DESK, region=other, username="anouk")
     return World(
         own_region=own,
         other_region=other,
-        own_contact=ContactFactory(region=own),
-        other_contact=ContactFactory(region=other),
-        own_chat=ConversationFactory(region=own),
-        own_dossier=AdviceDossierFactory(region=own),
-        other_dossier=AdviceDossierFactory(region=other),
+        own_contact=ContactFactory.create(region=own),
+        other_contact=ContactFactory.create(region=other),
+        own_chat=ConversationFactory.create(region=own),
+        own_dossier=AdviceDossierFactory.create(region=own),
+        other_dossier=AdviceDossierFactory.create(region=other),
         named_dossier=own_person.dossier,
-        closed_dossier=AdviceDossierFactory(region=own, closed_at=timezone.now()),
+        closed_dossier=AdviceDossierFactory.create(region=own, closed_at=timezone.now()),
         own_person=own_person,
-        other_person=DossierPersonFactory(dossier__region=other),
-        own_handover=HandoverFactory(region=own),
-        own_code=ContinuityCodeFactory(region=own),
-        other_code=ContinuityCodeFactory(region=other),
-        other_handover=HandoverFactory(region=other),
-        own_entry=SocialMapEntryFactory(region=own),
-        other_entry=SocialMapEntryFactory(region=other),
-        national_entry=SocialMapEntryFactory(region=None),
-        other_chat=ConversationFactory(region=other),
+        other_person=DossierPersonFactory.create(dossier__region=other),
+        own_handover=HandoverFactory.create(region=own),
+        own_code=ContinuityCodeFactory.create(region=own),
+        other_code=ContinuityCodeFactory.create(region=other),
+        other_handover=HandoverFactory.create(region=other),
+        own_entry=SocialMapEntryFactory.create(region=own),
+        other_entry=SocialMapEntryFactory.create(region=other),
+        national_entry=SocialMapEntryFactory.create(region=None),
+        other_chat=ConversationFactory.create(region=other),
         own_user=colleague,
         other_user=other_user,
         own_grant=RoleGrantRequest.objects.create(
@@ -684,7 +684,7 @@ def build_world(*, with_reports: bool = False, with_meldcode: bool = False) -> W
             role=Role.TEAM_LEAD,
             requested_by=make_user(Role.FUNCTIONAL_ADMIN, region=other, username="gert"),
         ),
-        postcode=str(PostcodeFactory(municipality__region=own).code),
+        postcode=str(PostcodeFactory.create(municipality__region=own).code),
         own_team=own_team,
         reports=build_report_world(own, other, own_team) if with_reports else None,
         meldcode=build_meldcode_world(own, other) if with_meldcode else None,

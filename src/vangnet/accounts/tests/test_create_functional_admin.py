@@ -23,7 +23,7 @@ PASSWORD = "Beheer-Vangnet-Utrecht-2026"
 
 @pytest.fixture
 def utrecht():
-    return RegionFactory(code="VT09", name="Utrecht")
+    return RegionFactory.create(code="VT09", name="Utrecht")
 
 
 def run(*args: str) -> str:

@@ -26,7 +26,7 @@ ELSEWHERE = "203.0.113.66"
 
 @pytest.fixture
 def utrecht():
-    return RegionFactory(code="VT09", name="Utrecht")
+    return RegionFactory.create(code="VT09", name="Utrecht")
 
 
 @pytest.fixture

@@ -154,7 +154,7 @@ def test_logging_out_ends_the_session(client, jolanda):
 
 def test_passwords_are_stored_with_argon2_in_production_settings(client, settings):
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
-    region = RegionFactory()
+    region = RegionFactory.create()
     login_verified(client, make_user(Role.FUNCTIONAL_ADMIN, region=region))
 
     client.post(

@@ -41,8 +41,8 @@ def test_a_handover_is_the_requesting_volunteers_and_their_helplines_systems():
     colleague = make_user(
         Role.HELPLINE_VOLUNTEER, region=national_desk(), organisation=kindertelefoon
     )
-    handover = HandoverFactory(organisation=kindertelefoon, requested_by=volunteer)
-    other_helpline = PartnerOrganisationFactory(kind=PartnerOrganisation.Kind.HELPLINE)
+    handover = HandoverFactory.create(organisation=kindertelefoon, requested_by=volunteer)
+    other_helpline = PartnerOrganisationFactory.create(kind=PartnerOrganisation.Kind.HELPLINE)
 
     assert owns_handover(volunteer, handover)
     assert not owns_handover(colleague, handover)  # a colleague's child is not theirs to follow
@@ -54,14 +54,14 @@ def test_a_handover_is_the_requesting_volunteers_and_their_helplines_systems():
     # Without the role (or the kind) the record does not matter.
     volunteer.memberships.all().delete()
     assert not owns_handover(User.objects.get(pk=volunteer.pk), handover)
-    school = PartnerOrganisationFactory(kind=PartnerOrganisation.Kind.SCHOOL)
-    assert not owns_handover(system(school), HandoverFactory(organisation=school))
+    school = PartnerOrganisationFactory.create(kind=PartnerOrganisation.Kind.SCHOOL)
+    assert not owns_handover(system(school), HandoverFactory.create(organisation=school))
 
 
 def test_a_transfer_is_the_receiving_teams_only_once_transferred():
-    region = RegionFactory()
-    team = PartnerOrganisationFactory(region=region)
-    other_team = PartnerOrganisationFactory(region=region)
+    region = RegionFactory.create()
+    team = PartnerOrganisationFactory.create(region=region)
+    other_team = PartnerOrganisationFactory.create(region=region)
     report = transferred_report(region, team)
     member = make_user(Role.LOCAL_TEAM_MEMBER, region=region, organisation=team)
     other_member = make_user(Role.LOCAL_TEAM_MEMBER, region=region, organisation=other_team)

@@ -31,12 +31,12 @@ STRONG_PASSWORD = "Zonnebloem-Kastanje-8472"
 
 @pytest.fixture
 def utrecht():
-    return RegionFactory(code="VT09", name="Utrecht")
+    return RegionFactory.create(code="VT09", name="Utrecht")
 
 
 @pytest.fixture
 def twente():
-    return RegionFactory(code="VT05", name="Twente")
+    return RegionFactory.create(code="VT05", name="Twente")
 
 
 @pytest.fixture
@@ -247,8 +247,8 @@ def test_a_username_that_differs_only_in_capitals_is_refused(admin_client, utrec
 
 
 def test_partner_user_gets_an_organisation_of_the_admins_region_only(admin_client, utrecht, twente):
-    own = PartnerOrganisationFactory(name="Wijkteam Amersfoort", region=utrecht)
-    foreign = PartnerOrganisationFactory(name="Wijkteam Enschede", region=twente)
+    own = PartnerOrganisationFactory.create(name="Wijkteam Amersfoort", region=utrecht)
+    foreign = PartnerOrganisationFactory.create(name="Wijkteam Enschede", region=twente)
 
     refused = admin_client.post(
         "/accounts/users/new/",

@@ -37,12 +37,12 @@ STRONG_PASSWORD = "Zonnebloem-Kastanje-8472"
 
 @pytest.fixture
 def utrecht():
-    return RegionFactory(code="VT09", name="Utrecht")
+    return RegionFactory.create(code="VT09", name="Utrecht")
 
 
 @pytest.fixture
 def amsterdam():
-    return RegionFactory(code="VT13", name="Amsterdam-Amstelland")
+    return RegionFactory.create(code="VT13", name="Amsterdam-Amstelland")
 
 
 @pytest.fixture

@@ -57,26 +57,26 @@ class PartnerWorld:
 
 
 def partner_world(*, with_transfers: bool = True) -> PartnerWorld:
-    region = RegionFactory(name="Utrecht")
-    PostcodeFactory(code="3511", municipality__region=region)
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
     national_desk()
     kindertelefoon = helpline()
-    other_helpline = PartnerOrganisationFactory(
+    other_helpline = PartnerOrganisationFactory.create(
         name="Andere hulplijn", kind=PartnerOrganisation.Kind.HELPLINE, region=national_desk()
     )
-    team = PartnerOrganisationFactory(region=region, name="Wijkteam Oost")
-    other_team = PartnerOrganisationFactory(region=region, name="Wijkteam West")
+    team = PartnerOrganisationFactory.create(region=region, name="Wijkteam Oost")
+    other_team = PartnerOrganisationFactory.create(region=region, name="Wijkteam West")
     return PartnerWorld(
         region=region,
         helpline=kindertelefoon,
         other_helpline=other_helpline,
         team=team,
         other_team=other_team,
-        school=PartnerOrganisationFactory(
+        school=PartnerOrganisationFactory.create(
             region=region, name="Basisschool De Regenboog", kind=PartnerOrganisation.Kind.SCHOOL
         ),
-        own_handover=HandoverFactory(region=national_desk(), organisation=kindertelefoon),
-        other_handover=HandoverFactory(region=national_desk(), organisation=other_helpline),
+        own_handover=HandoverFactory.create(region=national_desk(), organisation=kindertelefoon),
+        other_handover=HandoverFactory.create(region=national_desk(), organisation=other_helpline),
         transfer=transferred_report(region, team) if with_transfers else None,
         other_transfer=transferred_report(region, other_team) if with_transfers else None,
     )

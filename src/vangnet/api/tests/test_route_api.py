@@ -23,10 +23,10 @@ EMPTY = "Vul de 4 cijfers van een postcode in, bijvoorbeeld 3511."
 
 @pytest.fixture
 def utrecht():
-    region = RegionFactory(code="VT09", name="Utrecht", safety_region_code="VR09")
-    municipality = MunicipalityFactory(code="GM0344", name="Utrecht", region=region)
-    PostcodeFactory(code="3511", municipality=municipality)
-    MunicipalityFactory(code="GM0307", name="Amersfoort", region=region)
+    region = RegionFactory.create(code="VT09", name="Utrecht", safety_region_code="VR09")
+    municipality = MunicipalityFactory.create(code="GM0344", name="Utrecht", region=region)
+    PostcodeFactory.create(code="3511", municipality=municipality)
+    MunicipalityFactory.create(code="GM0307", name="Amersfoort", region=region)
     national_desk()
     return region
 

@@ -32,10 +32,10 @@ def seen_by(user, object_type: str, object_id: int) -> bool:
 
 
 def test_a_report_intake_filled_from_a_dossier_logs_the_dossier():
-    region = RegionFactory()
+    region = RegionFactory.create()
     user = make_user(Role.TRIAGE, region=region)
-    dossier = DossierPersonFactory(dossier__region=region, name="Lisa Bakker").dossier
-    ContactFactory(region=region, dossier=dossier, channel="phone")
+    dossier = DossierPersonFactory.create(dossier__region=region, name="Lisa Bakker").dossier
+    ContactFactory.create(region=region, dossier=dossier, channel="phone")
     client = login_verified(Client(), user)
 
     page = client.get(f"/staff/reports/new/?dossier={dossier.pk}")
@@ -45,9 +45,9 @@ def test_a_report_intake_filled_from_a_dossier_logs_the_dossier():
 
 
 def test_a_dossier_of_another_region_fills_nothing_and_is_not_read():
-    region, other = RegionFactory(), RegionFactory()
+    region, other = RegionFactory.create(), RegionFactory.create()
     user = make_user(Role.TRIAGE, region=region)
-    dossier = DossierPersonFactory(dossier__region=other, name="Lisa Bakker").dossier
+    dossier = DossierPersonFactory.create(dossier__region=other, name="Lisa Bakker").dossier
     client = login_verified(Client(), user)
 
     page = client.get(f"/staff/reports/new/?dossier={dossier.pk}")
@@ -57,10 +57,10 @@ def test_a_dossier_of_another_region_fills_nothing_and_is_not_read():
 
 
 def test_the_employees_own_chats_and_phone_handovers_on_the_queue_are_logged():
-    region = RegionFactory()
+    region = RegionFactory.create()
     employee = make_user(Role.ADVICE_DESK, region=region)
     mine = [
-        ConversationFactory(
+        ConversationFactory.create(
             region=region,
             status=ConversationStatus.ACTIVE,
             assigned_to=employee,
@@ -68,7 +68,7 @@ def test_the_employees_own_chats_and_phone_handovers_on_the_queue_are_logged():
         )
         for _ in range(2)
     ]
-    handover = HandoverFactory(region=region)
+    handover = HandoverFactory.create(region=region)
     client = login_verified(Client(), employee)
 
     assert client.get("/staff/chat/").status_code == 200

@@ -10,8 +10,8 @@ from vangnet.regions.models import Region
 
 
 def region_with_postcode(name: str = "Utrecht", code: str = "3511") -> Region:
-    region = RegionFactory(name=name)
-    PostcodeFactory(code=code, municipality__region=region)
+    region = RegionFactory.create(name=name)
+    PostcodeFactory.create(code=code, municipality__region=region)
     national_desk()
     return region
 

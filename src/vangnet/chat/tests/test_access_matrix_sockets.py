@@ -45,6 +45,7 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
+from vangnet.regions.models import Region
 from vangnet.routing import websocket_urlpatterns
 
 from .helpers import region_with_postcode
@@ -109,7 +110,7 @@ HANDOVER_REQUEST = handovers.HandoverRequest(
 
 @dataclass
 class World:
-    own_region: object
+    own_region: Region
     visitor: Client
     own_chat: Conversation
     other_chat: Conversation

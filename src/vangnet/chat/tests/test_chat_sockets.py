@@ -278,7 +278,7 @@ def test_the_visitor_is_told_when_the_employee_closes():
 
 def test_a_waiting_visitor_is_moved_to_the_national_desk_by_the_socket_and_told_the_queue(
     monkeypatch,
-):  # type: ignore[no-untyped-def]
+):
     from vangnet.chat import consumers
 
     monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
@@ -302,7 +302,7 @@ def test_a_waiting_visitor_is_moved_to_the_national_desk_by_the_socket_and_told_
 
 def test_during_a_chat_the_socket_only_confirms_now_and_then_that_the_visitor_is_there(
     monkeypatch,
-):  # type: ignore[no-untyped-def]
+):
     from vangnet.chat import consumers
 
     monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)

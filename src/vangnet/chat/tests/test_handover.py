@@ -49,18 +49,18 @@ OUTCOME = services.Outcome(
 )
 
 
-def volunteer():  # type: ignore[no-untyped-def]
+def volunteer():
     return make_user(Role.HELPLINE_VOLUNTEER, region=national_desk(), organisation=helpline())
 
 
-def national_employee(first_name: str = "Marieke"):  # type: ignore[no-untyped-def]
+def national_employee(first_name: str = "Marieke"):
     employee = employee_at_desk(national_desk(), username=first_name.lower())
     employee.first_name = first_name
     employee.save(update_fields=["first_name"])
     return employee
 
 
-def chat_handover():  # type: ignore[no-untyped-def]
+def chat_handover():
     region_with_postcode()
     sanne = volunteer()
     handover, join_code = handovers.request_handover(
@@ -88,7 +88,7 @@ def test_without_the_childs_consent_veilig_thuis_is_not_brought_in():
 
 
 def test_only_a_helplines_volunteer_can_request_a_handover():
-    school = PartnerOrganisationFactory(kind="school", region=national_desk())
+    school = PartnerOrganisationFactory.create(kind="school", region=national_desk())
     teacher = make_user(Role.PROFESSIONAL, region=national_desk(), organisation=school)
     with pytest.raises(services.ChatError):
         handovers.request_handover(organisation=school, by=teacher, request=REQUEST)
@@ -115,6 +115,7 @@ def test_a_chat_handover_waits_first_in_the_national_desk_queue_with_the_agreeme
     page = staff.get("/staff/chat/").content.decode()
     assert page.index("warme overdracht") < page.index("Aannemen: chat") or "voorrang" in page
     chat = handover.conversation
+    assert chat is not None
     assert chat.region == national_desk() and chat.volunteer == sanne and chat.volunteer_present
     staff_view = transcript(chat, for_visitor=False)
     assert any("samenvatting door de vrijwilliger" in body for _, body in staff_view)
@@ -326,8 +327,8 @@ def test_a_phone_handover_is_accepted_and_the_call_registered_in_the_same_place(
 
     assert response.status_code == 302
     handover.refresh_from_db()
-    assert handover.status == HandoverStatus.COMPLETED and handover.contact.dossier is not None
-    assert handover.contact.channel == "phone"
+    assert handover.status == HandoverStatus.COMPLETED and handover.contact is not None
+    assert handover.contact.dossier is not None and handover.contact.channel == "phone"
 
 
 def test_the_employee_revokes_a_code_on_the_dossier_page_and_it_stops_working():

@@ -27,7 +27,7 @@ BODY = {
 }
 
 
-def partner_client(organisation=None) -> APIClient:  # type: ignore[no-untyped-def]
+def partner_client(organisation=None) -> APIClient:
     region_with_postcode()
     _token, key = create_token(organisation=organisation or helpline(), name="chat-koppeling")
     client = APIClient()
@@ -70,7 +70,7 @@ def test_bad_input_gets_field_messages_and_creates_nothing():
 def test_another_organisations_handover_is_not_shown():
     mine = partner_client()
     mine.post("/api/v1/handovers/", BODY, format="json")
-    other = PartnerOrganisationFactory(
+    other = PartnerOrganisationFactory.create(
         name="Andere hulplijn", kind="helpline", region=national_desk()
     )
     _token, key = create_token(organisation=other, name="x")

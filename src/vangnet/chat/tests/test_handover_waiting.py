@@ -15,7 +15,7 @@ from .test_handover import chat_handover, child_browser
 pytestmark = pytest.mark.django_db
 
 
-def minutes_ago(minutes: int):  # type: ignore[no-untyped-def]
+def minutes_ago(minutes: int):
     return timezone.now() - timedelta(minutes=minutes)
 
 

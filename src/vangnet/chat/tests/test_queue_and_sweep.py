@@ -24,7 +24,7 @@ from .helpers import employee_at_desk, region_with_postcode
 pytestmark = pytest.mark.django_db
 
 
-def pending_sweeps():  # type: ignore[no-untyped-def]
+def pending_sweeps():
     return DBTaskResult.objects.filter(
         task_path=sweep_waiting_chats_task.module_path, status=TaskResultStatus.READY
     )
@@ -35,7 +35,7 @@ def test_the_queue_counts_every_waiting_chat_and_pages_to_the_last_one():
     staff = login_verified(Client(), employee_at_desk(utrecht))
     total = 2 * selectors.WAITING_PAGE_SIZE + 5
     ConversationFactory.create_batch(total, region=utrecht, nickname="Wacht")
-    last = ConversationFactory(region=utrecht, nickname="Laatste")
+    last = ConversationFactory.create(region=utrecht, nickname="Laatste")
 
     first_page = staff.get("/staff/chat/").content.decode()
     assert f"{total + 1} wachtende chats" in first_page
@@ -53,7 +53,7 @@ def test_the_queue_counts_every_waiting_chat_and_pages_to_the_last_one():
 def test_the_worker_sweeps_a_visitor_who_never_connected_without_any_browser(settings):
     settings.CHAT_SWEEP_SECONDS = 60
     utrecht = region_with_postcode()
-    never_came = ConversationFactory(region=utrecht)
+    never_came = ConversationFactory.create(region=utrecht)
     long_ago = timezone.now() - timedelta(seconds=settings.CHAT_WAITING_VISITOR_GONE_SECONDS + 5)
     Conversation.objects.filter(pk=never_came.pk).update(created_at=long_ago)
     DBTaskResult.objects.all().delete()

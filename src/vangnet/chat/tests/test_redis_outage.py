@@ -70,7 +70,7 @@ class PrivateRedis:
 
 
 @pytest.fixture
-def redis_layer(tmp_path, settings) -> Iterator[PrivateRedis]:  # type: ignore[no-untyped-def]
+def redis_layer(tmp_path, settings) -> Iterator[PrivateRedis]:
     redis = PrivateRedis(tmp_path)
     redis.start()
     settings.CHANNEL_LAYERS = {
@@ -90,7 +90,7 @@ def redis_layer(tmp_path, settings) -> Iterator[PrivateRedis]:  # type: ignore[n
 
 def test_while_redis_is_down_the_chat_says_it_is_briefly_unavailable_and_then_recovers(
     redis_layer,
-):  # type: ignore[no-untyped-def]
+):
     region_with_postcode()
     redis_layer.stop()
 

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def only_pushed_rechecks(monkeypatch):  # type: ignore[no-untyped-def]
+def only_pushed_rechecks(monkeypatch):
     """The periodic re-check is a backstop; these tests prove the pushed one (and the one on
     every frame), so the backstop must not do their work for them."""
     monkeypatch.setattr(consumers, "ACCESS_RECHECK_SECONDS", 3600)
@@ -54,7 +54,7 @@ async def gets_nothing_more(communicator: WebsocketCommunicator) -> None:
     assert await communicator.receive_nothing(timeout=0.3), "a closed socket answered"
 
 
-def running_chat(region_name: str = "Utrecht", postcode: str = "3511"):  # type: ignore[no-untyped-def]
+def running_chat(region_name: str = "Utrecht", postcode: str = "3511"):
     region = region_with_postcode(region_name, postcode)
     visitor, chat = visitor_browser(postcode)
     employee = employee_at_desk(region, username="marieke")
@@ -196,7 +196,7 @@ def test_an_employee_whose_chat_role_is_taken_away_loses_the_chat_and_the_queue(
     async_to_sync(scenario)()
 
 
-def test_an_idle_session_closes_its_sockets_by_itself(monkeypatch):  # type: ignore[no-untyped-def]
+def test_an_idle_session_closes_its_sockets_by_itself(monkeypatch):
     monkeypatch.setattr(consumers, "ACCESS_RECHECK_SECONDS", 0.05)
     _region, _visitor, chat, employee = running_chat()
     staff = login_verified(Client(), employee)

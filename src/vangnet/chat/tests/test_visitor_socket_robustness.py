@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from vangnet.chat import consumers, services
-from vangnet.chat.models import Message
+from vangnet.chat.models import Conversation, Message
 
 from .helpers import employee_at_desk, region_with_postcode
 from .test_chat_sockets import connect, next_of, send, socket, visitor_browser
@@ -19,7 +19,7 @@ from .test_chat_sockets import connect, next_of, send, socket, visitor_browser
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def chat_under_way() -> tuple[Client, object]:
+def chat_under_way() -> tuple[Client, Conversation]:
     utrecht = region_with_postcode()
     visitor, chat = visitor_browser()
     services.accept_chat(conversation=chat, by=employee_at_desk(utrecht))
@@ -55,9 +55,9 @@ def test_the_service_refuses_a_lone_surrogate_whoever_sends_it():
         services.send_visitor_message(conversation=chat, body="a\ud800b", client_key="k-1")
 
 
-async def answers(communicator, count: int) -> list[dict]:  # type: ignore[no-untyped-def]
+async def answers(communicator, count: int) -> list[dict]:
     """The next `count` answers to sends (acks and errors), skipping broadcasts and states."""
-    found = []
+    found: list[dict] = []
     while len(found) < count:
         frame = json.loads(await communicator.receive_from(timeout=3))
         if frame["type"] in ("ack", "error"):
@@ -65,7 +65,7 @@ async def answers(communicator, count: int) -> list[dict]:  # type: ignore[no-un
     return found
 
 
-def test_thirty_messages_queued_during_a_drop_all_arrive_exactly_once(monkeypatch):  # type: ignore[no-untyped-def]
+def test_thirty_messages_queued_during_a_drop_all_arrive_exactly_once(monkeypatch):
     # The flood limit (10 per window) answers the rest of a resume with "not now, retry after";
     # a client that waits that long and sends the rest again loses nothing and doubles nothing.
     monkeypatch.setattr(consumers, "SEND_WINDOW", 1.0)
@@ -107,12 +107,12 @@ def test_thirty_messages_queued_during_a_drop_all_arrive_exactly_once(monkeypatc
     assert stored == queued
 
 
-def test_a_message_sent_while_the_database_is_away_is_asked_again_not_dropped(monkeypatch):  # type: ignore[no-untyped-def]
+def test_a_message_sent_while_the_database_is_away_is_asked_again_not_dropped(monkeypatch):
     visitor, chat = chat_under_way()
     real_send = services.send_visitor_message
     outage = {"left": 1}
 
-    def flaky_send(**kwargs):  # type: ignore[no-untyped-def]
+    def flaky_send(**kwargs):
         if outage["left"]:
             outage["left"] -= 1
             raise OperationalError("server closed the connection unexpectedly")
@@ -167,7 +167,7 @@ def test_a_socket_that_asks_for_the_history_again_and_again_is_told_to_wait():
         await connect(child)
         for _ in range(20):
             await send(child, type="hello", after=0)
-        histories, waits = 0, []
+        histories, waits = 0, list[dict]()
         while histories + len(waits) < 20:
             frame = json.loads(await child.receive_from(timeout=3))
             if frame["type"] == "history":

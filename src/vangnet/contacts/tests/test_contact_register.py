@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_advice_desk_sees_contacts_of_own_region_only(client):
-    utrecht, twente = RegionFactory(name="Utrecht"), RegionFactory(name="Twente")
-    ContactFactory(region=utrecht, summary="Zorgen over een buurjongen in Utrecht")
-    ContactFactory(region=twente, summary="Zorgen over een buurmeisje in Twente")
+    utrecht, twente = RegionFactory.create(name="Utrecht"), RegionFactory.create(name="Twente")
+    ContactFactory.create(region=utrecht, summary="Zorgen over een buurjongen in Utrecht")
+    ContactFactory.create(region=twente, summary="Zorgen over een buurmeisje in Twente")
     login_verified(client, make_user(Role.ADVICE_DESK, region=utrecht))
 
     page = client.get("/staff/contacts/").content.decode()
@@ -25,8 +25,8 @@ def test_advice_desk_sees_contacts_of_own_region_only(client):
 
 
 def test_viewing_the_register_is_logged_with_the_records_shown(client):
-    region = RegionFactory()
-    shown = ContactFactory(region=region)
+    region = RegionFactory.create()
+    shown = ContactFactory.create(region=region)
     user = make_user(Role.TRIAGE, region=region)
     login_verified(client, user)
 
@@ -40,8 +40,8 @@ def test_viewing_the_register_is_logged_with_the_records_shown(client):
 
 
 def test_contact_of_another_region_is_refused_and_the_refusal_logged(client):
-    own, other = RegionFactory(), RegionFactory()
-    foreign = ContactFactory(region=other, summary="Geheim verhaal uit een andere regio")
+    own, other = RegionFactory.create(), RegionFactory.create()
+    foreign = ContactFactory.create(region=other, summary="Geheim verhaal uit een andere regio")
     user = make_user(Role.ADVICE_DESK, region=own)
     login_verified(client, user)
 
@@ -54,8 +54,8 @@ def test_contact_of_another_region_is_refused_and_the_refusal_logged(client):
 
 
 def test_break_the_glass_needs_a_reason_and_then_opens_one_contact(client):
-    own, other = RegionFactory(), RegionFactory()
-    foreign = ContactFactory(region=other, summary="Acute zorgen, kind in gevaar")
+    own, other = RegionFactory.create(), RegionFactory.create()
+    foreign = ContactFactory.create(region=other, summary="Acute zorgen, kind in gevaar")
     user = make_user(Role.TRIAGE, region=own)
     login_verified(client, user)
 

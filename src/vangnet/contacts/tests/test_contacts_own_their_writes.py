@@ -36,9 +36,9 @@ def test_only_the_contacts_service_builds_a_contact():
 
 @pytest.mark.django_db
 def test_a_chat_closed_with_too_long_agreements_is_refused_and_stays_open():
-    region = RegionFactory()
+    region = RegionFactory.create()
     employee = make_user(Role.ADVICE_DESK, region=region)
-    chat = ConversationFactory(
+    chat = ConversationFactory.create(
         region=region,
         status=ConversationStatus.ACTIVE,
         assigned_to=employee,

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk(client):
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.ADVICE_DESK, region=region, first_name="Sanne", last_name="Bakker")
     login_verified(client, user)
     return client, region, user
@@ -34,7 +34,7 @@ def desk(client):
 
 def test_an_anonymous_dossier_says_so_and_offers_to_name_persons(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     page = client.get(f"/staff/contacts/dossiers/{dossier.pk}/").content.decode()
 
@@ -44,7 +44,7 @@ def test_an_anonymous_dossier_says_so_and_offers_to_name_persons(desk):
 
 def test_naming_a_person_ends_anonymity_and_is_in_the_history(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     response = client.post(
         f"/staff/contacts/dossiers/{dossier.pk}/persons/",
@@ -71,7 +71,7 @@ def test_naming_a_person_ends_anonymity_and_is_in_the_history(desk):
 )
 def test_a_wrong_person_is_refused_and_the_dossier_stays_anonymous(desk, body, message):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     response = client.post(f"/staff/contacts/dossiers/{dossier.pk}/persons/", body)
 
@@ -121,7 +121,7 @@ def test_an_anonymous_dossier_holds_no_personal_data_in_the_database(desk):
 
 def test_close_and_reopen_with_a_reason(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     client.post(f"/staff/contacts/dossiers/{dossier.pk}/close/", {"reason": "Advies gegeven"})
     dossier.refresh_from_db()
@@ -145,7 +145,7 @@ def test_close_and_reopen_with_a_reason(desk):
 
 def test_closing_twice_says_it_is_closed_already(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region, closed_at=timezone.now())
+    dossier = AdviceDossierFactory.create(region=region, closed_at=timezone.now())
 
     page = client.post(
         f"/staff/contacts/dossiers/{dossier.pk}/close/", {"reason": ""}, follow=True
@@ -158,7 +158,7 @@ def test_closing_twice_says_it_is_closed_already(desk):
 def test_the_owner_hands_the_dossier_to_a_colleague(desk):
     client, region, user = desk
     colleague = make_user(Role.ADVICE_DESK, region=region, first_name="Tim", last_name="de Wit")
-    dossier = AdviceDossierFactory(region=region, owner=user)
+    dossier = AdviceDossierFactory.create(region=region, owner=user)
 
     page = client.post(
         f"/staff/contacts/dossiers/{dossier.pk}/owner/", {"owner": colleague.pk}, follow=True
@@ -172,7 +172,7 @@ def test_the_owner_hands_the_dossier_to_a_colleague(desk):
 def test_a_colleague_without_advice_work_cannot_become_owner(desk):
     client, region, user = desk
     scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=region)
-    dossier = AdviceDossierFactory(region=region, owner=user)
+    dossier = AdviceDossierFactory.create(region=region, owner=user)
 
     response = client.post(f"/staff/contacts/dossiers/{dossier.pk}/owner/", {"owner": scientist.pk})
 
@@ -184,7 +184,7 @@ def test_a_colleague_without_advice_work_cannot_become_owner(desk):
 
 def test_removing_a_person_is_recorded_without_the_name(desk):
     client, region, _user = desk
-    person = DossierPersonFactory(dossier__region=region, name="Lotte Visser")
+    person = DossierPersonFactory.create(dossier__region=region, name="Lotte Visser")
 
     client.post(f"/staff/contacts/dossiers/{person.dossier.pk}/persons/{person.pk}/remove/")
 
@@ -194,15 +194,15 @@ def test_removing_a_person_is_recorded_without_the_name(desk):
 
 
 def test_a_chat_alone_can_never_become_a_report():
-    region = RegionFactory()
-    dossier = AdviceDossierFactory(region=region, is_anonymous=False)
-    ContactFactory(region=region, dossier=dossier, channel="chat")
+    region = RegionFactory.create()
+    dossier = AdviceDossierFactory.create(region=region, is_anonymous=False)
+    ContactFactory.create(region=region, dossier=dossier, channel="chat")
 
     assert not services.may_become_report(dossier)
     with pytest.raises(services.ContactError, match="Via de chat kan geen melding"):
         services.refuse_chat_only_report(dossier)
 
-    ContactFactory(region=region, dossier=dossier, channel="phone")
+    ContactFactory.create(region=region, dossier=dossier, channel="phone")
     assert services.may_become_report(dossier)
 
 
@@ -211,8 +211,8 @@ def test_a_chat_alone_can_never_become_a_report():
 
 def test_search_by_reference_finds_the_dossier_and_logs_what_it_showed(desk):
     client, region, user = desk
-    wanted = AdviceDossierFactory(region=region, title="Zorgen om leerling")
-    AdviceDossierFactory(region=region, title="Iets anders")
+    wanted = AdviceDossierFactory.create(region=region, title="Zorgen om leerling")
+    AdviceDossierFactory.create(region=region, title="Iets anders")
 
     page = client.post("/staff/contacts/search/", {"reference": wanted.reference}).content.decode()
 
@@ -224,7 +224,7 @@ def test_search_by_reference_finds_the_dossier_and_logs_what_it_showed(desk):
 
 def test_search_by_continuity_code_finds_the_dossier_the_code_leads_to(desk):
     client, region, _user = desk
-    code = ContinuityCodeFactory(region=region, digest=digest("ABCD-EFGH-JKLM"))
+    code = ContinuityCodeFactory.create(region=region, digest=digest("ABCD-EFGH-JKLM"))
 
     page = client.post("/staff/contacts/search/", {"reference": "abcd efgh jklm"}).content.decode()
 
@@ -233,10 +233,10 @@ def test_search_by_continuity_code_finds_the_dossier_the_code_leads_to(desk):
 
 def test_search_by_person_name_and_date_of_birth_finds_only_named_dossiers(desk):
     client, region, _user = desk
-    person = DossierPersonFactory(dossier__region=region, name="Sem Jansen")
+    person = DossierPersonFactory.create(dossier__region=region, name="Sem Jansen")
     person.date_of_birth = timezone.localdate().replace(year=2014, month=3, day=14)
     person.save()
-    DossierPersonFactory(dossier__region=region, name="Sem de Boer")
+    DossierPersonFactory.create(dossier__region=region, name="Sem de Boer")
 
     page = client.post(
         "/staff/contacts/search/", {"person_name": "jansen", "date_of_birth": "2014-03-14"}
@@ -248,7 +248,9 @@ def test_search_by_person_name_and_date_of_birth_finds_only_named_dossiers(desk)
 
 def test_search_never_shows_dossiers_of_a_region_the_user_does_not_work_in(desk):
     client, _region, user = desk
-    foreign = DossierPersonFactory(dossier__region=RegionFactory(name="Twente"), name="Sem Jansen")
+    foreign = DossierPersonFactory.create(
+        dossier__region=RegionFactory.create(name="Twente"), name="Sem Jansen"
+    )
 
     page = client.post("/staff/contacts/search/", {"person_name": "Sem"}).content.decode()
 
@@ -261,9 +263,9 @@ def test_search_never_shows_dossiers_of_a_region_the_user_does_not_work_in(desk)
 
 def test_search_by_employee_and_period(desk):
     client, region, user = desk
-    mine = AdviceDossierFactory(region=region, owner=user)
-    ContactFactory(region=region, dossier=mine, received_at=timezone.now())
-    AdviceDossierFactory(region=region)
+    mine = AdviceDossierFactory.create(region=region, owner=user)
+    ContactFactory.create(region=region, dossier=mine, received_at=timezone.now())
+    AdviceDossierFactory.create(region=region)
 
     today = timezone.localdate().isoformat()
     page = client.post(
@@ -297,7 +299,7 @@ def test_a_search_without_usable_criteria_explains_itself(desk, body, message):
 def test_search_results_are_paged_without_putting_criteria_in_the_url(desk):
     client, region, user = desk
     for _ in range(23):
-        AdviceDossierFactory(region=region, owner=user)
+        AdviceDossierFactory.create(region=region, owner=user)
 
     first = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
     second = client.post("/staff/contacts/search/", {"employee": user.pk, "page": 2})

@@ -41,7 +41,7 @@ def input_tag(page: str, marker: str) -> str:
 
 @pytest.fixture
 def desk(client):
-    region = RegionFactory(name="Utrecht")
+    region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.ADVICE_DESK, region=region)
     login_verified(client, user)
     return client, region, user
@@ -84,7 +84,7 @@ def test_the_form_opens_with_defaults_for_a_phone_call(desk):
 
 def test_a_second_contact_joins_the_dossier_by_its_reference(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     client.post(
         "/staff/contacts/new/",
@@ -101,7 +101,7 @@ def test_a_second_contact_joins_the_dossier_by_its_reference(desk):
 
 def test_the_dossier_page_offers_the_form_with_its_reference_filled_in(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region)
+    dossier = AdviceDossierFactory.create(region=region)
 
     page = client.get(f"/staff/contacts/new/?dossier={dossier.pk}").content.decode()
 
@@ -163,7 +163,7 @@ def test_what_was_typed_stays_in_the_form_after_a_refusal(desk):
 
 def test_a_closed_dossier_takes_no_new_contact_and_nothing_changes(desk):
     client, region, _user = desk
-    dossier = AdviceDossierFactory(region=region, closed_at=timezone.now())
+    dossier = AdviceDossierFactory.create(region=region, closed_at=timezone.now())
 
     response = client.post(
         "/staff/contacts/new/", a_typical_call(dossier_reference=dossier.reference)
@@ -177,7 +177,7 @@ def test_a_closed_dossier_takes_no_new_contact_and_nothing_changes(desk):
 
 def test_a_dossier_of_another_region_cannot_be_used(desk):
     client, _region, _user = desk
-    foreign = AdviceDossierFactory(region=RegionFactory(name="Twente"))
+    foreign = AdviceDossierFactory.create(region=RegionFactory.create(name="Twente"))
 
     response = client.post(
         "/staff/contacts/new/", a_typical_call(dossier_reference=foreign.reference)
@@ -218,7 +218,7 @@ def test_a_named_caller_with_call_back_number_is_kept_on_the_contact(desk):
 
 @pytest.mark.parametrize("role", [Role.BEHAVIOURAL_SCIENTIST, Role.PRIVACY_OFFICER])
 def test_roles_without_advice_work_cannot_register(client, role):
-    region = RegionFactory()
+    region = RegionFactory.create()
     login_verified(client, make_user(role, region=region))
 
     response = client.post("/staff/contacts/new/", a_typical_call())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.utils import timezone
@@ -19,10 +19,16 @@ from vangnet.regions.models import (
     SocialMapEntry,
 )
 
+if TYPE_CHECKING:
+    # Named as strings in the factories' base classes below (ruff does not see those as uses):
+    # the core app does not import these apps at run time.
+    from vangnet.chat.models import ContinuityCode, Conversation, Handover  # noqa: F401
+    from vangnet.contacts.models import AdviceDossier, DossierPerson  # noqa: F401
+
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105  (test accounts only)
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -38,7 +44,7 @@ def national_desk() -> Region:
     return region
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
@@ -48,7 +54,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class PostcodeFactory(factory.django.DjangoModelFactory):
+class PostcodeFactory(factory.django.DjangoModelFactory[Postcode]):
     class Meta:
         model = Postcode
         django_get_or_create = ("code",)
@@ -57,7 +63,7 @@ class PostcodeFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
 
 
-class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory[PartnerOrganisation]):
     class Meta:
         model = PartnerOrganisation
 
@@ -66,7 +72,7 @@ class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -80,8 +86,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user(*roles: Role | str, region: Region | None = None, **kwargs: Any) -> User:
     """A user holding each of `roles` in `region` (a new region when none is given)."""
-    user = UserFactory(**kwargs)
-    region = region or RegionFactory()
+    user = UserFactory.create(**kwargs)
+    region = region or RegionFactory.create()
     for role in roles:
         Membership.objects.create(user=user, region=region, role=role)
     return user
@@ -97,7 +103,7 @@ def confirmed_totp_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -108,7 +114,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
 
 
-class ConversationFactory(factory.django.DjangoModelFactory):
+class ConversationFactory(factory.django.DjangoModelFactory["Conversation"]):
     """A visitor waiting in the chat queue of `region`."""
 
     class Meta:
@@ -122,7 +128,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     postcode = "3511"
 
 
-class SocialMapEntryFactory(factory.django.DjangoModelFactory):
+class SocialMapEntryFactory(factory.django.DjangoModelFactory[SocialMapEntry]):
     """A local team on the social map of `region`; `region=None` makes a national entry."""
 
     class Meta:
@@ -135,14 +141,14 @@ class SocialMapEntryFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class AdviceDossierFactory(factory.django.DjangoModelFactory):
+class AdviceDossierFactory(factory.django.DjangoModelFactory["AdviceDossier"]):
     class Meta:
         model = "contacts.AdviceDossier"
 
     region = factory.SubFactory(RegionFactory)
 
 
-class DossierPersonFactory(factory.django.DjangoModelFactory):
+class DossierPersonFactory(factory.django.DjangoModelFactory["DossierPerson"]):
     class Meta:
         model = "contacts.DossierPerson"
 
@@ -160,7 +166,7 @@ def helpline(region: Region | None = None) -> PartnerOrganisation:
     return organisation
 
 
-class HandoverFactory(factory.django.DjangoModelFactory):
+class HandoverFactory(factory.django.DjangoModelFactory["Handover"]):
     """A phone handover requested by a helpline, waiting in `region`'s queue."""
 
     class Meta:
@@ -176,12 +182,12 @@ class HandoverFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class ContinuityCodeFactory(factory.django.DjangoModelFactory):
+class ContinuityCodeFactory(factory.django.DjangoModelFactory["ContinuityCode"]):
     class Meta:
         model = "chat.ContinuityCode"
 
     region = factory.SubFactory(RegionFactory)
     dossier = factory.SubFactory(AdviceDossierFactory, region=factory.SelfAttribute("..region"))
-    employee = factory.LazyAttribute(lambda o: UserFactory())
+    employee = factory.LazyAttribute(lambda o: UserFactory.create())
     digest = factory.Sequence(lambda n: f"{n:064x}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))

@@ -119,7 +119,7 @@ def test_every_entry_loads_from_the_compiled_catalog():
     assert stale == [], "run `make messages`: the compiled catalog is older than the .po file"
 
 
-def choose_english(client) -> None:  # type: ignore[no-untyped-def]
+def choose_english(client) -> None:
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
@@ -161,7 +161,7 @@ def test_a_too_short_password_is_refused_in_dutch(client):
     from vangnet.core.testing.auth import login_verified
     from vangnet.core.testing.factories import RegionFactory, make_user
 
-    region = RegionFactory()
+    region = RegionFactory.create()
     login_verified(client, make_user(Role.FUNCTIONAL_ADMIN, region=region))
     short = "Kastanje-84"
     response = client.post(

@@ -363,7 +363,7 @@ def test_a_municipality_is_pruned_only_when_nothing_refers_to_it(loaded_regions,
 
 def test_a_municipality_with_a_partner_organisation_is_not_pruned(loaded_regions, tmp_path):
     tilburg = Municipality.objects.get(code="GM0855")
-    PartnerOrganisationFactory(region=tilburg.region, municipality=tilburg)
+    PartnerOrganisationFactory.create(region=tilburg.region, municipality=tilburg)
     Postcode.objects.filter(municipality=tilburg).delete()
     without_tilburg = write(
         tmp_path,

@@ -40,12 +40,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def utrecht():
-    return RegionFactory(code="VT09", name="Utrecht")
+    return RegionFactory.create(code="VT09", name="Utrecht")
 
 
 @pytest.fixture
 def twente():
-    return RegionFactory(code="VT05", name="Twente")
+    return RegionFactory.create(code="VT05", name="Twente")
 
 
 @pytest.fixture
@@ -93,17 +93,17 @@ def refusals() -> list[AccessLogEntry]:
 
 
 def test_national_entries_are_offered_in_every_region(utrecht, twente):
-    villa_pinedo = SocialMapEntryFactory(name="Villa Pinedo", region=None)
-    utrecht_team = SocialMapEntryFactory(name="Buurtteams Utrecht", region=utrecht)
-    twente_team = SocialMapEntryFactory(name="Wijkteam Enschede", region=twente)
+    villa_pinedo = SocialMapEntryFactory.create(name="Villa Pinedo", region=None)
+    utrecht_team = SocialMapEntryFactory.create(name="Buurtteams Utrecht", region=utrecht)
+    twente_team = SocialMapEntryFactory.create(name="Wijkteam Enschede", region=twente)
 
     assert set(social_map_for(region=utrecht)) == {villa_pinedo, utrecht_team}
     assert set(social_map_for(region=twente)) == {villa_pinedo, twente_team}
 
 
 def test_a_deactivated_entry_is_no_longer_offered(utrecht, lead):
-    entry = SocialMapEntryFactory(region=utrecht)
-    national = SocialMapEntryFactory(region=None, is_active=False)
+    entry = SocialMapEntryFactory.create(region=utrecht)
+    national = SocialMapEntryFactory.create(region=None, is_active=False)
 
     set_social_map_entry_active(entry=entry, by=lead, active=False)
 
@@ -115,11 +115,11 @@ def test_a_deactivated_entry_is_no_longer_offered(utrecht, lead):
 
 def test_the_chat_gets_the_entries_by_kind_then_name(utrecht):
     kinds = SocialMapEntry.Kind
-    SocialMapEntryFactory(name="Villa Pinedo", kind=kinds.SUPPORT, region=None)
-    SocialMapEntryFactory(name="De Kindertelefoon", kind=kinds.HELPLINE, region=None)
-    SocialMapEntryFactory(name="Wijkteam Zeist", kind=kinds.LOCAL_TEAM, region=utrecht)
-    SocialMapEntryFactory(name="Buurtteams Utrecht", kind=kinds.LOCAL_TEAM, region=utrecht)
-    SocialMapEntryFactory(name="Fier", kind=kinds.SUPPORT, region=None)
+    SocialMapEntryFactory.create(name="Villa Pinedo", kind=kinds.SUPPORT, region=None)
+    SocialMapEntryFactory.create(name="De Kindertelefoon", kind=kinds.HELPLINE, region=None)
+    SocialMapEntryFactory.create(name="Wijkteam Zeist", kind=kinds.LOCAL_TEAM, region=utrecht)
+    SocialMapEntryFactory.create(name="Buurtteams Utrecht", kind=kinds.LOCAL_TEAM, region=utrecht)
+    SocialMapEntryFactory.create(name="Fier", kind=kinds.SUPPORT, region=None)
 
     assert [e.name for e in social_map_for(region=utrecht)] == [
         "Buurtteams Utrecht",
@@ -131,7 +131,7 @@ def test_the_chat_gets_the_entries_by_kind_then_name(utrecht):
 
 
 def test_reading_the_social_map_leaves_no_access_log_entry(utrecht):
-    SocialMapEntryFactory(region=utrecht)
+    SocialMapEntryFactory.create(region=utrecht)
     before = AccessLogEntry.objects.count()
 
     list(social_map_for(region=utrecht))
@@ -155,8 +155,8 @@ def test_team_lead_puts_a_local_team_on_the_map_of_their_region(lead_client, lea
 
 
 def test_team_lead_edits_an_entry_of_their_region(lead_client, lead, utrecht):
-    entry = SocialMapEntryFactory(name="Wijkteam Amersfoort", region=utrecht)
-    amersfoort = MunicipalityFactory(name="Amersfoort", region=utrecht)
+    entry = SocialMapEntryFactory.create(name="Wijkteam Amersfoort", region=utrecht)
+    amersfoort = MunicipalityFactory.create(name="Amersfoort", region=utrecht)
 
     form = lead_client.get(f"/staff/social-map/{entry.pk}/edit/")
     assert form.status_code == 200
@@ -180,7 +180,7 @@ def test_team_lead_edits_an_entry_of_their_region(lead_client, lead, utrecht):
 
 
 def test_team_lead_deactivates_and_reactivates_an_entry(lead_client, utrecht):
-    entry = SocialMapEntryFactory(region=utrecht)
+    entry = SocialMapEntryFactory.create(region=utrecht)
 
     response = lead_client.post(f"/staff/social-map/{entry.pk}/deactivate/")
     assert response.status_code == 302
@@ -199,7 +199,7 @@ def test_team_lead_deactivates_and_reactivates_an_entry(lead_client, utrecht):
 
 
 def test_team_lead_cannot_change_an_entry_of_another_region(lead_client, twente):
-    entry = SocialMapEntryFactory(name="Wijkteam Enschede", region=twente)
+    entry = SocialMapEntryFactory.create(name="Wijkteam Enschede", region=twente)
     original = SocialMapEntry.objects.values().get(pk=entry.pk)
 
     for path, data in [
@@ -243,7 +243,7 @@ def test_team_lead_cannot_make_an_entry_national(lead_client, lead):
 
 
 def test_moving_an_entry_to_a_region_one_does_not_keep_is_refused(lead, utrecht, twente):
-    entry = SocialMapEntryFactory(region=utrecht)
+    entry = SocialMapEntryFactory.create(region=utrecht)
 
     with pytest.raises(AccessDenied):
         update_social_map_entry(entry=entry, by=lead, region=twente)
@@ -264,7 +264,7 @@ def test_an_http_address_is_refused_with_a_message(lead_client, lead, utrecht):
     assert 'href="#id_url"' in page  # the error summary leads to the field
     assert not SocialMapEntry.objects.exists()
 
-    entry = SocialMapEntryFactory(region=utrecht, url="https://www.zeist.nl/wijkteam")
+    entry = SocialMapEntryFactory.create(region=utrecht, url="https://www.zeist.nl/wijkteam")
     with pytest.raises(ValidationError) as refused:
         update_social_map_entry(entry=entry, by=lead, url="http://www.zeist.nl/wijkteam")
     assert "url" in refused.value.message_dict
@@ -273,7 +273,7 @@ def test_an_http_address_is_refused_with_a_message(lead_client, lead, utrecht):
 
 
 def test_a_name_is_used_once_per_region(lead_client, utrecht):
-    SocialMapEntryFactory(name="Wijkteam Amersfoort", region=utrecht)
+    SocialMapEntryFactory.create(name="Wijkteam Amersfoort", region=utrecht)
 
     response = lead_client.post("/staff/social-map/new/", entry_form(utrecht))
 
@@ -284,7 +284,7 @@ def test_a_name_is_used_once_per_region(lead_client, utrecht):
 
 
 def test_the_municipality_belongs_to_the_region(lead, utrecht, twente):
-    enschede = MunicipalityFactory(name="Enschede", region=twente)
+    enschede = MunicipalityFactory.create(name="Enschede", region=twente)
 
     with pytest.raises(ValidationError) as refused:
         create_social_map_entry(
@@ -350,7 +350,7 @@ def test_functional_admin_of_the_national_desk_keeps_the_national_entries(
 def test_only_the_national_desks_functional_admins_keep_national_entries(
     lead, utrecht, desk, national_admin
 ):
-    entry = SocialMapEntryFactory(name="De Kindertelefoon", region=None)
+    entry = SocialMapEntryFactory.create(name="De Kindertelefoon", region=None)
     regional_admin = make_user(Role.FUNCTIONAL_ADMIN, region=utrecht)
     desk_lead = make_user(Role.TEAM_LEAD, region=desk)
 
@@ -371,9 +371,9 @@ def test_without_a_national_desk_nobody_keeps_national_entries(utrecht):
 
 
 def test_team_lead_sees_national_entries_read_only(lead_client, utrecht, twente):
-    SocialMapEntryFactory(name="De Kindertelefoon", region=None)
-    own = SocialMapEntryFactory(name="Buurtteams Utrecht", region=utrecht)
-    SocialMapEntryFactory(name="Wijkteam Enschede", region=twente)
+    SocialMapEntryFactory.create(name="De Kindertelefoon", region=None)
+    own = SocialMapEntryFactory.create(name="Buurtteams Utrecht", region=utrecht)
+    SocialMapEntryFactory.create(name="Wijkteam Enschede", region=twente)
 
     page = page_text(lead_client.get("/staff/social-map/"))
 
@@ -395,9 +395,9 @@ def test_the_list_filters_by_region_and_pages(client, utrecht, twente):
     Membership.objects.create(user=admin, region=twente, role=Role.TEAM_LEAD)
     login_verified(client, admin)
     for n in range(PAGE_SIZE + 1):
-        SocialMapEntryFactory(name=f"Wijkteam Utrecht {n:02d}", region=utrecht)
-    SocialMapEntryFactory(name="Wijkteam Enschede", region=twente)
-    SocialMapEntryFactory(name="Fier", region=None)
+        SocialMapEntryFactory.create(name=f"Wijkteam Utrecht {n:02d}", region=utrecht)
+    SocialMapEntryFactory.create(name="Wijkteam Enschede", region=twente)
+    SocialMapEntryFactory.create(name="Fier", region=None)
 
     first = page_text(client.get("/staff/social-map/", {"region": utrecht.pk}))
     assert "Wijkteam Enschede" not in first and "Fier" not in first

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_acute_report_whose_24_hours_passed_an_hour_ago_is_overdue_everywhere(client):
-    region = RegionFactory()
+    region = RegionFactory.create()
     # Received 25 hours ago: the 24 hours for acute action ran out an hour ago — most often
     # today, so a rule by the day alone would still call it "due soon".
     acute = a_report(region, is_acute=True, received_at=timezone.now() - timedelta(hours=25))
@@ -39,7 +39,7 @@ def test_an_acute_report_whose_24_hours_passed_an_hour_ago_is_overdue_everywhere
 
 
 def test_a_day_deadline_runs_to_the_end_of_its_day():
-    region = RegionFactory()
+    region = RegionFactory.create()
     report = a_report(region).report
     deadline = current_deadline(report)
     assert deadline is not None and deadline.kind == DeadlineKind.ASSESSMENT

@@ -38,7 +38,7 @@ def _at(day: date, hour: int = 10) -> datetime:
     ],
 )
 def test_safety_assessment_and_triage_are_due_5_working_days_after_receipt(received, due):
-    report = a_report(RegionFactory(), received_at=_at(received)).report
+    report = a_report(RegionFactory.create(), received_at=_at(received)).report
     assert report.assessment_due_on == due
 
 
@@ -46,7 +46,7 @@ def test_liberation_day_is_not_a_working_day_in_any_year():
     # 2025 is a lustrum year (the `holidays` package has it only then); 2026 is not.
     for year in (2025, 2026):
         received = date(year, 4, 30 if year == 2026 else 29)
-        report = a_report(RegionFactory(), received_at=_at(received)).report
+        report = a_report(RegionFactory.create(), received_at=_at(received)).report
         counted = [
             received + timedelta(days=n)
             for n in range(1, (report.assessment_due_on - received).days + 1)
@@ -62,21 +62,24 @@ def test_receipt_schedules_reminders_before_the_deadlines(
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     from django.tasks import default_task_backend
+    from django.tasks.backends.dummy import DummyBackend
 
+    assert isinstance(default_task_backend, DummyBackend)
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        report = a_report(RegionFactory(), is_acute=True).report
+        report = a_report(RegionFactory.create(), is_acute=True).report
     results = default_task_backend.results
     kinds = sorted(r.kwargs["kind"] for r in results)
     assert kinds == ["assessment", "urgency"]
     urgency = next(r for r in results if r.kwargs["kind"] == "urgency")
+    assert report.urgency_due_at is not None
     assert urgency.task.run_after == report.urgency_due_at - timedelta(hours=4)
     assessment = next(r for r in results if r.kwargs["kind"] == "assessment")
     assert timezone.localtime(assessment.task.run_after).date() < report.assessment_due_on
 
 
 def test_a_reminder_goes_to_the_owner_and_the_team_lead_while_the_deadline_applies():
-    region = RegionFactory()
+    region = RegionFactory.create()
     owner = make_user(Role.TRIAGE, region=region)
     lead = make_user(Role.TEAM_LEAD, region=region)
     report = a_report(region, by=owner).report
@@ -92,7 +95,7 @@ def test_a_reminder_goes_to_the_owner_and_the_team_lead_while_the_deadline_appli
 
 
 def test_no_reminder_once_the_step_was_taken():
-    region = RegionFactory()
+    region = RegionFactory.create()
     owner = make_user(Role.TRIAGE, region=region)
     report = a_report(region, by=owner).report
     due = report.assessment_due_on.isoformat()
@@ -111,8 +114,8 @@ def test_the_reporter_hears_after_triage_transfer_and_closure_without_findings(
 ):
     from vangnet.core.testing.factories import PartnerOrganisationFactory
 
-    region = RegionFactory()
-    team = PartnerOrganisationFactory(region=region, name="Wijkteam Noord")
+    region = RegionFactory.create()
+    team = PartnerOrganisationFactory.create(region=region, name="Wijkteam Noord")
     with django_capture_on_commit_callbacks(execute=True):
         report = transferred_report(region, team)
         member = make_user(Role.LOCAL_TEAM_MEMBER, region=region, organisation=team)
@@ -128,7 +131,7 @@ def test_the_reporter_hears_after_triage_transfer_and_closure_without_findings(
 
 
 def test_closed_reports_past_retention_are_destroyed_unless_on_hold():
-    region = RegionFactory()
+    region = RegionFactory.create()
     user = make_user(Role.TRIAGE, region=region)
     expired, held, young = (a_report(region, by=user).report for _ in range(3))
     Report.objects.filter(pk__in=[expired.pk, held.pk]).update(
@@ -151,7 +154,7 @@ def test_closed_reports_past_retention_are_destroyed_unless_on_hold():
 
 
 def test_the_retention_task_does_the_same_work():
-    region = RegionFactory()
+    region = RegionFactory.create()
     report = a_report(region).report
     Report.objects.filter(pk=report.pk).update(
         state=ReportState.CLOSED, retention_until=date(2020, 1, 1), closed_at=timezone.now()

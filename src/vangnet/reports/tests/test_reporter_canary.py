@@ -71,13 +71,13 @@ def leaks(text: str) -> list[str]:
 
 class World:
     def __init__(self) -> None:
-        self.region = RegionFactory(code="VT09", name="Utrecht", accepts_online_reports=True)
-        self.team = PartnerOrganisationFactory(region=self.region, name="Wijkteam Oost")
+        self.region = RegionFactory.create(code="VT09", name="Utrecht", accepts_online_reports=True)
+        self.team = PartnerOrganisationFactory.create(region=self.region, name="Wijkteam Oost")
         self.triage = make_user(Role.TRIAGE, region=self.region, username="triage")
         self.scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=self.region)
         # The professional who reports online: her account carries the reporter's name.
         first, last = CANARY_NAME.split(" ", 1)
-        school = PartnerOrganisationFactory(
+        school = PartnerOrganisationFactory.create(
             region=self.region, name=CANARY_ORGANISATION, kind="school"
         )
         self.professional = make_user(
@@ -221,8 +221,8 @@ def test_mail_and_the_status_page_hold_no_identity(world, settings, caplog):
     # The reporter's own mail goes to her address; its text names nobody.
     assert mail.outbox, "the reporter gets a receipt"
     for message in mail.outbox:
-        assert leaks(message.subject + message.body) == []
-    links = re.findall(r"https?://\S+/melding/\S+", "\n".join(m.body for m in mail.outbox))
+        assert leaks(f"{message.subject}\n{message.body}") == []
+    links = re.findall(r"https?://\S+/melding/\S+", "\n".join(str(m.body) for m in mail.outbox))
     assert links
     for link in links:
         response = Client().get(urlsplit(link).path, follow=True)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_api_and_the_document_carry_the_same_package():
-    region = RegionFactory()
-    team = PartnerOrganisationFactory(region=region)
+    region = RegionFactory.create()
+    team = PartnerOrganisationFactory.create(region=region)
     report = transferred_report(region, team)
     package = transfer_package(report)
     _token, key = create_token(organisation=team, name="systeem")
@@ -41,4 +41,4 @@ def test_every_field_the_api_sends_is_a_field_of_the_package():
     renamed = {"safety_conditions": "conditions"}
 
     for name in TransferSerializer().fields:
-        assert renamed.get(name, name) in package_fields, name
+        assert renamed.get(str(name), str(name)) in package_fields, name

@@ -77,17 +77,17 @@ def test_every_state_can_be_reached_and_every_open_state_can_be_left():
 
 class World:
     def __init__(self) -> None:
-        self.region = RegionFactory()
+        self.region = RegionFactory.create()
         self.triage = make_user(Role.TRIAGE, region=self.region)
         self.colleague = make_user(Role.TRIAGE, region=self.region)
         self.scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=self.region)
-        self.team = PartnerOrganisationFactory(
+        self.team = PartnerOrganisationFactory.create(
             region=self.region, kind=PartnerOrganisation.Kind.LOCAL_TEAM, name="Wijkteam Oost"
         )
-        self.other_team = PartnerOrganisationFactory(
+        self.other_team = PartnerOrganisationFactory.create(
             region=self.region, kind=PartnerOrganisation.Kind.LOCAL_TEAM, name="Wijkteam West"
         )
-        self.school = PartnerOrganisationFactory(
+        self.school = PartnerOrganisationFactory.create(
             region=self.region, kind=PartnerOrganisation.Kind.SCHOOL, name="De Regenboog"
         )
         self.member = make_user(Role.LOCAL_TEAM_MEMBER, region=self.region, organisation=self.team)
@@ -365,6 +365,7 @@ def assert_legal(world: World, report: Report) -> None:
         assert report.triage_outcome in TriageOutcome.values
         assert report.triage_approved_by_id is not None
         assert report.triage_approved_by_id != report.triage_by_id
+        assert report.triage_approved_by is not None
         assert report.triage_approved_by.memberships.filter(
             role=Role.BEHAVIOURAL_SCIENTIST, region=report.region
         ).exists()
@@ -373,8 +374,10 @@ def assert_legal(world: World, report: Report) -> None:
     if report.state == ReportState.INVESTIGATED:
         assert report.investigation_conclusion
     if report.state == ReportState.TRANSFER_PENDING:
-        assert report.transferred_to.kind in services.TRANSFER_KINDS
+        assert report.transferred_to is not None
+        assert report.transferred_to.kind in {str(kind) for kind in services.TRANSFER_KINDS}
     if report.state in {ReportState.TRANSFERRED, ReportState.MONITORING}:
+        assert report.transfer_accepted_by is not None
         assert report.transfer_accepted_by.organisation_id == report.transferred_to_id
     if report.state == ReportState.MONITORING:
         assert report.conditions.exists()

@@ -44,9 +44,9 @@ def test_user_without_role_is_told_to_ask_the_functional_admin(client):
 
 
 def test_staff_of_two_regions_switches_and_sees_the_other_register(client):
-    utrecht, twente = RegionFactory(name="Utrecht"), RegionFactory(name="Twente")
-    ContactFactory(region=utrecht, summary="Contact in Utrecht")
-    ContactFactory(region=twente, summary="Contact in Twente")
+    utrecht, twente = RegionFactory.create(name="Utrecht"), RegionFactory.create(name="Twente")
+    ContactFactory.create(region=utrecht, summary="Contact in Utrecht")
+    ContactFactory.create(region=twente, summary="Contact in Twente")
     user = make_user(Role.ADVICE_DESK, region=twente)
     add_membership(user, Role.ADVICE_DESK, utrecht)
     login_verified(client, user)
@@ -63,8 +63,8 @@ def test_staff_of_two_regions_switches_and_sees_the_other_register(client):
 
 
 def test_switching_to_a_region_one_does_not_work_in_is_refused(client):
-    own, foreign = RegionFactory(name="Eigen"), RegionFactory(name="Vreemd")
-    ContactFactory(region=foreign, summary="Niet voor u")
+    own, foreign = RegionFactory.create(name="Eigen"), RegionFactory.create(name="Vreemd")
+    ContactFactory.create(region=foreign, summary="Niet voor u")
     login_verified(client, make_user(Role.ADVICE_DESK, region=own))
 
     response = client.post("/staff/region/", {"region": foreign.pk}, follow=True)
@@ -74,15 +74,15 @@ def test_switching_to_a_region_one_does_not_work_in_is_refused(client):
 
 
 def test_region_switch_ignores_a_next_url_on_another_site(client):
-    region = RegionFactory()
+    region = RegionFactory.create()
     login_verified(client, make_user(Role.ADVICE_DESK, region=region))
     response = client.post("/staff/region/", {"region": region.pk, "next": "https://evil.example/"})
     assert response["Location"] == "/staff/"
 
 
 def test_home_counts_recent_contacts_of_the_active_region(client):
-    region = RegionFactory()
+    region = RegionFactory.create()
     ContactFactory.create_batch(3, region=region)
-    ContactFactory(region=RegionFactory())
+    ContactFactory.create(region=RegionFactory.create())
     login_verified(client, make_user(Role.TRIAGE, region=region))
     assert "3 contacten in de afgelopen 7 dagen" in client.get("/staff/").content.decode()
