@@ -90,9 +90,11 @@ class PrivateRedis:
 
     def start(self) -> None:
         assert REDIS_SERVER is not None
-        self.process = subprocess.Popen(  # noqa: S603  (a fixed program, our own arguments)
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.folder)],
+        self.process = subprocess.Popen(
+            [
+                *(REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -120,7 +122,7 @@ class PrivatePostgres:
 
     def run(self, *command: str) -> None:
         assert PG_BIN is not None
-        subprocess.run(  # noqa: S603  (a fixed program, our own arguments)
+        subprocess.run(
             [*self.as_postgres, str(PG_BIN / command[0]), *command[1:]],
             check=True,
             stdout=subprocess.DEVNULL,
@@ -134,7 +136,9 @@ class PrivatePostgres:
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         log = str(self.folder / "log")
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "-t", "30", "start")
+        self.run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "-t", "30", "start"
+        )
         if not wait_for_port(self.port, 30):
             raise RuntimeError("the private PostgreSQL did not start")
 
@@ -153,23 +157,28 @@ class PrivatePostgres:
 class Server:
     """One uvicorn process of the web app (as `tests/test_chat_across_processes.py`)."""
 
-    def __init__(self, env: dict[str, str]):
-        self.env, self.port = env, free_port()
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env, self.port, self.log = env, free_port(), log
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-            [sys.executable, "-m", "uvicorn", "vangnet.asgi:application", "--app-dir", "src"]
-            + ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "off"]
-            + ["--log-level", "warning"],
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "uvicorn", "vangnet.asgi:application", "--app-dir", "src"),
+                *("--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "off"),
+                *("--log-level", "warning"),
+            ],
             cwd=ROOT,
             env=self.env,
+            # The tracebacks of a database that is away go here, not into the test's output.
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
                 url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 (our own)
+                with urllib.request.urlopen(url, timeout=2) as answer:
                     if answer.status == 200:
                         return
             time.sleep(0.2)
@@ -284,6 +293,7 @@ class ChatClient:
     resend_timer: asyncio.TimerHandle | None = None
     socket: Any = None
     runner: asyncio.Task[None] | None = None
+    sending: set[asyncio.Task[None]] = field(default_factory=set)
 
     def start(self) -> None:
         self.runner = asyncio.create_task(self.run())
@@ -320,7 +330,7 @@ class ChatClient:
                     self.flush_outbox()
                     async for text in ws:
                         self.on_frame(json.loads(text))
-            except (OSError, asyncio.TimeoutError, websockets.WebSocketException):
+            except (OSError, TimeoutError, websockets.WebSocketException):
                 pass
             finally:
                 self.socket = None
@@ -329,7 +339,9 @@ class ChatClient:
 
     def send(self, frame: dict[str, Any]) -> None:
         if self.socket is not None:
-            asyncio.create_task(self._send(self.socket, json.dumps(frame)))
+            sending = asyncio.create_task(self._send(self.socket, json.dumps(frame)))
+            self.sending.add(sending)
+            sending.add_done_callback(self.sending.discard)
 
     @staticmethod
     async def _send(ws: Any, text: str) -> None:
@@ -518,7 +530,10 @@ def stack() -> Iterator[Stack]:
             text=True,
         )
         people = json.loads(made.stdout.strip().splitlines()[-1])
-        servers = [Server(env), Server(env)]
+        servers = [
+            Server(env, folder / "visitors-server.log"),
+            Server(env, folder / "employees-server.log"),
+        ]
         for server in servers:
             server.start()
         loop = EventLoop()
@@ -587,7 +602,7 @@ async def typing_through(
     async def keeps_typing(client: ChatClient, every: float) -> None:
         while not done.is_set():
             client.type()
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), every)
 
     typists = [
@@ -639,8 +654,17 @@ def assert_nothing_lost_or_doubled(stack: Stack) -> None:
 
 
 def run(stack: Stack, fault: Callable[[], Awaitable[None]], *, before: float, after: float) -> None:
+    started = time.monotonic()
     stack.loop.run(typing_through(stack, fault, before=before, after=after), timeout=240)
     assert_nothing_lost_or_doubled(stack)
+    print(  # what the run went through, for `pytest -s` and for a failure's report
+        f"\n{fault.__qualname__.split('.')[0]}: {time.monotonic() - started:.1f} s, "
+        f"{len(stack.rows())} messages stored; "
+        + "; ".join(
+            f"{c.name} typed {len(c.typed)}, connected {c.connects}x"
+            for c in (stack.visitor, stack.employee)
+        )
+    )
 
 
 def test_both_sides_talk_across_two_processes(stack):  # type: ignore[no-untyped-def]
