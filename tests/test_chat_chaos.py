@@ -708,7 +708,10 @@ def test_postgresql_away_for_5_seconds_loses_nothing(stack):  # type: ignore[no-
         await asyncio.sleep(5)
         await asyncio.to_thread(stack.postgres.start)
 
+    connects = stack.visitor.connects, stack.employee.connects
     run(stack, away, before=2, after=4)
+    # "Not now" (retry_after), not a dropped socket: both stayed connected throughout.
+    assert (stack.visitor.connects, stack.employee.connects) == connects
 
 
 def test_the_visitors_network_cut_for_30_seconds_loses_nothing(stack):  # type: ignore[no-untyped-def]
