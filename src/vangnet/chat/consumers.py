@@ -325,15 +325,28 @@ class _GuardedSocket(_JsonSocket):
     async def watch(self) -> None:
         while True:
             await asyncio.sleep(ACCESS_RECHECK_SECONDS)
-            if not await self.still_allowed():
-                return
+            try:
+                if not await self.still_allowed():
+                    return
+            except DatabaseError:
+                # The database is briefly away: nothing can be written or read meanwhile, so
+                # nothing new reaches this socket; ask again next round. Ending the loop here
+                # would leave the socket unchecked for the rest of its life.
+                logger.warning("Could not recheck a socket's access: the database is away")
 
     async def send_json(self, content: dict[str, Any]) -> None:
         if not self.revoked:  # events already on their way when access ended go nowhere
             await super().send_json(content)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if await self.still_allowed():
+        try:
+            allowed = await self.still_allowed()
+        except DatabaseError:
+            # Not carried out, and "not now" rather than a crashed socket: the page keeps the
+            # message and sends it again after the wait (ADR 0026), as on the visitor's side.
+            await self.refuse(database_away(), text_data)
+            return
+        if allowed:
             await self.receive_frame(text_data)
 
     async def receive_frame(self, text_data: str | None) -> None:
@@ -436,17 +449,22 @@ class VisitorChatConsumer(_JsonSocket):
         while True:
             await asyncio.sleep(VISITOR_TICK_SECONDS)
             since_presence += VISITOR_TICK_SECONDS
-            if self.status == ConversationStatus.WAITING:
-                state = await database_sync_to_async(self._waiting_tick)(conversation)
-                self.status = state["status"]
+            try:
                 if self.status == ConversationStatus.WAITING:
-                    await self.send_json(state)
-                since_presence = 0.0
-            elif since_presence >= VISITOR_PRESENCE_SECONDS:
-                await database_sync_to_async(services.visitor_connected)(
-                    conversation=conversation, connected=True
-                )
-                since_presence = 0.0
+                    state = await database_sync_to_async(self._waiting_tick)(conversation)
+                    self.status = state["status"]
+                    if self.status == ConversationStatus.WAITING:
+                        await self.send_json(state)
+                    since_presence = 0.0
+                elif since_presence >= VISITOR_PRESENCE_SECONDS:
+                    await database_sync_to_async(services.visitor_connected)(
+                        conversation=conversation, connected=True
+                    )
+                    since_presence = 0.0
+            except DatabaseError:
+                # A database briefly away must not stop the ticking for good: a waiting
+                # child's position and the overflow to the national desk hang on it.
+                logger.warning("The visitor's tick skipped a round: the database is away")
 
     @staticmethod
     def _waiting_tick(conversation: Conversation) -> dict[str, Any]:
@@ -665,7 +683,12 @@ class StaffQueueConsumer(_GuardedSocket):
     async def tick(self) -> None:
         while not self.revoked:
             assert self.user is not None
-            await database_sync_to_async(self._tick_sync)(self.user)
+            try:
+                await database_sync_to_async(self._tick_sync)(self.user)
+            except DatabaseError:
+                # Skip a round, not the rest: this is the employee's availability heartbeat,
+                # and an employee who stops beating looks away and her queue overflows.
+                logger.warning("The queue's tick skipped a round: the database is away")
             await asyncio.sleep(QUEUE_TICK_SECONDS)
 
     @staticmethod
