@@ -47,7 +47,7 @@ def away_for(calls: int, real: Any) -> Any:
     return flaky
 
 
-def test_an_employees_message_while_the_database_is_away_is_asked_again(monkeypatch):  # type: ignore[no-untyped-def]
+def test_an_employees_message_while_the_database_is_away_is_asked_again(monkeypatch):
     monkeypatch.setattr(consumers, "ACCESS_RECHECK_SECONDS", 3600)
     _region, _visitor, chat, employee = running_chat()
     staff = login_verified(Client(), employee)
@@ -66,7 +66,7 @@ def test_an_employees_message_while_the_database_is_away_is_asked_again(monkeypa
     assert Message.objects.filter(conversation=chat, client_key="m-1").count() == 1
 
 
-def test_the_access_recheck_goes_on_after_the_database_was_away(monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_access_recheck_goes_on_after_the_database_was_away(monkeypatch):
     monkeypatch.setattr(consumers, "ACCESS_RECHECK_SECONDS", 0.05)
     _region, _visitor, chat, employee = running_chat()
     staff = login_verified(Client(), employee)
@@ -88,7 +88,7 @@ def test_the_access_recheck_goes_on_after_the_database_was_away(monkeypatch):  #
 
 def test_a_waiting_child_is_still_sent_on_to_the_national_desk_after_the_database_was_away(
     monkeypatch,
-):  # type: ignore[no-untyped-def]
+):
     monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
     utrecht = region_with_postcode()
     desk = services.desk_for(utrecht)
@@ -112,7 +112,7 @@ def test_a_waiting_child_is_still_sent_on_to_the_national_desk_after_the_databas
     assert chat.overflowed and chat.region.is_national_desk
 
 
-def test_the_employees_heartbeat_goes_on_after_the_database_was_away(monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_employees_heartbeat_goes_on_after_the_database_was_away(monkeypatch):
     monkeypatch.setattr(consumers, "QUEUE_TICK_SECONDS", 0.05)
     _region, _visitor, _chat, employee = running_chat()
     staff = login_verified(Client(), employee)
