@@ -1,4 +1,4 @@
-"""Forms of the chat: the visitor's intake, the employee's outcome and transfer, the desk."""
+"""Forms of the chat: the visitor's intake, the employee's closing registration and forwarding, the desk."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class ForwardForm(forms.Form):
     to_user = forms.TypedChoiceField(
         label=_("Naar collega"), required=False, coerce=int, empty_value=None
     )

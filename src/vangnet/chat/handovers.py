@@ -201,7 +201,7 @@ def accept_phone_handover(*, handover: Handover, by: User, request: Any = None) 
 
 
 def register_phone_handover(
-    *, handover: Handover, by: User, outcome: services.Outcome, request: Any = None
+    *, handover: Handover, by: User, outcome: services.ClosingRegistration, request: Any = None
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
     from vangnet.contacts.services import ContactError, file_contact, open_dossier

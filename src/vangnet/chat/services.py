@@ -1,4 +1,4 @@
-"""Business actions of the chat: start, send, accept, transfer, leave, close, purge.
+"""Business actions of the chat: start, send, accept, forward, leave, close, purge.
 
 Each action runs in one transaction, locks the conversation it changes, writes, logs access
 to personal data, and publishes its real-time events only after commit.
@@ -678,7 +678,7 @@ def send_resource(
         )
 
 
-def transfer_chat(
+def forward_chat(
     *,
     conversation: Conversation,
     by: User,
@@ -744,7 +744,7 @@ def transfer_chat(
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ClosingRegistration:
     """What the employee registers when a chat or a three-way call ends."""
 
     asker_type: str
@@ -783,7 +783,7 @@ def _chat_minutes(conversation: Conversation, now: datetime) -> int | None:
 
 
 def close_chat(
-    *, conversation: Conversation, by: User, outcome: Outcome, request: Any = None
+    *, conversation: Conversation, by: User, outcome: ClosingRegistration, request: Any = None
 ) -> Contact:
     """End the chat and register it as an advice contact. Without an outcome, no close."""
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""The employee's side of the chat: the live queue, a conversation, transfer and close."""
+"""The employee's side of the chat: the live queue, a conversation, forwarding and close."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, require
 from vangnet.regions.models import Region
 
 from . import continuity, handovers, selectors, services
-from .forms import DeskForm, OutcomeForm, TransferForm
+from .forms import DeskForm, ForwardForm, OutcomeForm
 from .models import Availability, ContinuityCode, Conversation, ConversationStatus
 
 
@@ -91,7 +91,7 @@ def _conversation_page(
     conversation: Conversation,
     *,
     outcome_form: OutcomeForm | None = None,
-    transfer_form: TransferForm | None = None,
+    forward_form: ForwardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     from vangnet.regions.selectors import social_map_for
@@ -107,8 +107,7 @@ def _conversation_page(
             "can_send": mine and conversation.status == ConversationStatus.ACTIVE,
             "can_close": mine and conversation.needs_outcome,
             "outcome_form": outcome_form or OutcomeForm(),
-            "transfer_form": transfer_form
-            or TransferForm(colleagues=_colleagues(conversation, user)),
+            "forward_form": forward_form or ForwardForm(colleagues=_colleagues(conversation, user)),
             "resources": list(social_map_for(region=conversation.region)) if mine else [],
             # The conversation's own handover: read (and logged) with the conversation.
             "handover": getattr(conversation, "handover", None),
@@ -150,12 +149,12 @@ def send_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 
 @require_POST
-def transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     chat = selectors.conversation_for_staff(
         user=user, conversation_id=conversation_id, request=request, log=False
     )
-    form = TransferForm(request.POST, colleagues=_colleagues(chat, user))
+    form = ForwardForm(request.POST, colleagues=_colleagues(chat, user))
     if form.is_valid():
         to_user = (
             User.objects.filter(pk=form.cleaned_data["to_user"]).first()
@@ -163,7 +162,7 @@ def transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
             else None
         )
         try:
-            services.transfer_chat(
+            services.forward_chat(
                 conversation=chat,
                 by=user,
                 to_user=to_user,
@@ -176,7 +175,7 @@ def transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
         else:
             messages.success(request, _("De chat is doorverbonden."))
             return redirect("chat_staff:queue")
-    return _conversation_page(request, chat, transfer_form=form, status=400)
+    return _conversation_page(request, chat, forward_form=form, status=400)
 
 
 @require_POST
@@ -192,7 +191,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
             contact = services.close_chat(
                 conversation=chat,
                 by=user,
-                outcome=services.Outcome(
+                outcome=services.ClosingRegistration(
                     asker_type=data["asker_type"],
                     forms_of_violence=data["forms_of_violence"],
                     question=data["question"],
@@ -273,7 +272,7 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
                 contact = handovers.register_phone_handover(
                     handover=handover,
                     by=user,
-                    outcome=services.Outcome(
+                    outcome=services.ClosingRegistration(
                         asker_type=data["asker_type"],
                         forms_of_violence=data["forms_of_violence"],
                         question=data["question"],

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-class Outcome(models.TextChoices):
+class FrameworkOutcome(models.TextChoices):
     CLOSE = "close", _("Afsluiten en vastleggen")
     REPORT = "report", _("Melden bij Veilig Thuis")
     CLOSE_WITH_FOLLOW_UP = (
@@ -27,17 +27,17 @@ class Outcome(models.TextChoices):
 
 # What the professional reads under an outcome: what it means and what to do now.
 OUTCOME_EXPLANATIONS: dict[str, Promise] = {
-    Outcome.CLOSE: _(
+    FrameworkOutcome.CLOSE: _(
         "U vermoedt geen huiselijk geweld of kindermishandeling. U sluit het dossier af. "
         "Schrijf op waarom, zodat u of een collega het later terug kan lezen als er opnieuw "
         "zorgen zijn."
     ),
-    Outcome.REPORT: _(
+    FrameworkOutcome.REPORT: _(
         "Het afwegingskader schrijft voor dat u een melding doet bij Veilig Thuis. Veilig "
         "Thuis neemt daarna de verantwoordelijkheid voor het zicht op de veiligheid over. "
         "U blijft betrokken bij het kind: houd een vinger aan de pols."
     ),
-    Outcome.CLOSE_WITH_FOLLOW_UP: _(
+    FrameworkOutcome.CLOSE_WITH_FOLLOW_UP: _(
         "De hulp werkt. U hoeft niet te melden. Maak vervolgafspraken met de ouders (en het "
         "kind) en blijf volgen hoe het gaat. Komen de zorgen terug, doorloop de vragen dan "
         "opnieuw."
@@ -51,8 +51,8 @@ class Question:
     text: Promise
     explanation: Promise
     # Where each answer leads: the number of the next question, or an outcome.
-    if_yes: int | Outcome
-    if_no: int | Outcome
+    if_yes: int | FrameworkOutcome
+    if_no: int | FrameworkOutcome
 
 
 # The framework as DOMAIN.md states it: "1 no → close; 2 yes → report (meldnorm); 3 no →
@@ -69,7 +69,7 @@ QUESTIONS: tuple[Question, ...] = (
             "ouders en kind. Nee: u sluit af en legt vast waarom. Ja: door naar vraag 2."
         ),
         if_yes=2,
-        if_no=Outcome.CLOSE,
+        if_no=FrameworkOutcome.CLOSE,
     ),
     Question(
         number=2,
@@ -82,7 +82,7 @@ QUESTIONS: tuple[Question, ...] = (
             "onveilige situaties mee. Ja, of twijfel: u meldt altijd (de meldnorm); de vragen "
             "3 tot en met 5 loopt u daarna samen met Veilig Thuis door."
         ),
-        if_yes=Outcome.REPORT,
+        if_yes=FrameworkOutcome.REPORT,
         if_no=3,
     ),
     Question(
@@ -93,14 +93,14 @@ QUESTIONS: tuple[Question, ...] = (
             "past bij wat er aan de hand is? Nee: u meldt."
         ),
         if_yes=4,
-        if_no=Outcome.REPORT,
+        if_no=FrameworkOutcome.REPORT,
     ),
     Question(
         number=4,
         text=_("Aanvaarden de betrokkenen de hulp en zijn zij bereid zich hiervoor in te zetten?"),
         explanation=_("Willen de ouders (en het kind) de hulp en doen zij echt mee? Nee: u meldt."),
         if_yes=5,
-        if_no=Outcome.REPORT,
+        if_no=FrameworkOutcome.REPORT,
     ),
     Question(
         number=5,
@@ -113,8 +113,8 @@ QUESTIONS: tuple[Question, ...] = (
             "later (zet een herinnering). Nee: u meldt. Ja: u sluit af met vervolgafspraken en "
             "blijft volgen."
         ),
-        if_yes=Outcome.CLOSE_WITH_FOLLOW_UP,
-        if_no=Outcome.REPORT,
+        if_yes=FrameworkOutcome.CLOSE_WITH_FOLLOW_UP,
+        if_no=FrameworkOutcome.REPORT,
     ),
 )
 
@@ -129,7 +129,7 @@ MELDNORM_QUESTION = 2
 class Result:
     """Where the answers so far lead."""
 
-    outcome: Outcome | None  # None while a question on the path is still open
+    outcome: FrameworkOutcome | None  # None while a question on the path is still open
     next_question: int | None  # the question to answer now (None once there is an outcome)
     decided_by: int | None  # the question whose answer gave the outcome
     path: tuple[int, ...]  # the questions on the path, in order
@@ -154,7 +154,7 @@ def prescribed_outcome(answers: Mapping[int, bool | None]) -> Result:
         if answer is None:
             return Result(outcome=None, next_question=number, decided_by=None, path=tuple(path))
         step = QUESTIONS_BY_NUMBER[number].if_yes if answer else QUESTIONS_BY_NUMBER[number].if_no
-        if isinstance(step, Outcome):
+        if isinstance(step, FrameworkOutcome):
             return Result(
                 outcome=step,
                 next_question=None,
@@ -165,15 +165,15 @@ def prescribed_outcome(answers: Mapping[int, bool | None]) -> Result:
         number = step
 
 
-def all_paths() -> list[tuple[dict[int, bool], Outcome, int]]:
+def all_paths() -> list[tuple[dict[int, bool], FrameworkOutcome, int]]:
     """Every way through the table: the answers, the outcome, the deciding question."""
-    found: list[tuple[dict[int, bool], Outcome, int]] = []
+    found: list[tuple[dict[int, bool], FrameworkOutcome, int]] = []
 
     def walk(number: int, answers: dict[int, bool]) -> None:
         question = QUESTIONS_BY_NUMBER[number]
         for answer, step in ((True, question.if_yes), (False, question.if_no)):
             chosen = {**answers, number: answer}
-            if isinstance(step, Outcome):
+            if isinstance(step, FrameworkOutcome):
                 found.append((chosen, step, number))
             else:
                 walk(step, chosen)

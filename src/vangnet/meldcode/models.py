@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.contacts.models import Sector
 
-from .framework import Outcome
+from .framework import FrameworkOutcome
 
 
 def _reference(prefix: str) -> str:
@@ -106,7 +106,10 @@ class MeldcodeRecord(models.Model):
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     # What the framework prescribed when the professional decided: kept, to show a deviation.
     prescribed_outcome = models.CharField(
-        _("uitkomst van het afwegingskader"), max_length=30, choices=Outcome.choices, blank=True
+        _("uitkomst van het afwegingskader"),
+        max_length=30,
+        choices=FrameworkOutcome.choices,
+        blank=True,
     )
 
     # The report, when the decision is to report.

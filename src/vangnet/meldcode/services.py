@@ -437,13 +437,13 @@ _DECISION_STATUS = {
 # Which decisions follow the framework's outcome (the professional may decide otherwise,
 # but then the record says so, next to the reasons).
 _FOLLOWS_OUTCOME = {
-    framework.Outcome.CLOSE: {Decision.CLOSE},
-    framework.Outcome.REPORT: {Decision.REPORT, Decision.HELP_AND_REPORT},
-    framework.Outcome.CLOSE_WITH_FOLLOW_UP: {Decision.CLOSE, Decision.ORGANISE_HELP},
+    framework.FrameworkOutcome.CLOSE: {Decision.CLOSE},
+    framework.FrameworkOutcome.REPORT: {Decision.REPORT, Decision.HELP_AND_REPORT},
+    framework.FrameworkOutcome.CLOSE_WITH_FOLLOW_UP: {Decision.CLOSE, Decision.ORGANISE_HELP},
 }
 
 
-def decision_deviates(decision: str, outcome: framework.Outcome | None) -> bool:
+def decision_deviates(decision: str, outcome: framework.FrameworkOutcome | None) -> bool:
     if outcome is None:
         # Question 5 still open: organising help and following it is what the framework asks.
         return decision not in (Decision.ORGANISE_HELP, *REPORTING_DECISIONS)

@@ -1,4 +1,4 @@
-"""The chat's rules: routing, the queue, one message once, accepting, transferring, closing."""
+"""The chat's rules: routing, the queue, one message once, accepting, forwarding, closing."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
-OUTCOME = services.Outcome(
+OUTCOME = services.ClosingRegistration(
     asker_type="child",
     forms_of_violence=["witnessing", "psychological_abuse"],
     question="Jongen van 14, ouders maken vaak ruzie, hij is bang als vader drinkt.",
@@ -298,14 +298,14 @@ def test_queue_position_and_an_honest_estimate():
     assert services.queue_status(second).position == 2
 
 
-def test_transfer_to_another_region_puts_the_chat_in_that_queue_with_a_note_for_staff():
+def test_forwarding_to_another_region_puts_the_chat_in_that_queue_with_a_note_for_staff():
     utrecht = region_with_postcode()
     twente = region_with_postcode("Twente", "7511")
     chat = visitor_starts_chat()
     employee = employee_at_desk(utrecht)
     services.accept_chat(conversation=chat, by=employee)
 
-    services.transfer_chat(
+    services.forward_chat(
         conversation=chat, by=employee, to_region=twente, note="Woont sinds kort in Enschede."
     )
 
@@ -317,7 +317,7 @@ def test_transfer_to_another_region_puts_the_chat_in_that_queue_with_a_note_for_
     assert not any("Enschede" in body for _, body in transcript(chat, for_visitor=True))
 
 
-def test_transfer_to_a_colleague_who_is_not_available_is_refused():
+def test_forwarding_to_a_colleague_who_is_not_available_is_refused():
     utrecht = region_with_postcode()
     chat = visitor_starts_chat()
     marieke = employee_at_desk(utrecht)
@@ -325,10 +325,10 @@ def test_transfer_to_a_colleague_who_is_not_available_is_refused():
     services.accept_chat(conversation=chat, by=marieke)
 
     with pytest.raises(services.ChatError, match="niet beschikbaar"):
-        services.transfer_chat(conversation=chat, by=marieke, to_user=away)
+        services.forward_chat(conversation=chat, by=marieke, to_user=away)
 
     present = employee_at_desk(utrecht)
-    services.transfer_chat(conversation=chat, by=marieke, to_user=present)
+    services.forward_chat(conversation=chat, by=marieke, to_user=present)
     chat.refresh_from_db()
     assert chat.assigned_to == present and chat.status == ConversationStatus.ACTIVE
 

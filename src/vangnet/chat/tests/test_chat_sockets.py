@@ -258,7 +258,7 @@ def test_the_visitor_is_told_when_the_employee_closes():
         await database_sync_to_async(services.close_chat)(
             conversation=chat,
             by=employee,
-            outcome=services.Outcome(
+            outcome=services.ClosingRegistration(
                 asker_type="child",
                 forms_of_violence=["witnessing"],
                 question="Ruzie thuis",

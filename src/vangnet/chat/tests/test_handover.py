@@ -37,7 +37,7 @@ REQUEST = handovers.HandoverRequest(
     nickname="Jongen",
     age=14,
 )
-OUTCOME = services.Outcome(
+OUTCOME = services.ClosingRegistration(
     asker_type="child",
     forms_of_violence=["physical_abuse"],
     question="Vader slaat hem.",
@@ -213,7 +213,7 @@ def test_continuity_code_brings_the_child_back_to_the_same_employee_and_dossier(
     second_contact = services.close_chat(
         conversation=again,
         by=marieke,
-        outcome=services.Outcome(
+        outcome=services.ClosingRegistration(
             asker_type="child",
             forms_of_violence=["physical_abuse"],
             question="Jongen en mentor bellen samen terug.",

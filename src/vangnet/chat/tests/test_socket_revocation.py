@@ -2,7 +2,7 @@
 the socket closes and nothing more of the chat reaches it (Issue 12, hole 5; ADR 0022).
 
 Each test opens a real socket through the whole ASGI application, lets something happen
-elsewhere (a transfer, a logout on the page, "log out everywhere", a deactivation, the idle
+elsewhere (forwarding to another region, a logout on the page, "log out everywhere", a deactivation, the idle
 timeout, a role taken away) and checks what the person at that socket would notice: the
 close code the page acts on, no further message, and no transcript for a `hello`.
 """
@@ -77,7 +77,7 @@ def second_session(user: User) -> Client:
     return login_verified(Client(), user)
 
 
-def test_a_chat_transferred_to_another_region_leaves_the_old_regions_sockets():
+def test_a_chat_forwarded_to_another_region_leaves_the_old_regions_sockets():
     utrecht, visitor, chat, employee = running_chat()
     twente = region_with_postcode("Twente", "7511")
     staff = login_verified(Client(), employee)
@@ -91,7 +91,7 @@ def test_a_chat_transferred_to_another_region_leaves_the_old_regions_sockets():
         desk = await opened(f"/ws/staff/chat/{chat.pk}/", staff)
         watching = await opened(f"/ws/staff/chat/{chat.pk}/", colleague)
 
-        await database_sync_to_async(services.transfer_chat)(
+        await database_sync_to_async(services.forward_chat)(
             conversation=chat, by=employee, to_region=twente, note="Woont in Enschede"
         )
         assert await closed_with(desk) == consumers.CLOSE_REFUSED

@@ -44,7 +44,7 @@ def test_a_chat_closed_with_too_long_agreements_is_refused_and_stays_open():
         assigned_to=employee,
         accepted_at=timezone.now(),
     )
-    outcome = chat_services.Outcome(
+    outcome = chat_services.ClosingRegistration(
         asker_type="child",
         forms_of_violence=["physical_abuse"],
         question="Jongen wordt thuis geslagen.",

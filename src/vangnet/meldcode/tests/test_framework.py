@@ -9,19 +9,19 @@ from hypothesis import strategies as st
 
 from vangnet.meldcode.framework import (
     QUESTIONS,
-    Outcome,
+    FrameworkOutcome,
     all_paths,
     prescribed_outcome,
 )
 
 # The protocol, written out once more by hand: the table must say the same.
 EXPECTED_PATHS = [
-    ({1: False}, Outcome.CLOSE, 1),
-    ({1: True, 2: True}, Outcome.REPORT, 2),
-    ({1: True, 2: False, 3: False}, Outcome.REPORT, 3),
-    ({1: True, 2: False, 3: True, 4: False}, Outcome.REPORT, 4),
-    ({1: True, 2: False, 3: True, 4: True, 5: False}, Outcome.REPORT, 5),
-    ({1: True, 2: False, 3: True, 4: True, 5: True}, Outcome.CLOSE_WITH_FOLLOW_UP, 5),
+    ({1: False}, FrameworkOutcome.CLOSE, 1),
+    ({1: True, 2: True}, FrameworkOutcome.REPORT, 2),
+    ({1: True, 2: False, 3: False}, FrameworkOutcome.REPORT, 3),
+    ({1: True, 2: False, 3: True, 4: False}, FrameworkOutcome.REPORT, 4),
+    ({1: True, 2: False, 3: True, 4: True, 5: False}, FrameworkOutcome.REPORT, 5),
+    ({1: True, 2: False, 3: True, 4: True, 5: True}, FrameworkOutcome.CLOSE_WITH_FOLLOW_UP, 5),
 ]
 
 
@@ -46,11 +46,11 @@ def test_each_path_leads_to_its_prescribed_outcome(answers, outcome, decided_by)
 
 def test_after_yes_on_question_2_the_rest_is_gone_through_with_veilig_thuis():
     result = prescribed_outcome({1: True, 2: True})
-    assert result.outcome == Outcome.REPORT
+    assert result.outcome == FrameworkOutcome.REPORT
     assert result.together_with_veilig_thuis
     # The meldnorm: what is answered after it does not undo the report.
     assert prescribed_outcome({1: True, 2: True, 3: True, 4: True, 5: True}).outcome == (
-        Outcome.REPORT
+        FrameworkOutcome.REPORT
     )
 
 
@@ -86,13 +86,13 @@ def test_any_answers_follow_the_protocol(answers):
         given_answer = answers[last]
         assert result.decided_by == last
         if last == 1:
-            assert given_answer is False and result.outcome == Outcome.CLOSE
+            assert given_answer is False and result.outcome == FrameworkOutcome.CLOSE
         elif last == 2:
-            assert given_answer is True and result.outcome == Outcome.REPORT
+            assert given_answer is True and result.outcome == FrameworkOutcome.REPORT
         elif last == 5 and given_answer:
-            assert result.outcome == Outcome.CLOSE_WITH_FOLLOW_UP
+            assert result.outcome == FrameworkOutcome.CLOSE_WITH_FOLLOW_UP
         else:
-            assert given_answer is False and result.outcome == Outcome.REPORT
+            assert given_answer is False and result.outcome == FrameworkOutcome.REPORT
     # Answers off the path change nothing.
     off_path = {n: not v for n, v in answers.items() if n not in result.path and v is not None}
     assert prescribed_outcome({**answers, **off_path}) == result

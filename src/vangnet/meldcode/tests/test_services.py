@@ -14,7 +14,7 @@ from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact
 from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, make_user
 from vangnet.meldcode import services
-from vangnet.meldcode.framework import Outcome, all_paths
+from vangnet.meldcode.framework import FrameworkOutcome, all_paths
 from vangnet.meldcode.models import (
     AdviceRequestStatus,
     Decision,
@@ -236,7 +236,7 @@ def test_changing_an_earlier_answer_drops_the_answers_after_it():
     result = services.answer_question(
         record=record, by=s.teacher, question=2, answer=True, reasoning="Toch structureel."
     )
-    assert result.outcome == Outcome.REPORT
+    assert result.outcome == FrameworkOutcome.REPORT
     assert sorted(record.answers.values_list("question", flat=True)) == [1, 2]
     assert "vervallen" in last_entry(record)
 
@@ -253,7 +253,7 @@ def test_the_professional_decides_and_a_deviation_is_written_down():
         help_plan="Schoolmaatschappelijk werk, evaluatie over zes weken.",
     )
     assert record.status == RecordStatus.HELP
-    assert record.prescribed_outcome == Outcome.REPORT
+    assert record.prescribed_outcome == FrameworkOutcome.REPORT
     assert "wijkt af" in last_entry(record)
 
 
