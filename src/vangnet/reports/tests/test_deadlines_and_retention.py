@@ -61,9 +61,10 @@ def test_receipt_schedules_reminders_before_the_deadlines(
     django_capture_on_commit_callbacks, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from django.tasks import default_task_backend
+    from django.tasks import task_backends
     from django.tasks.backends.dummy import DummyBackend
 
+    default_task_backend = task_backends["default"]
     assert isinstance(default_task_backend, DummyBackend)
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
