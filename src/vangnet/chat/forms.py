@@ -1,4 +1,5 @@
-"""Forms of the chat: the visitor's intake, the employee's closing registration and forwarding, the desk."""
+"""Forms of the chat: the visitor's intake, the employee's closing registration and
+forwarding, the desk."""
 
 from __future__ import annotations
 

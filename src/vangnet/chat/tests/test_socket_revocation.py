@@ -2,8 +2,8 @@
 the socket closes and nothing more of the chat reaches it (Issue 12, hole 5; ADR 0022).
 
 Each test opens a real socket through the whole ASGI application, lets something happen
-elsewhere (forwarding to another region, a logout on the page, "log out everywhere", a deactivation, the idle
-timeout, a role taken away) and checks what the person at that socket would notice: the
+elsewhere (forwarding to another region, a logout on the page, "log out everywhere", a
+deactivation, the idle timeout, a role taken away) and checks what the person at that socket would notice: the
 close code the page acts on, no further message, and no transcript for a `hello`.
 """
 
