@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_national_privacy_officer'),
+        ("accounts", "0005_national_privacy_officer"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolegrantrequest',
-            name='role',
-            field=models.CharField(choices=[('advice_desk', 'Medewerker advies'), ('triage', 'Medewerker triage'), ('behavioural_scientist', 'Gedragswetenschapper'), ('investigator', 'Onderzoeker'), ('monitoring', 'Medewerker monitoring'), ('team_lead', 'Teamleider'), ('privacy_officer', 'Privacyfunctionaris'), ('national_privacy_officer', 'Landelijk privacyfunctionaris'), ('functional_admin', 'Functioneel beheerder'), ('helpline_volunteer', 'Vrijwilliger Kindertelefoon'), ('local_team_member', 'Medewerker lokaal team'), ('professional', 'Professional'), ('meldcode_contact_person', 'Aandachtsfunctionaris')], max_length=32, verbose_name='rol'),
+            model_name="rolegrantrequest",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("advice_desk", "Medewerker advies"),
+                    ("triage", "Medewerker triage"),
+                    ("behavioural_scientist", "Gedragswetenschapper"),
+                    ("investigator", "Onderzoeker"),
+                    ("monitoring", "Medewerker monitoring"),
+                    ("team_lead", "Teamleider"),
+                    ("privacy_officer", "Privacyfunctionaris"),
+                    ("national_privacy_officer", "Landelijk privacyfunctionaris"),
+                    ("functional_admin", "Functioneel beheerder"),
+                    ("helpline_volunteer", "Vrijwilliger Kindertelefoon"),
+                    ("local_team_member", "Medewerker lokaal team"),
+                    ("professional", "Professional"),
+                    ("meldcode_contact_person", "Aandachtsfunctionaris"),
+                ],
+                max_length=32,
+                verbose_name="rol",
+            ),
         ),
     ]

@@ -17,10 +17,10 @@ from vangnet.accounts.policy import AccessDenied
 from vangnet.core.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.reports import services
+from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.models import Report
 from vangnet.reports.services import ConditionDetails, ReportError
 from vangnet.reports.testing import a_report
-from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.workflow import (
     STEPS,
     ReportState,
