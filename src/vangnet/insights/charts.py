@@ -14,6 +14,7 @@ from datetime import date
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vangnet.contacts.models import Channel, Sector, ViolenceForm
 from vangnet.reports.workflow import TriageOutcome
@@ -21,13 +22,13 @@ from vangnet.reports.workflow import TriageOutcome
 from .figures import Dashboard, Timeliness
 
 WEEKDAYS = (
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
+    gettext_lazy("maandag"),
+    gettext_lazy("dinsdag"),
+    gettext_lazy("woensdag"),
+    gettext_lazy("donderdag"),
+    gettext_lazy("vrijdag"),
+    gettext_lazy("zaterdag"),
+    gettext_lazy("zondag"),
 )
 
 Cell = str | int | None
@@ -49,7 +50,7 @@ def percent(value: float | None) -> str:
 
 
 def _weekday_labels() -> list[str]:
-    return [_(day) for day in WEEKDAYS]
+    return [str(day) for day in WEEKDAYS]
 
 
 def _svg_open(chart_id: str, title: str, description: str, width: int, height: int) -> str:
