@@ -4,6 +4,7 @@ staffing forecast, and cannot open another region's dashboard."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -50,9 +51,10 @@ def test_team_lead_changes_the_period_and_downloads_a_csv(page: Page):
     weekday = phone.get_by_role("row").nth(noon_last_month.weekday() + 1)
     expect(weekday.get_by_role("cell").nth(12)).to_have_text("3")
 
+    csv_link = "Download CSV: Contacten per uur en weekdag: Telefoon"
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download CSV: Contacten per uur en weekdag: Telefoon").click()
-    content = open(download_info.value.path(), encoding="utf-8").read()
+        page.get_by_role("link", name=csv_link).click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert content.splitlines()[1].startswith("Weekdag;0:00;1:00")
     assert ";3;" in content.splitlines()[2 + noon_last_month.weekday()]
 
@@ -84,7 +86,8 @@ def test_forecast_shows_the_staff_needed_per_hour(page: Page):
     table = page.get_by_role("table", name="Benodigde medewerkers per weekdag en uur — Utrecht")
     row = table.get_by_role("row", name="maandag 12:00")
     # 4 chats an hour of 15 minutes: 1 Erlang; 2 employees answer 80 % within a minute
-    # (1 - C(2, 1) · e^(-1·60/900) = 1 - 1/3 · 0.9355 = 69 %), 3 do (1 - 1/11 · e^(-2·60/900) = 92 %).
+    # (1 - C(2, 1) · e^(-1·60/900) = 1 - 1/3 · 0.9355 = 69 %);
+    # 3 do (1 - 1/11 · e^(-2·60/900) = 92 %).
     expect(row.get_by_role("cell").nth(1)).to_have_text("4,00")
     expect(row.get_by_role("cell").nth(3)).to_have_text("3")
     expect(page.get_by_test_id("handling-time")).to_have_text("900 s")
