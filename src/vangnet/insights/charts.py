@@ -8,6 +8,7 @@ download is the same table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -178,7 +179,7 @@ def _compare_chart(
     chart_id: str,
     title: str,
     description: str,
-    labels: dict[str, str],
+    labels: Mapping[str, object],
     current: dict[str, int],
     earlier: dict[str, int],
     section: str,

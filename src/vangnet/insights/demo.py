@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +71,7 @@ OUTCOMES = [
 ]
 
 
-def _pick(rng: random.Random, weighted: list) -> object:
+def _pick(rng: random.Random, weighted: list) -> Any:
     return rng.choices(
         [w[:-1] if len(w) > 2 else w[0] for w in weighted], [w[-1] for w in weighted]
     )[0]

@@ -12,6 +12,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
@@ -112,7 +113,7 @@ def statistics_tables(
     column_title = _("Regio") if scope.national else _("Maand")
 
     def table(
-        table_id: str, title: str, row_title: str, metric: str, rows: list[tuple[str, str]]
+        table_id: str, title: str, row_title: str, metric: str, rows: Sequence[tuple[str, object]]
     ) -> ProtectedTable:
         counts = _counts(scope, quarter, metric)
         return ProtectedTable(
@@ -215,7 +216,7 @@ def _ods_cell(value: object) -> str:
     return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
 
 
-def _ods_sheet(name: str, rows: list[list[object]]) -> str:
+def _ods_sheet(name: str, rows: Iterable[Sequence[object]]) -> str:
     body = "".join(
         "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
         for row in rows

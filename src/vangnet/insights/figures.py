@@ -180,7 +180,7 @@ class CaseloadRow:
 def caseload(region_ids: tuple[int, ...]) -> list[CaseloadRow]:
     """Per employee (staff are named: the team lead divides the work; no client data)."""
     rows: dict[int, CaseloadRow] = {}
-    columns = {
+    columns: dict[str, str] = {
         SnapshotMetric.CASELOAD_REPORTS: "open_reports",
         SnapshotMetric.CASELOAD_DOSSIERS: "open_dossiers",
         SnapshotMetric.CASELOAD_CHATS: "chats_this_week",

@@ -100,10 +100,10 @@ def _count_contacts(counter: _Counter, start: datetime, end: datetime) -> None:
     # Grouped in the database: a year of national contacts is millions of rows, but only
     # a few hundred combinations per day.
     per_day = facts.annotate(d=TruncDate("received_at"))
-    for row in per_day.values("region_id", "d", "asker_type").annotate(n=Count("id")):
+    for asker in per_day.values("region_id", "d", "asker_type").annotate(n=Count("id")):
         counter.add(
-            (Metric.ADVICE_ASKER, row["region_id"], row["d"], WHOLE_DAY, row["asker_type"]),
-            row["n"],
+            (Metric.ADVICE_ASKER, asker["region_id"], asker["d"], WHOLE_DAY, asker["asker_type"]),
+            asker["n"],
         )
     outcome = Case(
         When(~Q(referral=""), then=Value("referred")),
@@ -112,16 +112,16 @@ def _count_contacts(counter: _Counter, start: datetime, end: datetime) -> None:
         output_field=CharField(),
     )
     outcomes = per_day.annotate(outcome=outcome).values("region_id", "d", "outcome")
-    for row in outcomes.annotate(n=Count("id")):
+    for result in outcomes.annotate(n=Count("id")):
         counter.add(
-            (Metric.ADVICE_OUTCOME, row["region_id"], row["d"], WHOLE_DAY, row["outcome"]),
-            row["n"],
+            (Metric.ADVICE_OUTCOME, result["region_id"], result["d"], WHOLE_DAY, result["outcome"]),
+            result["n"],
         )
-    for row in per_day.values("region_id", "d", "forms_of_violence").annotate(n=Count("id")):
-        for form in set(row["forms_of_violence"] or []):
+    for forms in per_day.values("region_id", "d", "forms_of_violence").annotate(n=Count("id")):
+        for form in set(forms["forms_of_violence"] or []):
             counter.add(
-                (Metric.ADVICE_FORM, row["region_id"], row["d"], WHOLE_DAY, str(form)[:40]),
-                row["n"],
+                (Metric.ADVICE_FORM, forms["region_id"], forms["d"], WHOLE_DAY, str(form)[:40]),
+                forms["n"],
             )
 
 
@@ -331,10 +331,9 @@ def refresh_snapshot(*, now: datetime | None = None) -> None:
         .values("region_id", "assigned_to_id")
         .annotate(n=Count("id"))
     )
-    for row in chats:
-        cells[(SnapshotMetric.CASELOAD_CHATS, row["region_id"], str(row["assigned_to_id"]))] = row[
-            "n"
-        ]
+    for chat in chats:
+        key = str(chat["assigned_to_id"])
+        cells[(SnapshotMetric.CASELOAD_CHATS, chat["region_id"], key)] = chat["n"]
     with transaction.atomic():
         Snapshot.objects.all().delete()
         Snapshot.objects.bulk_create(
