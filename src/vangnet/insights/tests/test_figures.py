@@ -10,7 +10,12 @@ import pytest
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.contacts.models import Channel
-from vangnet.core.testing.factories import ContactFactory, RegionFactory, make_user
+from vangnet.core.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    RegionFactory,
+    make_user,
+)
 from vangnet.core.workdays import add_working_days
 from vangnet.insights import figures, rollup
 from vangnet.insights.selectors import Period
@@ -199,3 +204,36 @@ def test_the_incremental_run_counts_new_facts_and_lapsed_deadlines(utrecht):
     assert waiting.assessment_due_on == date(2026, 5, 1)
     rollup.refresh(now=at(date(2026, 5, 2), 9))
     assert figures.timeliness((utrecht.pk,), week, "assessment", 90).open_overdue == 1
+
+
+def test_now_transfers_waiting_monitoring_and_caseload_per_employee(utrecht):
+    lead = make_user(Role.TEAM_LEAD, region=utrecht, first_name="Tanno", last_name="Klijn")
+    today = date(2026, 5, 14)
+    for days_ago in (2, 6, 9):  # three transfers waiting for acceptance
+        report(
+            utrecht,
+            lead,
+            at(today - timedelta(days=20), 9),
+            state=ReportState.TRANSFER_PENDING,
+            transferred_at=at(today - timedelta(days=days_ago), 10),
+        )
+    monitored = report(utrecht, lead, at(date(2026, 1, 5), 9), state=ReportState.MONITORING)
+    monitored.monitoring_moments.create(planned_on=today - timedelta(days=1))  # overdue
+    monitored.monitoring_moments.create(planned_on=today + timedelta(days=10))  # due soon
+    monitored.monitoring_moments.create(planned_on=today + timedelta(days=60))  # later
+    for _ in range(2):
+        report(utrecht, lead, at(today, 8), state=ReportState.RECEIVED, owner=lead)
+    report(utrecht, lead, at(today, 8), state=ReportState.CLOSED, owner=lead)
+    AdviceDossierFactory(region=utrecht, owner=lead)
+    Conversation.objects.filter(home_region=utrecht).update(assigned_to=lead)
+
+    rollup.refresh_snapshot(now=NOW)
+    now = figures.now_figures((utrecht.pk,), wait_days=5)
+
+    assert (now.transfers_waiting, now.transfers_waiting_over) == (3, 2)  # 6 and 9 days
+    assert figures.now_figures((utrecht.pk,), wait_days=8).transfers_waiting_over == 1
+    assert (now.monitoring_due, now.monitoring_overdue) == (1, 1)
+    [row] = now.caseload
+    assert row.employee == "Tanno Klijn"
+    assert (row.open_reports, row.open_dossiers) == (2, 1)
+    assert row.chats_this_week == 0  # the chats were in March, not this week
