@@ -78,7 +78,11 @@ def insight_scope(*, user: User | AnonymousUser, code: str) -> Scope:
 
 
 def default_scope_code(*, user: User | AnonymousUser, active_region: Region | None) -> str:
-    """The active region's figures when allowed there, else the first region allowed."""
+    """The active region's figures when allowed there (at the national desk: the national
+    view), else the first region allowed."""
+    at_desk = active_region is not None and active_region.is_national_desk
+    if at_desk and may_view_national_insights(user):
+        return NATIONAL
     if active_region is not None and may(user, Action.VIEW_INSIGHTS, active_region):
         return active_region.code
     regions = Region.objects.filter(pk__in=regions_where(user, Action.VIEW_INSIGHTS))

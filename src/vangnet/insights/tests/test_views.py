@@ -33,6 +33,7 @@ def test_team_lead_reads_own_region_and_downloads_csv_but_not_another_region(cli
 def test_national_desk_lead_sees_the_national_view_and_the_pooled_forecast(client: Client):
     lead = make_user(Role.TEAM_LEAD, region=national_desk())
     login_verified(client, lead)
+    assert client.get("/staff/insights/")["Location"] == "/staff/insights/landelijk/"
     assert "Inzicht — Landelijk" in client.get("/staff/insights/landelijk/").content.decode()
     forecast = client.get("/staff/insights/landelijk/bezetting/?niveau=80&seconden=60")
     assert "samen met het landelijk loket" in forecast.content.decode()
