@@ -126,7 +126,7 @@ def statistics_tables(
             threshold=threshold,
         )
 
-    advice = _counts(scope, quarter, Metric.CONTACTS)
+    advice = _counts(scope, quarter, Metric.CONTACTS_DAY)
     reports = _counts(scope, quarter, Metric.REPORTS)
     totals = ProtectedTable(
         id="advice-and-reports",

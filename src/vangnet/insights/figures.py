@@ -38,12 +38,36 @@ def totals_by_key(region_ids: tuple[int, ...], period: Period, metric: str) -> d
     return {row["key"]: row["t"] for row in rows}
 
 
+def _whole_months(period: Period) -> tuple[date, date] | None:
+    """The first days of the first and the last whole month inside the period."""
+    start = period.start
+    first = start if start.day == 1 else (start + timedelta(days=32)).replace(day=1)
+    last_after = (period.end + timedelta(days=1)).replace(day=1)
+    if first >= last_after:
+        return None
+    return first, (last_after - timedelta(days=1)).replace(day=1)
+
+
 def heat_map(region_ids: tuple[int, ...], period: Period) -> dict[str, list[list[int]]]:
-    """Contacts per channel: 7 weekdays (Monday first) x 24 hours."""
+    """Contacts per channel: 7 weekdays (Monday first) x 24 hours. Whole months come from the
+    month rows, the days around them from the hour rows."""
     grid = {channel: [[0] * 24 for _ in range(7)] for channel in Channel.values}
+    months = _whole_months(period)
+    day_rows = tallies(region_ids, period, Metric.CONTACTS)
+    if months is not None:
+        month_end = (months[1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        day_rows = day_rows.exclude(day__gte=months[0], day__lte=month_end)
+        month_rows = (
+            tallies(region_ids, Period(months[0], months[1]), Metric.CONTACTS_MONTH)
+            .values("key", "hour")
+            .annotate(n=Sum("count"))
+        )
+        for cell in month_rows:
+            channel, weekday = cell["key"].split(":")
+            if channel in grid:
+                grid[channel][int(weekday) - 1][cell["hour"]] += cell["n"]
     rows = (
-        tallies(region_ids, period, Metric.CONTACTS)
-        .annotate(weekday=ExtractIsoWeekDay("day"))
+        day_rows.annotate(weekday=ExtractIsoWeekDay("day"))
         .values("key", "weekday", "hour")
         .annotate(n=Sum("count"))
     )
@@ -255,7 +279,7 @@ class PeriodFigures:
 
 
 def period_figures(region_ids: tuple[int, ...], period: Period) -> PeriodFigures:
-    advice_weekly = weekly(region_ids, period, Metric.CONTACTS)
+    advice_weekly = weekly(region_ids, period, Metric.CONTACTS_DAY)
     reports_weekly = weekly(region_ids, period, Metric.REPORTS)
     return PeriodFigures(
         period=period,

@@ -16,8 +16,12 @@ WHOLE_DAY = -1
 
 
 class Metric(models.TextChoices):
-    # Per hour (key = channel): every registered contact.
+    # Per hour (key = channel): every registered contact; the same per day (read for weeks
+    # and totals), and per month (day = the 1st) with key "channel:ISO weekday" for the heat
+    # map of long periods: a national year is then a few hundred thousand rows fewer.
     CONTACTS = "contacts"
+    CONTACTS_DAY = "contacts_day"
+    CONTACTS_MONTH = "contacts_month"
     # Per day, advice contacts: key = form of violence / asker type / outcome.
     ADVICE_FORM = "advice_form"
     ADVICE_ASKER = "advice_asker"
@@ -35,7 +39,8 @@ class Metric(models.TextChoices):
     # overflowed / abandoned / handled (total = seconds in conversation) / waited (total =
     # seconds waited before an answer).
     CHAT = "chat"
-    # Per day, histograms: key = the bucket's lower bound (seconds waited, minutes talked).
+    # Per day, histograms: key = seconds waited rounded up to 10 (to 60 past 10 minutes),
+    # minutes talked.
     CHAT_WAIT = "chat_wait"
     CHAT_DURATION = "chat_duration"
 

@@ -22,8 +22,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Max, Min, Q, Value, When
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from vangnet.chat.models import Conversation, ConversationStatus
@@ -97,6 +97,9 @@ def _count_contacts(counter: _Counter, start: datetime, end: datetime) -> None:
         counter.add(
             (Metric.CONTACTS, row["region_id"], row["d"], row["h"], row["channel"]), row["n"]
         )
+        counter.add(
+            (Metric.CONTACTS_DAY, row["region_id"], row["d"], WHOLE_DAY, row["channel"]), row["n"]
+        )
     # Grouped in the database: a year of national contacts is millions of rows, but only
     # a few hundred combinations per day.
     per_day = facts.annotate(d=TruncDate("received_at"))
@@ -123,6 +126,13 @@ def _count_contacts(counter: _Counter, start: datetime, end: datetime) -> None:
                 (Metric.ADVICE_FORM, forms["region_id"], forms["d"], WHOLE_DAY, str(form)[:40]),
                 forms["n"],
             )
+
+
+def wait_bucket(seconds: int) -> int:
+    """Seconds waited, rounded up to 10 (to 60 past ten minutes): "answered within" bounds."""
+    seconds = min(seconds, MAX_WAIT_SECONDS)
+    step = 10 if seconds <= 600 else 60
+    return -(-seconds // step) * step
 
 
 def _count_chats(counter: _Counter, start: datetime, end: datetime) -> None:
@@ -155,9 +165,7 @@ def _count_chats(counter: _Counter, start: datetime, end: datetime) -> None:
         waited = max(0, int((accepted_at - created_at).total_seconds()))
         counter.add((Metric.CHAT, region_id, day, hour, "answered"))
         counter.add((Metric.CHAT, region_id, day, hour, "waited"), 1, waited)
-        counter.add(
-            (Metric.CHAT_WAIT, region_id, day, WHOLE_DAY, str(min(waited, MAX_WAIT_SECONDS)))
-        )
+        counter.add((Metric.CHAT_WAIT, region_id, day, WHOLE_DAY, str(wait_bucket(waited))))
         finished = ended_at or closed_at
         if finished is not None:
             seconds = max(0, int((finished - accepted_at).total_seconds()))
@@ -261,7 +269,9 @@ def recount_days(days: Iterable[date], *, today: date | None = None) -> int:
         _count_chats(counter, start, end)
         _count_reports(counter, start, end, today)
         with transaction.atomic():
-            Tally.objects.filter(day__gte=first, day__lte=last).delete()
+            Tally.objects.filter(day__gte=first, day__lte=last).exclude(
+                metric=Metric.CONTACTS_MONTH
+            ).delete()
             Tally.objects.bulk_create(
                 (
                     Tally(
@@ -277,7 +287,37 @@ def recount_days(days: Iterable[date], *, today: date | None = None) -> int:
                 ),
                 batch_size=5000,
             )
-        written += len(counter.cells)
+            written += len(counter.cells) + _recount_months(first, last)
+    return written
+
+
+def _recount_months(first: date, last: date) -> int:
+    """The month rows of the heat map, from the hour rows of every month touched."""
+    month = first.replace(day=1)
+    written = 0
+    while month <= last:
+        after = (month + timedelta(days=32)).replace(day=1)
+        Tally.objects.filter(metric=Metric.CONTACTS_MONTH, day=month).delete()
+        rows = (
+            Tally.objects.filter(metric=Metric.CONTACTS, day__gte=month, day__lt=after)
+            .annotate(weekday=ExtractIsoWeekDay("day"))
+            .values("region_id", "hour", "key", "weekday")
+            .annotate(n=Sum("count"))
+        )
+        cells = [
+            Tally(
+                metric=Metric.CONTACTS_MONTH,
+                region_id=row["region_id"],
+                day=month,
+                hour=row["hour"],
+                key=f"{row['key']}:{row['weekday']}",
+                count=row["n"],
+            )
+            for row in rows
+        ]
+        Tally.objects.bulk_create(cells, batch_size=5000)
+        written += len(cells)
+        month = after
     return written
 
 

@@ -237,3 +237,19 @@ def test_now_transfers_waiting_monitoring_and_caseload_per_employee(utrecht):
     assert row.employee == "Tanno Klijn"
     assert (row.open_reports, row.open_dossiers) == (2, 1)
     assert row.chats_this_week == 0  # the chats were in March, not this week
+
+
+def test_heat_map_of_whole_months_and_loose_days_adds_up(utrecht):
+    ContactFactory(region=utrecht, channel=Channel.PHONE, received_at=at(date(2026, 2, 23), 12))
+    ContactFactory(region=utrecht, channel=Channel.PHONE, received_at=at(date(2026, 4, 6), 12))
+    ContactFactory(region=utrecht, channel=Channel.PHONE, received_at=at(date(2026, 4, 13), 12))
+    rollup.rebuild(now=NOW)
+    # 23 February and 6 April are loose days, March a whole month, 13 April outside.
+    grid = figures.heat_map((utrecht.pk,), Period(date(2026, 2, 20), date(2026, 4, 10)))
+    assert grid["phone"][0][12] == 3 + 2  # the three of 2 March, and the two Mondays
+    assert grid["phone"][1][16] == 1
+    assert figures._whole_months(Period(date(2026, 2, 20), date(2026, 4, 10))) == (
+        date(2026, 3, 1),
+        date(2026, 3, 1),
+    )
+    assert figures._whole_months(Period(date(2026, 3, 2), date(2026, 3, 30))) is None
