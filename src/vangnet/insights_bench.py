@@ -184,7 +184,7 @@ def main() -> int:
     from vangnet.regions.models import Region
 
     desk = national_desk()
-    lead = make_user(Role.TEAM_LEAD, region=desk)
+    lead = make_user(Role.TEAM_LEAD, region=desk, username=f"bench-lead-{time.time_ns()}")
     results: dict[str, Any] = {"database": url.rsplit("/", 1)[-1]}
     if not args.reuse:
         results.update(_generate(args.contacts, args.reports, args.chats, lead.pk))
