@@ -141,8 +141,13 @@ class ChatFigures:
 
 
 def chat_figures(region_ids: tuple[int, ...], period: Period) -> ChatFigures:
-    counts = sums_by_key(region_ids, period, Metric.CHAT)
-    totals = totals_by_key(region_ids, period, Metric.CHAT)
+    rows = (
+        tallies(region_ids, period, Metric.CHAT_DAY)
+        .values("key")
+        .annotate(n=Sum("count"), t=Sum("total"))
+    )
+    counts = {row["key"]: row["n"] for row in rows}
+    totals = {row["key"]: row["t"] for row in rows}
     waits = {int(k): n for k, n in sums_by_key(region_ids, period, Metric.CHAT_WAIT).items()}
     minutes = {int(k): n for k, n in sums_by_key(region_ids, period, Metric.CHAT_DURATION).items()}
     handled = counts.get("handled", 0)

@@ -39,6 +39,7 @@ class Metric(models.TextChoices):
     # overflowed / abandoned / handled (total = seconds in conversation) / waited (total =
     # seconds waited before an answer).
     CHAT = "chat"
+    CHAT_DAY = "chat_day"
     # Per day, histograms: key = seconds waited rounded up to 10 (to 60 past 10 minutes),
     # minutes talked.
     CHAT_WAIT = "chat_wait"
