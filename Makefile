@@ -64,10 +64,12 @@ typecheck: install
 
 check: lint typecheck test
 
-## make bench: the hot paths in-process, then the chat over real WebSockets (docs/performance.md)
+## make bench: the hot paths in-process, the chat over real WebSockets, the insights at national
+## scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL) (docs/performance.md)
 bench: install
 	$(PY) -m vangnet.bench
 	$(PY) -m vangnet.chat_bench $(CHAT_BENCH_ARGS)
+	$(PY) -m vangnet.insights_bench $(INSIGHTS_BENCH_ARGS)
 
 messages: install
 	cd src/vangnet && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete && ../../$(PY) ../../manage.py compilemessages

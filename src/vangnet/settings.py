@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "vangnet.workspace",
     "vangnet.api",
     "vangnet.meldcode",
+    "vangnet.insights",
 ]
 
 MIDDLEWARE = [
@@ -512,3 +513,24 @@ REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
 # Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
 # Regions listed here (by code) take triage decisions without the second approval.
 REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")
+
+# --- Insights (figures) ----------------------------------------------------------------
+
+# Field norms (DOMAIN.md): 90 % of safety assessments with triage within 5 working days,
+# 80 % of investigations within 10 weeks.
+INSIGHTS_ASSESSMENT_NORM_PERCENT = env_int("INSIGHTS_ASSESSMENT_NORM_PERCENT", 90)
+INSIGHTS_INVESTIGATION_NORM_PERCENT = env_int("INSIGHTS_INVESTIGATION_NORM_PERCENT", 80)
+# A transfer waiting longer than this many days for acceptance is flagged (the page may ask less).
+INSIGHTS_TRANSFER_WAIT_DAYS = env_int("INSIGHTS_TRANSFER_WAIT_DAYS", 5)
+# Wmo 2015 art. 4.1.1: the reporter hears back after the safety assessment; "on time" is
+# within this many working days of the triage decision (configurable).
+INSIGHTS_FEEDBACK_WORKING_DAYS = env_int("INSIGHTS_FEEDBACK_WORKING_DAYS", 5)
+# A monitoring moment is "due" from this many days before its date.
+INSIGHTS_MONITORING_DUE_DAYS = env_int("INSIGHTS_MONITORING_DUE_DAYS", 14)
+# The rollup re-aggregates this many recent days on each run, and runs this often (minutes).
+INSIGHTS_ROLLUP_RECENT_DAYS = env_int("INSIGHTS_ROLLUP_RECENT_DAYS", 2)
+INSIGHTS_ROLLUP_INTERVAL_MINUTES = env_int("INSIGHTS_ROLLUP_INTERVAL_MINUTES", 15)
+# Statistics export: cells below this are suppressed (small-cell protection).
+INSIGHTS_SUPPRESSION_THRESHOLD = env_int("INSIGHTS_SUPPRESSION_THRESHOLD", 5)
+# The staffing forecast learns from this many past weeks.
+INSIGHTS_FORECAST_WEEKS = env_int("INSIGHTS_FORECAST_WEEKS", 8)

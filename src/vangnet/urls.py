@@ -20,6 +20,7 @@ urlpatterns = [
     path("melding/", include("vangnet.reports.public_urls")),
     path("staff/reports/", include("vangnet.reports.urls")),
     path("partner/transfers/", include("vangnet.reports.partner_urls")),
+    path("staff/insights/", include("vangnet.insights.urls")),
 ]
 
 handler400 = "vangnet.core.views.bad_request"

@@ -56,6 +56,8 @@ class Action(StrEnum):
     USE_MELDCODE = "use_meldcode"
     VIEW_ORGANISATION_MELDCODE = "view_organisation_meldcode"
     HANDLE_ADVICE_REQUEST = "handle_advice_request"
+    # Figures of a region (no personal data); at the national desk: of every region.
+    VIEW_INSIGHTS = "view_insights"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -90,6 +92,7 @@ GRANTS: dict[str, frozenset[Action]] = {
         | _REPORT_WORK
         | {Action.VIEW_REPORTER_IDENTITY}
         | {Action.HANDLE_ADVICE_REQUEST}
+        | {Action.VIEW_INSIGHTS}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.NATIONAL_PRIVACY_OFFICER: frozenset(
@@ -250,6 +253,14 @@ def scope[M: Model](
     if not regions:
         return queryset.none()
     return queryset.filter(**{f"{region_field}__in": regions})
+
+
+def may_view_national_insights(user: User | AnonymousUser | None) -> bool:
+    """The national view of the figures: VIEW_INSIGHTS held at the national desk."""
+    from vangnet.regions.models import Region
+
+    desk = regions_where(user, Action.VIEW_INSIGHTS)
+    return bool(desk) and Region.objects.filter(pk__in=desk, is_national_desk=True).exists()
 
 
 def is_veilig_thuis_staff(user: User | AnonymousUser | None) -> bool:

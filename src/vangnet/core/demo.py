@@ -46,6 +46,8 @@ DEMO_USERS = (
     DemoUser("ismail", "Ismail", "El Amrani", (("VT09", Role.INVESTIGATOR),)),
     DemoUser("marieke", "Marieke", "Smit", (("VT09", Role.MONITORING),)),
     DemoUser("tanno", "Tanno", "Klijn", (("VT09", Role.TEAM_LEAD),)),
+    # The national desk's team lead: the national view of the figures and the pooled forecast.
+    DemoUser("hanna", "Hanna", "Willems", (("LANDELIJK", Role.TEAM_LEAD),)),
     DemoUser("priya", "Priya", "Ramdin", (("VT09", Role.PRIVACY_OFFICER),)),
     DemoUser("fons", "Fons", "Mulder", (("VT09", Role.FUNCTIONAL_ADMIN),)),
     DemoUser("anouk", "Anouk", "Meijer", (("VT13", Role.ADVICE_DESK),)),

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("partner_reports:transfers", _("Overdrachten"), Action.ACCEPT_TRANSFER),
     ("meldcode:overview", _("Meldcode"), Action.USE_MELDCODE),
     ("advice_requests:queue", _("Terugbelverzoeken"), Action.HANDLE_ADVICE_REQUEST),
+    ("insights:index", _("Inzicht"), Action.VIEW_INSIGHTS),
 ]
 
 

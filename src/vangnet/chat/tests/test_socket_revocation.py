@@ -3,8 +3,8 @@ the socket closes and nothing more of the chat reaches it (Issue 12, hole 5; ADR
 
 Each test opens a real socket through the whole ASGI application, lets something happen
 elsewhere (forwarding to another region, a logout on the page, "log out everywhere", a
-deactivation, the idle timeout, a role taken away) and checks what the person at that socket would notice: the
-close code the page acts on, no further message, and no transcript for a `hello`.
+deactivation, the idle timeout, a role taken away) and checks what the person at that socket
+would notice: the close code the page acts on, no further message, and no transcript for a `hello`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vangnet.accounts.models import Role
 from vangnet.core.demo import DEMO_PASSWORD, load_demo_people_and_contacts
+from vangnet.insights import rollup
+from vangnet.insights.demo import load_demo_activity
 
 
 class Command(BaseCommand):
@@ -20,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data is never loaded in production mode.")
         call_command("load_region_data", verbosity=options["verbosity"])
         result = load_demo_people_and_contacts()
+        load_demo_activity()  # a year of contacts, chats and reports for the dashboard
+        rollup.rebuild()
         labels = dict(Role.choices)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
