@@ -35,4 +35,5 @@ class Command(BaseCommand):
             "On the first login each account sets up two-factor authentication: scan the QR "
             "code with an authenticator app, or enter the key shown."
         )
-        self.stdout.write("Open http://127.0.0.1:8000/ (public) or http://127.0.0.1:8000/staff/")
+        base = str(settings.PUBLIC_BASE_URL).rstrip("/")  # `make demo` sets it to HOST:PORT
+        self.stdout.write(f"Open {base}/ (public) or {base}/staff/")
