@@ -38,6 +38,19 @@ def visitor_conversation(session: Any) -> Conversation | None:
     )
 
 
+def _log_shown(user: User, shown: list[Any], request: HttpRequest | None) -> None:
+    """A list of the queue page (waiting chats, my chats, phone handovers): one entry for the
+    records shown, none for an empty list."""
+    if shown:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=shown,
+            roles=roles_for(user, Action.HANDLE_CHAT),
+            request=request,
+        )
+
+
 def messages_after(
     conversation: Conversation, *, after: int, for_visitor: bool
 ) -> QuerySet[Message]:
@@ -89,14 +102,7 @@ def waiting_chats(
     )
     page_obj = Paginator(queryset, WAITING_PAGE_SIZE).get_page(page)
     chats = list(page_obj.object_list)
-    if chats:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=chats,
-            roles=roles_for(user, Action.HANDLE_CHAT),
-            request=request,
-        )
+    _log_shown(user, chats, request)
     return page_obj
 
 
@@ -112,14 +118,7 @@ def my_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversa
         .select_related("region")
         .order_by("accepted_at")
     )
-    if chats:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=chats,
-            roles=roles_for(user, Action.HANDLE_CHAT),
-            request=request,
-        )
+    _log_shown(user, chats, request)
     return chats
 
 
@@ -174,14 +173,7 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
         .select_related("organisation", "region")
         .order_by("-is_urgent", "created_at")[:100]
     )
-    if handovers:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=handovers,
-            roles=roles_for(user, Action.HANDLE_CHAT),
-            request=request,
-        )
+    _log_shown(user, handovers, request)
     return handovers
 
 
