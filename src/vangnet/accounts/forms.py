@@ -90,7 +90,7 @@ class UserDetailsForm(forms.Form):
         self, *args: Any, organisations: QuerySet[PartnerOrganisation], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
 
 
 class NewPasswordForm(forms.Form):
@@ -189,7 +189,7 @@ class UserCreateForm(UserDetailsForm, NewPasswordForm):
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
         if len(regions) == 1:
             self.fields["region"].initial = regions[0]
 
@@ -220,7 +220,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
         if len(regions) == 1:
             self.fields["region"].initial = regions[0]
 

@@ -201,7 +201,7 @@ def regions_where(
     only = None if roles is None else set(roles)
     return {
         region_id
-        for region_id, role in _memberships(user)  # type: ignore[arg-type]
+        for region_id, role in _memberships(user)  # type: ignore[arg-type]  # active: a User
         if action in GRANTS.get(role, frozenset()) and (only is None or role in only)
     }
 
@@ -233,7 +233,7 @@ def may(user: User | AnonymousUser | None, action: Action, obj: Any = None) -> b
         allowed = regions_where(user, action, roles=only)
     if allowed & region_ids_of(obj):
         return True
-    return action in BREAK_GLASS_ACTIONS and has_break_glass_grant(user, action, obj)  # type: ignore[arg-type]
+    return action in BREAK_GLASS_ACTIONS and has_break_glass_grant(user, action, obj)  # type: ignore[arg-type]  # allowed: a User
 
 
 def require(user: User | AnonymousUser | None, action: Action, obj: Any = None) -> None:
@@ -373,8 +373,8 @@ def may_edit_meldcode_record(user: User | AnonymousUser | None, record: Any) -> 
     """Only the professional who opened the record writes in it (while in the organisation)."""
     return (
         may(user, Action.USE_MELDCODE, record)
-        and record.professional_id == user.pk  # type: ignore[union-attr]
-        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]
+        and record.professional_id == user.pk  # type: ignore[union-attr]  # may() above admitted an active User
+        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]  # may() above admitted an active User
     )
 
 
@@ -384,7 +384,7 @@ def may_view_meldcode_record(user: User | AnonymousUser | None, record: Any) -> 
         return True
     return (
         may(user, Action.VIEW_ORGANISATION_MELDCODE, record)
-        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]
+        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]  # may() above admitted an active User
     )
 
 
@@ -434,14 +434,14 @@ def is_partner_system(principal: object) -> bool:
 def may_as_partner(principal: User | AnonymousUser | PartnerSystem | None, action: Action) -> bool:
     """A person by a role (and only within an organisation); a system by its organisation's kind."""
     if is_partner_system(principal):
-        kind = principal.organisation.kind  # type: ignore[union-attr]
+        kind = principal.organisation.kind  # type: ignore[union-attr]  # a partner system always has an organisation
         return action in PARTNER_SYSTEM_GRANTS.get(kind, frozenset())
-    return may(principal, action) and getattr(principal, "organisation_id", None) is not None  # type: ignore[arg-type]
+    return may(principal, action) and getattr(principal, "organisation_id", None) is not None  # type: ignore[arg-type]  # not a system here
 
 
 def partner_organisation_id(principal: object) -> int | None:
     if is_partner_system(principal):
-        return principal.organisation.pk  # type: ignore[attr-defined]
+        return principal.organisation.pk  # type: ignore[attr-defined]  # a partner system always has an organisation
     return getattr(principal, "organisation_id", None)
 
 
@@ -452,7 +452,7 @@ def owns_handover(principal: User | AnonymousUser | PartnerSystem | None, handov
         return False
     if is_partner_system(principal):
         return bool(handover.organisation_id == partner_organisation_id(principal))
-    return bool(handover.requested_by_id == principal.pk)  # type: ignore[union-attr]
+    return bool(handover.requested_by_id == principal.pk)  # type: ignore[union-attr]  # may() above admitted an active User
 
 
 def scope_own_handovers[M: Model](
@@ -463,7 +463,7 @@ def scope_own_handovers[M: Model](
         return queryset.none()
     if is_partner_system(principal):
         return queryset.filter(organisation_id=partner_organisation_id(principal))
-    return queryset.filter(requested_by_id=principal.pk)  # type: ignore[union-attr]
+    return queryset.filter(requested_by_id=principal.pk)  # type: ignore[union-attr]  # may() above admitted an active User
 
 
 def is_transferred_to(report: Any, *, organisation_id: int | None) -> bool:

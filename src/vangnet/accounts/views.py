@@ -88,7 +88,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect("accounts:login")
     assert isinstance(user, User)
-    if user.is_verified():  # type: ignore[attr-defined]
+    if user.is_verified():  # type: ignore[attr-defined]  # added by django_otp's middleware
         return redirect(settings.LOGIN_REDIRECT_URL)
     enrolling = not has_confirmed_device(user=user)
     device: TOTPDevice | None = pending_totp_device(user=user) if enrolling else None

@@ -33,7 +33,7 @@ class PartnerKeyRateThrottle(SimpleRateThrottle):
         user = request.user
         if not is_partner_system(user):
             return None  # not a partner key: other limits (per address) apply, if any
-        return self.cache_format % {"scope": self.scope, "ident": user.token.pk}  # type: ignore[union-attr]
+        return self.cache_format % {"scope": self.scope, "ident": user.token.pk}  # type: ignore[union-attr]  # a partner system (checked above)
 
 
 class PartnerKeyWriteRateThrottle(PartnerKeyRateThrottle):

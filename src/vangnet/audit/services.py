@@ -136,8 +136,8 @@ def record_access(
         entry = AccessLogEntry(
             sequence=head.sequence + 1,
             at=timezone.now(),
-            user_id=user.pk if authenticated else None,  # type: ignore[union-attr]
-            username=(user.get_username() if authenticated else username)[:150],  # type: ignore[union-attr]
+            user_id=user.pk if authenticated else None,  # type: ignore[union-attr]  # may() above admitted an active User
+            username=(user.get_username() if authenticated else username)[:150],  # type: ignore[union-attr]  # authenticated: a User
             roles=",".join(sorted(set(roles)))[:200],
             region_code=active_region_code(request),
             action=action,

@@ -25,7 +25,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    template = "audit/_results.html" if request.htmx else "audit/search.html"  # type: ignore[attr-defined]
+    template = "audit/_results.html" if request.htmx else "audit/search.html"  # type: ignore[attr-defined]  # set by django-htmx middleware
     return render(
         request,
         template,

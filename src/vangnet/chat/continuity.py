@@ -108,7 +108,7 @@ class IssuedCode:
 
 def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
     if conversation.dossier_id is not None:
-        return conversation.dossier  # type: ignore[return-value]
+        return conversation.dossier  # type: ignore[return-value]  # dossier_id is set
     from vangnet.contacts.services import open_dossier
 
     dossier = open_dossier(region=conversation.region, by=by)

@@ -284,7 +284,7 @@ class ContinuityCode(models.Model):
 
     def is_valid(self, now: object = None) -> bool:
         moment = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]  # `now` is a datetime when given
 
 
 class HandoverStatus(models.TextChoices):

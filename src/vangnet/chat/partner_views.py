@@ -54,7 +54,7 @@ def handover_new(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 handover, join_code = handovers.request_handover(
-                    organisation=user.organisation,  # type: ignore[arg-type]
+                    organisation=user.organisation,  # type: ignore[arg-type]  # a volunteer has an organisation
                     by=user,
                     request=handovers.HandoverRequest(
                         channel=data["channel"],

@@ -622,7 +622,7 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
         if preferred and preferred != by.pk and preferred in available_employees(locked.region_id):
             raise ChatError(
                 _("Deze chat is voor %(name)s, die nu beschikbaar is.")
-                % {"name": employee_name(locked.preferred_employee)}  # type: ignore[arg-type]
+                % {"name": employee_name(locked.preferred_employee)}  # type: ignore[arg-type]  # preferred is set
             )
         locked.status = ConversationStatus.ACTIVE
         locked.assigned_to = by

@@ -140,10 +140,10 @@ def send_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
             conversation=chat, by=user, entry_id=entry_id, client_key=request.POST.get("key", "")
         )
     except services.ChatError as error:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx middleware
             return HttpResponse(str(error), status=400)
         messages.error(request, str(error))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx middleware
         return HttpResponse(status=204)
     return redirect("chat_staff:conversation", conversation_id=chat.pk)
 

@@ -320,9 +320,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, regions: Any, employees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
-        self.fields["employee"].queryset = employees  # type: ignore[attr-defined]
-        self.fields["employee"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
+        self.fields["employee"].queryset = employees  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
+        self.fields["employee"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -105,7 +105,7 @@ class AdviceDossier(models.Model):
         if not self.reference:
             # Unique and not guessable from the outside; says nothing about the person.
             self.reference = f"AD-{timezone.now():%Y}-{secrets.token_hex(3).upper()}"
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # the stubs' save() takes keywords only
 
     @property
     def is_open(self) -> bool:

@@ -147,7 +147,7 @@ def dossier_history(dossier: AdviceDossier) -> list[dict[str, object]]:
             "by"
         )
     ]
-    return sorted(items, key=lambda item: item["at"])  # type: ignore[arg-type,return-value]
+    return sorted(items, key=lambda item: item["at"])  # type: ignore[arg-type,return-value]  # "at" is a datetime
 
 
 SEARCH_PAGE_SIZE = 20

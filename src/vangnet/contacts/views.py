@@ -215,7 +215,7 @@ def _dossier_action_failed(
         return redirect("contacts:dossier", dossier_id=dossier.pk)
     bound = next(iter(forms.values()))
     show_errors(bound, error)  # type: ignore[arg-type]  # always a Form
-    return _render_dossier(request, dossier, status=400, **forms)  # type: ignore[arg-type]
+    return _render_dossier(request, dossier, status=400, **forms)  # type: ignore[arg-type]  # the forms of this page
 
 
 @require_POST

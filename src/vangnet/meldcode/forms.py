@@ -69,7 +69,7 @@ class SignalForm(forms.Form):
         groups: dict[str, list[tuple[str, str]]] = {}
         for signal in signals:
             groups.setdefault(str(signal.group), []).append((signal.code, str(signal.label)))
-        self.fields["codes"].choices = list(groups.items())  # type: ignore[attr-defined]
+        self.fields["codes"].choices = list(groups.items())  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
 
 
 class ConsultationForm(forms.Form):

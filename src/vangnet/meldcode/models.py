@@ -148,7 +148,7 @@ class MeldcodeRecord(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.reference:
             self.reference = _reference("MC")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # the stubs' save() takes keywords only
 
     @property
     def is_open(self) -> bool:
@@ -410,4 +410,4 @@ class AdviceRequest(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.reference:
             self.reference = _reference("TB")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # the stubs' save() takes keywords only

@@ -103,7 +103,7 @@ def _audit(
     record_access(
         user=by,
         action=action,
-        obj=obj,  # type: ignore[arg-type]
+        obj=obj,  # type: ignore[arg-type]  # a record of the meldcode app: a Model
         roles=roles_for(by, Action.USE_MELDCODE, record),
         request=request,
     )

@@ -65,20 +65,20 @@ class SocialMapEntryForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
-        region.queryset = regions.order_by("is_national_desk", "name")  # type: ignore[attr-defined]
+        region.queryset = regions.order_by("is_national_desk", "name")  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
         # No region means national: a choice only for who keeps the national entries.
         region.required = not national_allowed
         if national_allowed:
-            region.empty_label = _("Landelijk (in elke regio)")  # type: ignore[attr-defined]
+            region.empty_label = _("Landelijk (in elke regio)")  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             region.help_text = _("Landelijk: de chat biedt de regel in elke regio aan.")
         else:
-            region.empty_label = _("Kies een regio")  # type: ignore[attr-defined]
+            region.empty_label = _("Kies een regio")  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
         municipality = self.fields["municipality"]
-        municipality.queryset = (  # type: ignore[attr-defined]
+        municipality.queryset = (  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             Municipality.objects.filter(region__in=regions).select_related("region")
         )
         if len({r.pk for r in regions}) > 1:
-            municipality.label_from_instance = (  # type: ignore[attr-defined]
+            municipality.label_from_instance = (  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
                 lambda m: f"{m.name} ({m.region.name})"
             )
 
@@ -89,7 +89,7 @@ class SocialMapFilterForm(forms.Form):
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.regions = {str(r.pk): r for r in regions.order_by("is_national_desk", "name")}
-        self.fields["region"].choices = [  # type: ignore[attr-defined]
+        self.fields["region"].choices = [  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             ("", _("Alle regels")),
             (NATIONAL, _("Alleen landelijke regels")),
             *((pk, r.name) for pk, r in self.regions.items()),

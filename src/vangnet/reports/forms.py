@@ -121,7 +121,7 @@ class ReportForm(forms.Form):
 class PersonForm(forms.Form):
     role = forms.ChoiceField(label=_("Rol"), choices=PersonRole.choices)
     name = forms.CharField(label=_("Naam"), max_length=200, required=False)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, **DATE_INPUT)  # type: ignore[arg-type]
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, **DATE_INPUT)  # type: ignore[arg-type]  # DATE_INPUT holds widget keywords
     bsn = forms.CharField(
         label=_("Burgerservicenummer"),
         max_length=11,
@@ -218,7 +218,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = PartnerOrganisation.objects.filter(  # type: ignore[attr-defined]
+        self.fields["to_team"].queryset = PartnerOrganisation.objects.filter(  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             region=region, kind__in=TRANSFER_KINDS
         )
 
@@ -231,7 +231,7 @@ class ConditionForm(forms.Form):
         help_text=_("Wat bereikt moet worden, als zichtbaar gedrag."),
     )
     responsible = forms.CharField(label=_("Wie is verantwoordelijk"), max_length=200)
-    due_on = forms.DateField(label=_("Uiterlijk"), **DATE_INPUT)  # type: ignore[arg-type]
+    due_on = forms.DateField(label=_("Uiterlijk"), **DATE_INPUT)  # type: ignore[arg-type]  # DATE_INPUT holds widget keywords
 
     def condition(self) -> ConditionDetails:
         data = self.cleaned_data
@@ -241,9 +241,9 @@ class ConditionForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    first = forms.DateField(label=_("Eerste moment"), **DATE_INPUT)  # type: ignore[arg-type]
-    second = forms.DateField(label=_("Tweede moment"), required=False, **DATE_INPUT)  # type: ignore[arg-type]
-    third = forms.DateField(label=_("Derde moment"), required=False, **DATE_INPUT)  # type: ignore[arg-type]
+    first = forms.DateField(label=_("Eerste moment"), **DATE_INPUT)  # type: ignore[arg-type]  # DATE_INPUT holds widget keywords
+    second = forms.DateField(label=_("Tweede moment"), required=False, **DATE_INPUT)  # type: ignore[arg-type]  # DATE_INPUT holds widget keywords
+    third = forms.DateField(label=_("Derde moment"), required=False, **DATE_INPUT)  # type: ignore[arg-type]  # DATE_INPUT holds widget keywords
 
     def dates(self) -> list[date]:
         return [d for d in (self.cleaned_data.get(n) for n in ("first", "second", "third")) if d]
@@ -281,7 +281,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .workflow import ReportState
 
-        self.fields["state"].choices = [  # type: ignore[attr-defined]
+        self.fields["state"].choices = [  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             ("", _("Alle")),
             ("open", _("Alle open meldingen")),
             *ReportState.choices,
@@ -294,7 +294,7 @@ class OwnerForm(forms.Form):
     def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.colleagues = {user.pk: user for user in colleagues}
-        self.fields["owner"].choices = [(u.pk, u.display_name) for u in colleagues]  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [(u.pk, u.display_name) for u in colleagues]  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
 
     def clean_owner(self) -> Any:
         return self.colleagues[self.cleaned_data["owner"]]

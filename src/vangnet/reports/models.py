@@ -138,7 +138,7 @@ class Report(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.reference:
             self.reference = new_reference()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # the stubs' save() takes keywords only
 
     @property
     def is_open(self) -> bool:
@@ -153,7 +153,7 @@ class Report(models.Model):
     def has_lead(self) -> str:
         """Who has the lead: Veilig Thuis, or the team that accepted the transfer."""
         if self.transfer_accepted_at and self.transferred_to_id:
-            return self.transferred_to.name  # type: ignore[union-attr]
+            return self.transferred_to.name  # type: ignore[union-attr]  # transferred in this state (workflow)
         return self.region.display_name
 
 

@@ -35,7 +35,7 @@ PAGE_SIZE = 25
 
 
 def _refuse(user: User, action: Action, obj: object, request: HttpRequest | None) -> AccessDenied:
-    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, request=request)  # type: ignore[arg-type]
+    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, request=request)  # type: ignore[arg-type]  # a report or a region: a Model
     return AccessDenied(action=action, obj=obj, logged=True)
 
 

@@ -678,7 +678,7 @@ def accept_transfer(
             by=by,
             step="accept_transfer",
             before=before,
-            text=locked.transferred_to.name,  # type: ignore[union-attr]
+            text=locked.transferred_to.name,  # type: ignore[union-attr]  # transferred in this state (workflow)
         )
         record_access(
             user=by,

@@ -41,7 +41,7 @@ def reporter_view(report: Report) -> ReporterStatus:
     follow_up = ""
     decided = report.state in _TRIAGED and bool(report.triage_outcome)
     if report.transfer_accepted_at and report.transferred_to_id:
-        handled_by = report.transferred_to.name  # type: ignore[union-attr]
+        handled_by = report.transferred_to.name  # type: ignore[union-attr]  # transferred in this state (workflow)
         follow_up = _("De melding is overgedragen. Het team hieronder heeft nu de regie.")
     elif decided:
         handled_by = report.region.display_name

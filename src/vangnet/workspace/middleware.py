@@ -33,5 +33,5 @@ class ActiveRegionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.active_region = resolve_active_region(request)  # type: ignore[attr-defined]
+        request.active_region = resolve_active_region(request)  # type: ignore[attr-defined]  # set here for the views (ActiveRegionMiddleware)
         return self.get_response(request)

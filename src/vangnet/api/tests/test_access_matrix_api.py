@@ -98,7 +98,7 @@ def caller(principal: str, world: PartnerWorld, who: Callers) -> tuple[APIClient
         return client_with(key), None
     if principal == STAFF:
         user = make_user(Role.TEAM_LEAD, region=world.region)
-        return login_verified(APIClient(), user), user.get_username()  # type: ignore[return-value]
+        return login_verified(APIClient(), user), user.get_username()  # type: ignore[return-value]  # an APIClient is a Client
     organisation = {WRONG_KIND: who.school, OTHER: who.other, OWN: who.own}[principal]
     return client_with(key_for(organisation)), f"api:{organisation.name}"
 
@@ -142,7 +142,7 @@ def test_api_access_matrix(request_line, row):
             problems.append(f"{principal}: expected {expected}, got {got}")
         elif not response["Content-Type"].split(";")[0].endswith("json"):
             problems.append(f"{principal}: {got} answered as {response['Content-Type']}, not JSON")
-        elif got >= 400 and set(response.json()) != {"error", "detail", "fields"}:  # type: ignore[operator]
+        elif got >= 400 and set(response.json()) != {"error", "detail", "fields"}:  # type: ignore[operator]  # a JSON object here
             problems.append(f"{principal}: {got} without the API's error shape")
         elif expected in (403, HIDDEN) and [r.username for r in refusals] != [logged_as]:
             problems.append(

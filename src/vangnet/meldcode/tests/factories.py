@@ -50,4 +50,4 @@ def open_record(by: User, **kwargs: object) -> MeldcodeRecord:
         "forms_of_violence": ["physical_abuse"],
     }
     values.update(kwargs)
-    return services.open_record(by=by, **values)  # type: ignore[arg-type]
+    return services.open_record(by=by, **values)  # type: ignore[arg-type]  # test values of mixed types
