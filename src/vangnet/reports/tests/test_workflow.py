@@ -45,7 +45,7 @@ def test_a_step_from_a_state_the_table_does_not_list_is_refused(step, state):
     report = Report(state=state, triage_outcome=TriageOutcome.CONDITIONS)
     target = next(iter(STEPS[step].targets))
     with pytest.raises(WorkflowError) as error:
-        enforce(report, step, target=target, by=None)  # type: ignore[arg-type]  # nobody: the refusal is the point  # never reached
+        enforce(report, step, target=target, by=None)  # type: ignore[arg-type]  # never reached
     assert str(error.value)  # a message a person can read
 
 
