@@ -67,12 +67,21 @@ def transcript_after(
     reaches (`upto`: staff notes are not sent to the visitor, so their numbers leave holes).
 
     A socket's own check admitted the reader; what an employee or volunteer is sent is logged
-    like the page that shows it (the visitor reads their own chat by their session)."""
-    messages = list(messages_after(conversation, after=after, for_visitor=for_visitor))
+    like the page that shows it (the visitor reads their own chat by their session).
+
+    `upto` is read before the messages, and only messages up to it are sent: a message that
+    is committed between the two reads then comes with its broadcast. Read the other way
+    round, `upto` could reach past a message the answer does not hold, and the page, taking
+    everything up to `upto` as shown, would drop that message when its broadcast came."""
     last = (
         Conversation.objects.filter(pk=conversation.pk)
         .values_list("last_sequence", flat=True)
         .first()
+    ) or 0
+    messages = list(
+        messages_after(conversation, after=after, for_visitor=for_visitor).filter(
+            sequence__lte=last
+        )
     )
     if reader is not None and messages:
         record_access(
@@ -82,7 +91,7 @@ def transcript_after(
             roles=roles_for(reader, Action.HANDLE_CHAT, conversation),
             reason="gesprek opgehaald door de verbinding",
         )
-    return messages, max(after, last or 0)
+    return messages, max(after, last)
 
 
 # The queue pages by this many; the heading counts everything waiting (Issue 13.5).
