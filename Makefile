@@ -42,7 +42,8 @@ define run_pytest
 	exit $$status
 endef
 
-## make test: the whole suite, browser tests included (SQLite and the in-memory channel layer;
+## make test: the whole suite, then ruff, mypy and the import contract (lint-imports,
+## docs/architecture.md "Layers"), browser tests included (SQLite and the in-memory channel layer;
 ## PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set). Browser tests need
 ## /usr/bin/chromium (or CHROMIUM_PATH) and are skipped without it, except under CI=true.
 test: install
@@ -50,6 +51,7 @@ test: install
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 	$(PY) -m mypy src benchmarks
+	$(VENV)/bin/lint-imports
 
 ## make test-browser: only the browser tests (headless Chromium against a live server)
 test-browser: install
@@ -58,6 +60,7 @@ test-browser: install
 lint: install
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(PY) -m mypy src benchmarks

@@ -151,8 +151,8 @@ def worker_world(count: int, with_visitors: bool) -> dict[str, Any]:
     from vangnet.accounts.middleware import IDLE_KEY
     from vangnet.accounts.models import Role
     from vangnet.chat import selectors, services
-    from vangnet.core.testing.factories import confirmed_totp_device, make_user
     from vangnet.regions.models import Postcode
+    from vangnet.testing.factories import confirmed_totp_device, make_user
 
     postcode = Postcode.objects.select_related("municipality__region").get(code=POSTCODE)
     region = postcode.municipality.region

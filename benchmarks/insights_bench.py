@@ -178,10 +178,10 @@ def main() -> int:
         call_command("load_region_data", verbosity=0)
 
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.auth import login_verified
-    from vangnet.core.testing.factories import make_user, national_desk
     from vangnet.insights import rollup
     from vangnet.regions.models import Region
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import make_user, national_desk
 
     desk = national_desk()
     lead = make_user(Role.TEAM_LEAD, region=desk, username=f"bench-lead-{time.time_ns()}")

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "vangnet.api",
     "vangnet.meldcode",
     "vangnet.insights",
+    "vangnet.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role
 from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
-from vangnet.core.testing.factories import (
+from vangnet.reports.models import Report
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     DossierPersonFactory,
@@ -17,7 +18,6 @@ from vangnet.core.testing.factories import (
     confirmed_totp_device,
     make_user,
 )
-from vangnet.reports.models import Report
 
 from .conftest import ConsoleErrors, log_in
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
@@ -32,7 +32,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from vangnet.accounts.policy import is_partner_system
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
-from vangnet.core import views as core_views
 
 from .auth import RefusedAsNotFound
 
@@ -104,27 +103,24 @@ def _throttled_message(wait: float | None, *, by_key: bool = False) -> str:
 
 
 # --- Outside the endpoints: Django's 404 and 500 under /api/ ---------------------------
+# core's handler404/handler500 (vangnet.core.views) answer with these under /api/.
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """No endpoint here (or a malformed id): the same 404 as an endpoint's, under /api/."""
-    if _is_api(request):
-        body = error_body("not_found", {"detail": str(exceptions.NotFound.default_detail)})
-        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
-    return core_views.page_not_found(request, exception)
+def not_found_response() -> JsonResponse:
+    """No endpoint here (or a malformed id): the same 404 as an endpoint's."""
+    body = error_body("not_found", {"detail": str(exceptions.NotFound.default_detail)})
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        body = error_body(
-            "error", {"detail": gettext("Er ging iets mis bij ons. Probeer het later opnieuw.")}
-        )
-        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
-    return core_views.server_error(request)
+def server_error_response() -> JsonResponse:
+    body = error_body(
+        "error", {"detail": gettext("Er ging iets mis bij ons. Probeer het later opnieuw.")}
+    )
+    return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
 
 
 def error_body(code: str, data: Any) -> dict[str, Any]:

@@ -16,4 +16,9 @@ class ChatConfig(AppConfig):
     label = "chat"
 
     def ready(self) -> None:
+        from vangnet.core import events
+
+        from .views import leave_on_quick_exit  # views import models: only after ready()
+
         post_migrate.connect(_plan_sweep, sender=self)
+        events.quick_exit.connect(leave_on_quick_exit, dispatch_uid="chat.leave_on_quick_exit")

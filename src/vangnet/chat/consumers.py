@@ -35,7 +35,7 @@ from vangnet.accounts.websocket import touch_session, user_group, verified_user
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import events, selectors, services, tasks
+from . import events, messaging, presence, queue, selectors, services, tasks
 from .models import Conversation, ConversationStatus
 
 logger = logging.getLogger(__name__)
@@ -133,10 +133,10 @@ def visitor_state(conversation: Conversation) -> dict[str, Any]:
     conversation.refresh_from_db()
     state: dict[str, Any] = {"type": "state", "status": conversation.status}
     if conversation.status == ConversationStatus.WAITING:
-        queue = services.queue_status(conversation)
-        state.update(position=queue.position, estimate=queue.estimate_minutes)
+        place = queue.queue_status(conversation)
+        state.update(position=place.position, estimate=place.estimate_minutes)
     elif conversation.status == ConversationStatus.ACTIVE and conversation.assigned_to:
-        state["employee"] = services.employee_name(conversation.assigned_to)
+        state["employee"] = messaging.employee_name(conversation.assigned_to)
     # Who is present, said plainly (seed 000): the child knows when the volunteer is there.
     state["volunteer"] = conversation.volunteer_present
     return state
@@ -226,7 +226,7 @@ class _JsonSocket(AsyncWebsocketConsumer):
             messages, upto = selectors.transcript_after(
                 conversation, after=after, for_visitor=for_visitor, reader=reader
             )
-            return [services.serialise(m) for m in messages], upto
+            return [messaging.serialise(m) for m in messages], upto
 
         messages, upto = await database_sync_to_async(read)()
         await self.send_json({"type": "history", "messages": messages, "upto": upto})
@@ -388,7 +388,7 @@ class VisitorChatConsumer(_JsonSocket):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.supersede_older_sockets()
-        await database_sync_to_async(services.visitor_connected)(
+        await database_sync_to_async(presence.visitor_connected)(
             conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
@@ -436,7 +436,7 @@ class VisitorChatConsumer(_JsonSocket):
             await self.forget_socket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if not self.superseded:
-                await database_sync_to_async(services.visitor_connected)(
+                await database_sync_to_async(presence.visitor_connected)(
                     conversation=self.conversation, connected=False
                 )
 
@@ -457,7 +457,7 @@ class VisitorChatConsumer(_JsonSocket):
                         await self.send_json(state)
                     since_presence = 0.0
                 elif since_presence >= VISITOR_PRESENCE_SECONDS:
-                    await database_sync_to_async(services.visitor_connected)(
+                    await database_sync_to_async(presence.visitor_connected)(
                         conversation=conversation, connected=True
                     )
                     since_presence = 0.0
@@ -468,10 +468,10 @@ class VisitorChatConsumer(_JsonSocket):
 
     @staticmethod
     def _waiting_tick(conversation: Conversation) -> dict[str, Any]:
-        services.visitor_connected(conversation=conversation, connected=True)
+        presence.visitor_connected(conversation=conversation, connected=True)
         conversation.refresh_from_db()
         if conversation.status == ConversationStatus.WAITING:
-            services.overflow_if_due(conversation=conversation)
+            queue.overflow_if_due(conversation=conversation)
         return visitor_state(conversation)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -693,10 +693,10 @@ class StaffQueueConsumer(_GuardedSocket):
 
     @staticmethod
     def _tick_sync(user: User) -> None:
-        services.heartbeat(user=user)
+        presence.heartbeat(user=user)
         # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
         # in `make demo`) and mends the worker's chain when a crash broke it.
-        services.sweep_waiting_chats()
+        queue.sweep_waiting_chats()
         tasks.ensure_sweep_scheduled()
 
     async def receive_frame(self, text_data: str | None) -> None:

@@ -26,7 +26,7 @@ from vangnet.contacts.models import Channel, Contact
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.regions.selectors import InvalidPostcode, national_desk, route_postcode
 
-from . import continuity, events, services
+from . import continuity, events, messaging, services
 from .models import Conversation, ConversationStatus, Handover, HandoverStatus, MessageKind, Sender
 
 
@@ -109,13 +109,13 @@ def request_handover(
             conversation.save()
             handover.conversation = conversation
             join_code = continuity.new_join_code(handover)
-            services.append_message(
+            messaging.append_message(
                 conversation,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.EVENT,
                 body=_("De Kindertelefoon vraagt Veilig Thuis erbij. Even geduld."),
             )
-            services.append_message(
+            messaging.append_message(
                 conversation,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.NOTE,
@@ -144,7 +144,7 @@ def child_joins(*, handover: Handover) -> Conversation:
     assert conversation is not None
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        services.append_message(
+        messaging.append_message(
             locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=_("Het kind is erbij.")
         )
         events.publish(events.conversation_group(locked.pk), {"type": "chat.state"})

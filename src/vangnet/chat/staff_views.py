@@ -13,7 +13,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
 from vangnet.regions.models import Region
 
-from . import continuity, handovers, selectors, services
+from . import continuity, desks, handovers, presence, selectors, services
 from .forms import DeskForm, ForwardForm, OutcomeForm
 from .models import Availability, ContinuityCode, Conversation, ConversationStatus
 
@@ -59,7 +59,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
     available = request.POST.get("available") == "1"
-    services.set_availability(user=user, available=available)
+    presence.set_availability(user=user, available=available)
     messages.success(
         request,
         _("U staat op beschikbaar voor chats.") if available else _("U staat op afwezig."),
@@ -82,7 +82,7 @@ def accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 
 def _colleagues(conversation: Conversation, user: User) -> list[tuple[int, str]]:
-    ids = [pk for pk in services.available_employees(conversation.region_id) if pk != user.pk]
+    ids = [pk for pk in presence.available_employees(conversation.region_id) if pk != user.pk]
     return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
 
 
@@ -315,13 +315,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     region: Region | None = getattr(request, "active_region", None)
     if region is None or not may(user, Action.MANAGE_CHAT_DESK, region):
         raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=region)
-    chat_desk = services.desk_for(region)
+    chat_desk = desks.desk_for(region)
     form = DeskForm(request.POST or None, instance=chat_desk)
     if request.method == "POST":
         if form.is_valid():
-            services.update_desk(
-                desk=chat_desk, by=user, changes=form.cleaned_data, request=request
-            )
+            desks.update_desk(desk=chat_desk, by=user, changes=form.cleaned_data, request=request)
             messages.success(request, _("De instellingen van het chatloket zijn opgeslagen."))
             return redirect("chat_staff:desk")
         return render(request, "chat/staff/desk.html", {"form": form, "region": region}, status=400)

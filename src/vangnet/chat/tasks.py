@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from . import services
+from . import queue
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 def sweep_waiting_chats_task() -> int:
     """Sweep once, then make sure the next sweep is planned (also when this one failed)."""
     try:
-        swept = services.sweep_waiting_chats()
+        swept = queue.sweep_waiting_chats()
     finally:
         ensure_sweep_scheduled()
     if swept:

@@ -16,6 +16,7 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
 
+from .codes import digest, looks_like_code
 from .models import AdviceDossier, Contact, DossierEvent
 
 PAGE_SIZE = 25
@@ -130,15 +131,13 @@ def dossier_detail(*, user: User, dossier_id: int, request: HttpRequest) -> Advi
 
 def dossier_history(dossier: AdviceDossier) -> list[dict[str, object]]:
     """Everything in the dossier in the order it happened: contacts and chats."""
-    from vangnet.chat.models import Conversation
-
     items: list[dict[str, object]] = [
         {"at": c.received_at, "kind": "contact", "contact": c}
         for c in dossier.contacts.select_related("registered_by").order_by("received_at", "pk")
     ]
     items += [
         {"at": conv.created_at, "kind": "chat", "chat": conv}
-        for conv in Conversation.objects.filter(dossier=dossier).select_related("assigned_to")
+        for conv in dossier.conversations.select_related("assigned_to")
     ]
     # Contacts show themselves; the other events say what happened to the dossier.
     items += [
@@ -184,9 +183,6 @@ def search_dossiers(
     The found dossiers on the shown page are logged as seen, with what was searched for
     (criteria names only: the access log holds no names or dates of birth either).
     """
-    from vangnet.chat.continuity import digest, looks_like_code
-    from vangnet.chat.models import ContinuityCode
-
     allowed = regions_where(user, Action.VIEW_CONTACT)
     if search.region is not None:
         allowed &= {search.region.pk}
@@ -196,7 +192,9 @@ def search_dossiers(
         by_reference = Q(reference=reference.upper())
         if looks_like_code(reference):
             by_reference |= Q(
-                pk__in=ContinuityCode.objects.filter(digest=digest(reference)).values("dossier_id")
+                pk__in=AdviceDossier.objects.filter(
+                    continuity_codes__digest=digest(reference)
+                ).values("pk")
             )
         queryset = queryset.filter(by_reference)
     if search.person_name.strip():

@@ -10,8 +10,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from vangnet.api import errors as api_errors
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.core import events
 
 from .health import check_channel_layer, check_database
 
@@ -37,9 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """Quick exit: forget this browser's session on the server too (the page already left)."""
-    from vangnet.chat.views import leave_on_quick_exit
-
-    leave_on_quick_exit(request)
+    events.quick_exit.send(sender=quick_exit, request=request)
     request.session.flush()
     response = HttpResponse(status=204)
     # The browser forgets everything of this site: its cache, storage and cookies. Browsers
@@ -80,8 +80,14 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page; under /api/ the API's JSON 404."""
+    if api_errors.is_api_request(request):
+        return api_errors.not_found_response()
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500 page; under /api/ the API's JSON 500."""
+    if api_errors.is_api_request(request):
+        return api_errors.server_error_response()
     return render(request, "core/error.html", {"status": 500}, status=500)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ConversationStatus
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     ConversationFactory,
     DossierPersonFactory,

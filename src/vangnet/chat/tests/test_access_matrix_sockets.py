@@ -37,16 +37,16 @@ from vangnet.asgi import application
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat import handovers, services
 from vangnet.chat.models import Conversation, Handover
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.regions.models import Region
+from vangnet.routing import websocket_urlpatterns
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     confirmed_totp_device,
     helpline,
     make_user,
     national_desk,
 )
-from vangnet.regions.models import Region
-from vangnet.routing import websocket_urlpatterns
 
 from .helpers import region_with_postcode
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat import continuity, handovers, services
+from vangnet.chat import continuity, handovers, presence, services
 from vangnet.chat.models import Conversation, ConversationStatus, Handover, HandoverStatus
 from vangnet.chat.selectors import SESSION_KEY
 from vangnet.contacts.models import Contact
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     helpline,
     make_user,
@@ -242,7 +242,7 @@ def test_when_the_employee_is_away_her_team_takes_the_chat_with_the_history():
     chat.save()
     issued = continuity.issue_continuity_code(conversation=chat, by=marieke)
     chat.refresh_from_db()
-    services.set_availability(user=marieke, available=False)
+    presence.set_availability(user=marieke, available=False)
 
     Client().post("/chat/", {"code": issued.code})
 

@@ -11,8 +11,8 @@ from vangnet.audit.models import AccessLogEntry
 from vangnet.chat.continuity import digest
 from vangnet.contacts import services
 from vangnet.contacts.models import AdviceDossier, DossierEvent, DossierPerson
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     ContinuityCodeFactory,

@@ -10,17 +10,17 @@ import pytest
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.contacts.models import Channel
-from vangnet.core.testing.factories import (
-    AdviceDossierFactory,
-    ContactFactory,
-    RegionFactory,
-    make_user,
-)
 from vangnet.core.workdays import add_working_days
 from vangnet.insights import figures, rollup
 from vangnet.insights.selectors import Period
 from vangnet.reports.models import Report, Reporter, ReporterFeedback
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    RegionFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")

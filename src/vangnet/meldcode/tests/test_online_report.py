@@ -7,10 +7,10 @@ import re
 import pytest
 from django.test import Client
 
-from vangnet.core.testing.auth import login_verified
 from vangnet.meldcode import services
 from vangnet.meldcode.models import RecordStatus, ReportChannel
 from vangnet.reports.models import Report
+from vangnet.testing.auth import login_verified
 
 from .factories import open_record, school
 

@@ -12,7 +12,6 @@ from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, make_user
 from vangnet.meldcode import services
 from vangnet.meldcode.framework import FrameworkOutcome, all_paths
 from vangnet.meldcode.models import (
@@ -23,6 +22,7 @@ from vangnet.meldcode.models import (
     TimelineEntry,
 )
 from vangnet.meldcode.tasks import fire_reminder
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, make_user
 
 from .factories import open_record, school
 

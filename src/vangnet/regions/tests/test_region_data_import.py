@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from vangnet.core.testing.factories import PartnerOrganisationFactory
 from vangnet.regions.models import Municipality, Postcode, Region
 from vangnet.regions.selectors import route_postcode
 from vangnet.regions.services import (
@@ -13,6 +12,7 @@ from vangnet.regions.services import (
     load_postcodes,
     load_regions,
 )
+from vangnet.testing.factories import PartnerOrganisationFactory
 
 from .files import DATA, write
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import RegionFactory, make_user
 from vangnet.reports import notifications, services
 from vangnet.reports.models import JournalEntry, Report, Reporter, ReportPerson
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report, transferred_report
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import RegionFactory, make_user
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report, transferred_report
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_no_reminder_once_the_step_was_taken():
 def test_the_reporter_hears_after_triage_transfer_and_closure_without_findings(
     django_capture_on_commit_callbacks,
 ):
-    from vangnet.core.testing.factories import PartnerOrganisationFactory
+    from vangnet.testing.factories import PartnerOrganisationFactory
 
     region = RegionFactory.create()
     team = PartnerOrganisationFactory.create(region=region, name="Wijkteam Noord")

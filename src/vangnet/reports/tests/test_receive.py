@@ -10,12 +10,6 @@ from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import DossierEvent
-from vangnet.core.testing.factories import (
-    AdviceDossierFactory,
-    ContactFactory,
-    RegionFactory,
-    make_user,
-)
 from vangnet.core.workdays import add_working_days
 from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.models import JournalEntry, Report, ReportPerson
@@ -26,8 +20,14 @@ from vangnet.reports.services import (
     is_valid_bsn,
     status_token_matches,
 )
-from vangnet.reports.testing import CHILD, SCHOOL_REPORTER, a_report
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    RegionFactory,
+    make_user,
+)
+from vangnet.testing.reports import CHILD, SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 

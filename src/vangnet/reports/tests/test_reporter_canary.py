@@ -22,17 +22,17 @@ from vangnet.accounts.policy import GRANTS, Action
 from vangnet.api.auth import create_token
 from vangnet.audit.models import AccessLogEntry
 from vangnet.contacts.models import Sector
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.reports import services
+from vangnet.reports.models import Report
+from vangnet.reports.services import ReporterDetails
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     RegionFactory,
     make_user,
     national_desk,
 )
-from vangnet.reports import services
-from vangnet.reports.models import Report
-from vangnet.reports.services import ReporterDetails
-from vangnet.reports.testing import a_report
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

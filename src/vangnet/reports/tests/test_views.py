@@ -9,17 +9,17 @@ from django.test import Client
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import DossierEvent
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.reports import public_views
+from vangnet.reports.models import Report
+from vangnet.reports.workflow import ReportState
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     DossierPersonFactory,
     RegionFactory,
     make_user,
 )
-from vangnet.reports import public_views
-from vangnet.reports.models import Report
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report
-from vangnet.reports.workflow import ReportState
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 

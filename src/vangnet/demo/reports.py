@@ -10,10 +10,9 @@ from django.utils import timezone
 from vangnet.accounts.models import User
 from vangnet.contacts.models import Sector
 from vangnet.regions.models import PartnerOrganisation, Region
-
-from . import services
-from .models import Report
-from .services import ConditionDetails, PersonDetails, ReporterDetails
+from vangnet.reports import services
+from vangnet.reports.models import Report
+from vangnet.reports.services import ConditionDetails, PersonDetails, ReporterDetails
 
 SCHOOL = ReporterDetails(
     name="Annemiek de Wit",

@@ -7,11 +7,11 @@ from typing import Any
 
 from vangnet.accounts.models import Role, User
 from vangnet.contacts.models import Sector
-from vangnet.core.testing.factories import add_membership, make_user
 from vangnet.regions.models import PartnerOrganisation, Region
-
-from .models import Report
-from .services import PersonDetails, ReceivedReport, ReporterDetails, receive_report
+from vangnet.reports import services
+from vangnet.reports.models import Report
+from vangnet.reports.services import PersonDetails, ReceivedReport, ReporterDetails, receive_report
+from vangnet.testing.factories import add_membership, make_user
 
 SCHOOL_REPORTER = ReporterDetails(
     name="Annemiek de Vries",
@@ -70,8 +70,6 @@ def staff(region: Region, *roles: str) -> User:
 
 def transferred_report(region: Region, team: PartnerOrganisation) -> Report:
     """A report through assessment and four-eyes triage, transferred to `team`, not accepted."""
-    from . import services
-
     triage = make_user(Role.TRIAGE, region=region)
     scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=region)
     report = a_report(region, by=triage).report
