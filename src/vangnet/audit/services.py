@@ -15,6 +15,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from vangnet.regions.models import Region
+
 from .models import (
     GENESIS_HASH,
     AccessLogAction,
@@ -87,7 +89,6 @@ def _region_id_of(obj: Model) -> int | None:
 
 
 def _region_codes(region_ids: set[int]) -> str:
-    from vangnet.regions.models import Region
 
     if not region_ids:
         return ""

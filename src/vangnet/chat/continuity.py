@@ -32,6 +32,7 @@ from vangnet.contacts.codes import (
     generate,
 )
 from vangnet.contacts.models import AdviceDossier
+from vangnet.contacts.services import open_dossier
 
 from .errors import ChatError
 from .messaging import append_message, employee_name
@@ -94,7 +95,6 @@ class IssuedCode:
 def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
     if conversation.dossier_id is not None:
         return conversation.dossier  # type: ignore[return-value]  # dossier_id is set
-    from vangnet.contacts.services import open_dossier
 
     dossier = open_dossier(region=conversation.region, by=by)
     Conversation.objects.filter(pk=conversation.pk).update(dossier=dossier)

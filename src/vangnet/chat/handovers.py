@@ -23,6 +23,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, owns_handover, ro
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
+from vangnet.contacts.services import ContactError, file_contact, open_dossier
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.regions.selectors import InvalidPostcode, national_desk, route_postcode
 
@@ -204,7 +205,6 @@ def register_phone_handover(
     *, handover: Handover, by: User, outcome: services.ClosingRegistration, request: Any = None
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
-    from vangnet.contacts.services import ContactError, file_contact, open_dossier
 
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)

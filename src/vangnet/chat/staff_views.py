@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
 from vangnet.regions.models import Region
+from vangnet.regions.selectors import social_map_for
 
 from . import continuity, desks, handovers, presence, selectors, services
 from .forms import DeskForm, ForwardForm, OutcomeForm
@@ -94,7 +95,6 @@ def _conversation_page(
     forward_form: ForwardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from vangnet.regions.selectors import social_map_for
 
     user = _user(request)
     mine = conversation.assigned_to_id == user.pk

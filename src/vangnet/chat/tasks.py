@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.tasks import TaskResultStatus, task
@@ -52,3 +53,8 @@ def ensure_sweep_scheduled() -> bool:
     run_after = timezone.now() + timedelta(seconds=settings.CHAT_SWEEP_SECONDS)
     sweep_waiting_chats_task.using(run_after=run_after).enqueue()
     return True
+
+
+def ensure_sweep_scheduled_after_migrate(**kwargs: Any) -> None:
+    """Receiver of post_migrate (ChatConfig.ready)."""
+    ensure_sweep_scheduled()

@@ -19,7 +19,7 @@ from .services import (
     ReporterDetails,
     ReportError,
 )
-from .workflow import TriageOutcome
+from .workflow import ReportState, TriageOutcome
 
 # A report never comes in through the chat (DOMAIN.md).
 REPORT_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.CHAT]
@@ -279,7 +279,6 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .workflow import ReportState
 
         self.fields["state"].choices = [  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             ("", _("Alle")),

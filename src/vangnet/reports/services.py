@@ -44,6 +44,7 @@ from .models import (
     ReportPerson,
     SafetyCondition,
 )
+from .selectors import earlier_history_count
 from .workflow import ReportState, TriageOutcome, WorkflowError, enforce, enforce_state
 
 TRANSFER_KINDS = frozenset(
@@ -335,7 +336,6 @@ def receive_report(
                 is_victim=person.is_victim,
                 is_alleged_perpetrator=person.is_alleged_perpetrator,
             )
-        from .selectors import earlier_history_count
 
         found = earlier_history_count(report)
         _journal(

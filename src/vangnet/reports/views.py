@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, require
 from vangnet.contacts import selectors as contact_selectors
 from vangnet.contacts.models import AdviceDossier, PersonRelation
 from vangnet.regions.models import Region
@@ -256,7 +256,6 @@ def _render_report(
 
 def _colleagues(report: Report) -> list[User]:
     """Who may handle reports in the report's region."""
-    from vangnet.accounts.policy import GRANTS
 
     roles = [role for role, actions in GRANTS.items() if Action.HANDLE_REPORT in actions]
     return list(

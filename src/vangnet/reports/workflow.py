@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.accounts.policy import Action, may
+from vangnet.accounts.policy import AccessDenied, Action, may
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
@@ -168,7 +168,6 @@ def enforce_state(report: Report, name: str, *, target: str) -> None:
 
 def enforce(report: Report, name: str, *, target: str, by: User) -> None:
     """Refuse the step unless the report's state, the target and the person allow it."""
-    from vangnet.accounts.policy import AccessDenied
 
     enforce_state(report, name, target=target)
     step = STEPS[name]

@@ -17,11 +17,11 @@ from vangnet.demo.people import (
     DEMO_NATIONAL_SOCIAL_MAP,
     load_demo_people_and_contacts,
 )
+from vangnet.regions.data_import import load_shipped_region_data
 from vangnet.regions.models import Region, SocialMapEntry
 from vangnet.regions.selectors import social_map_for
 from vangnet.regions.services import (
     create_social_map_entry,
-    load_shipped_region_data,
     set_social_map_entry_active,
     update_social_map_entry,
 )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.reports import notifications, services
+from vangnet.reports import notifications, services, tasks
 from vangnet.reports.models import JournalEntry, Report, Reporter, ReportPerson
 from vangnet.reports.workflow import ReportState
 from vangnet.testing.factories import RegionFactory, make_user
@@ -160,5 +160,5 @@ def test_the_retention_task_does_the_same_work():
     Report.objects.filter(pk=report.pk).update(
         state=ReportState.CLOSED, retention_until=date(2020, 1, 1), closed_at=timezone.now()
     )
-    assert notifications.delete_expired_reports_task.call() == 1
+    assert tasks.delete_expired_reports_task.call() == 1
     assert not Report.objects.exists()
