@@ -17,7 +17,6 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Model
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from vangnet.accounts.policy import is_partner_system
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_unlogged_refusal
 
 from .auth import RefusedAsNotFound
 
@@ -68,17 +66,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def record_refusal(exc: Exception, request: Request) -> None:
     """One REFUSED access-log entry per refusal: the record when there is one, else the path
     (ids only, never personal data). A refusal a selector or service logged itself is skipped."""
-    if getattr(exc, "logged", False):
-        return
-    obj = getattr(exc, "obj", None)
-    is_record = isinstance(obj, Model) and obj.pk is not None
-    record_access(
-        user=request.user,
-        action=AccessLogAction.REFUSED,
-        obj=obj if is_record else None,
-        object_type="" if is_record else "api",
-        object_id="" if is_record else request.path[:255],
-        request=request._request,
+    record_unlogged_refusal(
+        exc, user=request.user, kind="api", path=request.path, request=request._request
     )
     exc.logged = True  # type: ignore[attr-defined]  # never twice, should it be handled again
 

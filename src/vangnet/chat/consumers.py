@@ -24,7 +24,6 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -32,11 +31,10 @@ from redis.exceptions import RedisError
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.accounts.websocket import touch_session, user_group, verified_user
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
-from .models import Conversation, ConversationStatus
+from .models import Conversation, ConversationStatus, Sender
 
 logger = logging.getLogger(__name__)
 
@@ -272,15 +270,7 @@ class _GuardedSocket(_JsonSocket):
         except Http404:
             return CLOSE_NOT_FOUND
         if not allowed:
-            if refusal is None or not refusal.logged:
-                obj = getattr(refusal, "obj", None)
-                record_access(
-                    user=user,
-                    action=AccessLogAction.REFUSED,
-                    obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
-                    object_type="" if isinstance(obj, Model) else "socket",
-                    object_id="" if isinstance(obj, Model) else self.scope["path"][:255],
-                )
+            record_unlogged_refusal(refusal, user=user, kind="socket", path=self.scope["path"])
             return CLOSE_REFUSED
         self.user = user
         return None
@@ -490,7 +480,7 @@ class VisitorChatConsumer(_JsonSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "visitor"}
+                        self.group, {"type": "chat.typing", "sender": Sender.VISITOR.value}
                     )
             elif kind == "leave":
                 await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
@@ -614,7 +604,7 @@ class StaffChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "employee"}
+                        self.group, {"type": "chat.typing", "sender": Sender.EMPLOYEE.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
@@ -761,7 +751,7 @@ class VolunteerChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "volunteer"}
+                        self.group, {"type": "chat.typing", "sender": Sender.VOLUNTEER.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))

@@ -33,16 +33,25 @@ from vangnet.contacts.codes import (
 )
 from vangnet.contacts.models import AdviceDossier
 from vangnet.contacts.services import open_dossier
+from vangnet.errors import DomainError
 
 from .errors import ChatError
 from .messaging import append_message, employee_name
-from .models import ContinuityCode, Conversation, ConversationStatus, Handover, HandoverStatus
+from .models import (
+    ContinuityCode,
+    Conversation,
+    ConversationStatus,
+    Handover,
+    HandoverStatus,
+    MessageKind,
+    Sender,
+)
 
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 
-class CodeRefused(Exception):
+class CodeRefused(DomainError):
     """The code is wrong, expired, revoked, or tried too often; the message says which."""
 
 
@@ -151,7 +160,7 @@ def issue_continuity_code(
                 "route": route,
             }
 
-        append_message(locked, sender="system", kind="event", body=message)
+        append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=message)
     return IssuedCode(code=code, expires_at=expires)
 
 

@@ -21,7 +21,7 @@ from vangnet.accounts.policy import (
     scope_own_handovers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_access, refuse
 
 from .models import Conversation, ConversationStatus, Handover, HandoverStatus, Message, MessageKind
 
@@ -144,8 +144,7 @@ def conversation_for_staff(
         raise Http404
 
     if not may(user, Action.HANDLE_CHAT, conversation):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=conversation, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=conversation, request=request)
     if log:
         record_access(
             user=user,
@@ -187,8 +186,7 @@ def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | N
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
     if not may(user, Action.HANDLE_CHAT, handover):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=handover, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=handover, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,

@@ -11,12 +11,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import social_map_for
 
 from . import continuity, desks, handovers, presence, selectors, services
 from .forms import DeskForm, ForwardForm, OutcomeForm
-from .models import Availability, ContinuityCode, Conversation, ConversationStatus
+from .models import (
+    Availability,
+    ContinuityCode,
+    Conversation,
+    ConversationStatus,
+    HandoverStatus,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -171,7 +178,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 request=request,
             )
         except services.ChatError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(request, _("De chat is doorverbonden."))
             return redirect("chat_staff:queue")
@@ -204,7 +211,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 request=request,
             )
         except services.ChatError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -285,7 +292,7 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
                     request=request,
                 )
             except services.ChatError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -302,7 +309,8 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
         {
             "handover": handover,
             "form": form,
-            "can_register": handover.accepted_by_id == user.pk and handover.status == "accepted",
+            "can_register": handover.accepted_by_id == user.pk
+            and handover.status == HandoverStatus.ACCEPTED,
         },
         status=status,
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.audit.services import client_address
 from vangnet.contacts import codes
+from vangnet.errors import show_on_form
 from vangnet.regions.selectors import RoutingUnavailable, national_desk
 
 from . import continuity, handovers, selectors, services
@@ -73,11 +74,11 @@ def chat(request: HttpRequest) -> HttpResponse:
         try:
             conversation = _start_or_join(request, intake, data.get("code") or "")
         except continuity.CodeRefused as error:
-            form.add_error("code", str(error))
+            show_on_form(form, error, field="code")
         except services.ChatClosed:
             return _closed(request)
         except services.ChatError as error:
-            form.add_error("postcode", str(error))
+            show_on_form(form, error, field="postcode")
         else:
             request.session.cycle_key()
             request.session[selectors.SESSION_KEY] = str(conversation.public_id)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.api import errors as api_errors
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_unlogged_refusal
 from vangnet.core import events
 
 from .health import check_channel_layer, check_database
@@ -65,16 +63,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Every refusal lands in the access log, once: here, unless a selector already logged it."""
-    if not getattr(exception, "logged", False):
-        obj = getattr(exception, "obj", None)
-        record_access(
-            user=request.user,
-            action=AccessLogAction.REFUSED,
-            obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
-            object_type="" if isinstance(obj, Model) else "page",
-            object_id="" if isinstance(obj, Model) else request.path[:255],
-            request=request,
-        )
+    record_unlogged_refusal(
+        exception, user=request.user, kind="page", path=request.path, request=request
+    )
     message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
     return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
 

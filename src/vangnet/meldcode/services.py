@@ -29,6 +29,7 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact, ViolenceForm
 from vangnet.contacts.services import ContactDetails, ContactError, file_contact, may_become_report
+from vangnet.errors import DomainError
 from vangnet.regions.models import PartnerOrganisation, Region
 from vangnet.regions.selectors import InvalidPostcode, route_postcode
 from vangnet.reports.models import PersonRole
@@ -64,7 +65,7 @@ CONSULT_VEILIG_THUIS_AT_ONCE = frozenset(
 REMINDER_TIME = time(8, 0)
 
 
-class MeldcodeError(Exception):
+class MeldcodeError(DomainError):
     """Input the professional can correct; the message says how (Dutch, for the page)."""
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.policy import AccessDenied, Action, may
+from vangnet.errors import DomainError
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
@@ -55,7 +56,7 @@ class TriageOutcome(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", _("Omzetten in advies of afsluiten")
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A step the workflow does not allow now; the message says why and what to do instead."""
 
 

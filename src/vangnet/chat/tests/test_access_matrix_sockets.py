@@ -97,9 +97,9 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
 # fmt: on
 
 HANDOVER_REQUEST = handovers.HandoverRequest(
-    channel="chat",
+    channel=Handover.Channel.CHAT,
     consent=True,
-    summary_by="volunteer",
+    summary_by=Handover.SummaryBy.VOLUNTEER,
     volunteer_stays=True,
     child_anonymous=True,
     summary="Meisje van 12, ruzie thuis.",

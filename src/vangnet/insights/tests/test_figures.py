@@ -59,7 +59,7 @@ def report(region, by, received: datetime, *, source=("police", True), **fields)
     made = Report.objects.create(
         region=region,
         received_by=by,
-        channel="phone",
+        channel=Channel.PHONE,
         received_at=received,
         forms_of_violence=["physical_abuse"],
         concerns="zorgen",
@@ -147,8 +147,12 @@ def test_assessment_deadline_counts_working_days_across_kings_day(utrecht):
     report(utrecht, lead, at(thursday, 12), state=ReportState.RECEIVED, source=("", False))
     # Feedback within 5 working days of the triage: from 1 May that is Monday 11 May (5 May,
     # Liberation Day, does not count); from 4 May it is Tuesday 12 May.
-    ReporterFeedback.objects.create(report=on_time, kind="triage", at=at(date(2026, 5, 11), 17))
-    ReporterFeedback.objects.create(report=late, kind="triage", at=at(date(2026, 5, 13), 9))
+    ReporterFeedback.objects.create(
+        report=on_time, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 11), 17)
+    )
+    ReporterFeedback.objects.create(
+        report=late, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 13), 9)
+    )
     # Investigations: 10 weeks; one concluded in time, one after.
     start = at(date(2026, 3, 2), 9)
     due = date(2026, 5, 11)

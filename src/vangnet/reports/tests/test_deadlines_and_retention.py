@@ -13,7 +13,7 @@ from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.reports import notifications, services, tasks
 from vangnet.reports.models import JournalEntry, Report, Reporter, ReportPerson
-from vangnet.reports.workflow import ReportState
+from vangnet.reports.workflow import ReportState, TriageOutcome
 from vangnet.testing.factories import RegionFactory, make_user
 from vangnet.testing.reports import SCHOOL_REPORTER, a_report, transferred_report
 
@@ -103,7 +103,9 @@ def test_no_reminder_once_the_step_was_taken():
     services.record_safety_assessment(
         report=report, by=owner, acute_unsafety=False, structural_unsafety=True, assessment="x"
     )
-    services.record_triage_decision(report=report, by=owner, outcome="local_team", rationale="y")
+    services.record_triage_decision(
+        report=report, by=owner, outcome=TriageOutcome.LOCAL_TEAM, rationale="y"
+    )
     services.approve_triage(report=report, by=make_user(Role.BEHAVIOURAL_SCIENTIST, region=region))
     mail.outbox.clear()
     assert notifications.remind_deadline.call(report_id=report.pk, kind="assessment", due=due) == 0
