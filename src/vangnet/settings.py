@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "vangnet.api",
     "vangnet.meldcode",
     "vangnet.insights",
+    "vangnet.demo",
 ]
 
 MIDDLEWARE = [
@@ -385,7 +386,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Two APIs have a "status" enum; each gets its own name in the document.
     "ENUM_NAME_OVERRIDES": {
-        "HandoverStatusEnum": ["requested", "accepted", "completed", "cancelled"],
+        "HandoverStatusEnum": "vangnet.chat.models.HandoverStatus.values",
         "TransferStatusEnum": "vangnet.reports.api.TRANSFER_STATUSES",
     },
     "POSTPROCESSING_HOOKS": [

@@ -13,6 +13,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import (
     AccessDenied,
     Action,
+    may,
     owns_handover,
     regions_where,
     roles_for,
@@ -20,9 +21,9 @@ from vangnet.accounts.policy import (
     scope_own_handovers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_access, refuse
 
-from .models import Conversation, ConversationStatus, Handover, Message, MessageKind
+from .models import Conversation, ConversationStatus, Handover, HandoverStatus, Message, MessageKind
 
 SESSION_KEY = "vangnet_chat"
 
@@ -150,11 +151,9 @@ def conversation_for_staff(
         if not regions_where(user, Action.HANDLE_CHAT):
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
-    from vangnet.accounts.policy import may
 
     if not may(user, Action.HANDLE_CHAT, conversation):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=conversation, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=conversation, request=request)
     if log:
         record_access(
             user=user,
@@ -171,8 +170,6 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
     They carry what the helpline agreed with the child: logged like any other list."""
     from django.db.models import Q
 
-    from .models import Handover, HandoverStatus
-
     handovers = list(
         scope(Handover.objects.all(), user, Action.HANDLE_CHAT)
         .filter(channel=Handover.Channel.PHONE)
@@ -187,9 +184,6 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
 
 
 def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | None) -> Any:
-    from vangnet.accounts.policy import may
-
-    from .models import Handover
 
     handover = (
         Handover.objects.select_related("organisation", "region", "contact")
@@ -201,8 +195,7 @@ def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | N
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
     if not may(user, Action.HANDLE_CHAT, handover):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=handover, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=handover, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,

@@ -11,18 +11,18 @@ from django.db.models import Sum
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.contacts.models import Channel
-from vangnet.core.testing.factories import (
-    AdviceDossierFactory,
-    ContactFactory,
-    RegionFactory,
-    make_user,
-)
 from vangnet.core.workdays import add_working_days
 from vangnet.insights import figures, rollup
 from vangnet.insights.models import MONTHLY, Metric
 from vangnet.insights.selectors import Period
 from vangnet.reports.models import Report, Reporter, ReporterFeedback
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    RegionFactory,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -61,7 +61,7 @@ def report(region, by, received: datetime, *, source=("police", True), **fields)
     made = Report.objects.create(
         region=region,
         received_by=by,
-        channel="phone",
+        channel=Channel.PHONE,
         received_at=received,
         forms_of_violence=["physical_abuse"],
         concerns="zorgen",
@@ -149,8 +149,12 @@ def test_assessment_deadline_counts_working_days_across_kings_day(utrecht):
     report(utrecht, lead, at(thursday, 12), state=ReportState.RECEIVED, source=("", False))
     # Feedback within 5 working days of the triage: from 1 May that is Monday 11 May (5 May,
     # Liberation Day, does not count); from 4 May it is Tuesday 12 May.
-    ReporterFeedback.objects.create(report=on_time, kind="triage", at=at(date(2026, 5, 11), 17))
-    ReporterFeedback.objects.create(report=late, kind="triage", at=at(date(2026, 5, 13), 9))
+    ReporterFeedback.objects.create(
+        report=on_time, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 11), 17)
+    )
+    ReporterFeedback.objects.create(
+        report=late, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 13), 9)
+    )
     # Investigations: 10 weeks; one concluded in time, one after.
     start = at(date(2026, 3, 2), 9)
     due = date(2026, 5, 11)
