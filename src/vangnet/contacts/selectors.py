@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, regions_where, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.core.pagination import NEWEST_FIRST, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
 from .models import AdviceDossier, Contact, DossierEvent
@@ -30,9 +32,10 @@ def recent_contact_count(*, user: User, region: Region, days: int = 7) -> int:
 
 
 def contact_page(
-    *, user: User, region: Region, page: str | int | None, request: HttpRequest
-) -> Page:
-    """One page of the region's contact register; the shown records are logged as seen."""
+    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+) -> KeysetPage[Contact]:
+    """One page of the region's contact register, newest first (`params`: the request's
+    `after`/`before`/`last`, core.pagination); the shown records are logged as seen."""
     if not may(user, Action.VIEW_CONTACT, region):
         record_access(
             user=user,
@@ -43,7 +46,7 @@ def contact_page(
         )
         raise AccessDenied(action=Action.VIEW_CONTACT, obj=region, logged=True)
     queryset = Contact.objects.filter(region=region).select_related("registered_by")
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
+    page_obj = keyset_page(queryset, keys=NEWEST_FIRST, size=PAGE_SIZE, params=params)
     if page_obj.object_list:
         record_access(
             user=user,

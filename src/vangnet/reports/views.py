@@ -70,13 +70,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page_obj = selectors.report_page(
         user=user,
         region=region,
-        page=request.GET.get("page"),
+        params=request.GET,
         state=state,
         overdue_only=overdue,
         request=request,
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     return render(
         request,
         "reports/list.html",
