@@ -26,10 +26,16 @@ from vangnet.accounts.policy import (
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import DossierPerson
-from vangnet.core.pagination import NEWEST_FIRST, KeysetPage, keyset_page
+from vangnet.core.pagination import NEWEST_FIRST, Key, KeysetPage, keyset_page, parse_date_key
 from vangnet.regions.models import Region
 
-from .deadlines import Deadline, current_deadline, overdue_filter
+from .deadlines import (
+    Deadline,
+    current_deadline,
+    due_soon_filter,
+    overdue_filter,
+    with_current_deadline,
+)
 from .models import JournalEntry, Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
 
@@ -284,18 +290,45 @@ class DeadlineRow:
     due_soon: bool
 
 
-def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> list[DeadlineRow]:
-    """The team's open deadlines, soonest first (a team = the region's Veilig Thuis)."""
+@dataclass(frozen=True)
+class DeadlineOverview:
+    """One page of the team's running deadlines, soonest first, and how many there are."""
+
+    rows: list[DeadlineRow]
+    page: KeysetPage[Report]
+    overdue_count: int
+    due_soon_count: int
+    total_count: int
+
+
+DEADLINE_PAGE_SIZE = 100
+SOONEST_FIRST = (
+    Key("deadline_on", parse=parse_date_key),
+    Key("deadline_by_day"),
+    Key("id"),
+)
+
+
+def deadline_overview(
+    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+) -> DeadlineOverview:
+    """The team's open deadlines, soonest first (a team = the region's Veilig Thuis), a page
+    at a time: the database sorts and counts them (`deadlines.with_current_deadline`), only
+    the shown page is loaded and logged."""
     if not may(user, Action.VIEW_REPORT, region):
         raise _refuse(user, Action.VIEW_REPORT, region, request)
     now = timezone.now()
+    running = with_current_deadline(Report.objects.filter(region=region, state__in=OPEN_STATES))
+    page = keyset_page(
+        running.select_related("owner"),
+        keys=SOONEST_FIRST,
+        size=DEADLINE_PAGE_SIZE,
+        params=params,
+    )
     rows = []
-    for report in Report.objects.filter(region=region, state__in=OPEN_STATES).select_related(
-        "owner"
-    ):
+    for report in page.object_list:
         deadline = current_deadline(report)
-        if deadline is None:
-            continue
+        assert deadline is not None  # with_current_deadline leaves out reports without one
         rows.append(
             DeadlineRow(
                 report=report,
@@ -304,16 +337,21 @@ def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> li
                 due_soon=deadline.is_due_soon(now),
             )
         )
-    rows.sort(key=lambda r: (r.deadline.due_on, r.deadline.due_at is None, r.report.pk))
     if rows:
         record_access(
             user=user,
             action=AccessLogAction.VIEW,
-            objects=[r.report for r in rows],
+            objects=page.object_list,
             roles=roles_for(user, Action.VIEW_REPORT, region),
             request=request,
         )
-    return rows
+    return DeadlineOverview(
+        rows=rows,
+        page=page,
+        overdue_count=running.filter(overdue_filter(now)).count(),
+        due_soon_count=running.filter(due_soon_filter(now)).count(),
+        total_count=running.count(),
+    )
 
 
 def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:

@@ -120,3 +120,34 @@ def test_the_contact_register_pages_the_same_way(monkeypatch):
     client = login_verified(Client(), user)
     pages = _walk(client, "/staff/contacts/")
     assert pages == [[c.pk for c in contacts[0:2]], [c.pk for c in contacts[2:4]], [contacts[4].pk]]
+
+
+def test_the_deadlines_overview_pages_soonest_first_and_counts_every_section(monkeypatch):
+    from vangnet.reports.deadlines import current_deadline
+
+    monkeypatch.setattr(selectors, "DEADLINE_PAGE_SIZE", 2)
+    region = RegionFactory.create()
+    now = timezone.now()
+    acute = a_report(region, is_acute=True, received_at=now - timedelta(hours=25)).report
+    late = [a_report(region).report for _ in range(2)]
+    Report.objects.filter(pk__in=[r.pk for r in late]).update(assessment_due_on="2020-01-06")
+    fresh = [a_report(region).report for _ in range(2)]
+    closed = a_report(region).report
+    Report.objects.filter(pk=closed.pk).update(state="closed")
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    client = login_verified(Client(), lead)
+
+    pages = _walk(client, "/staff/reports/deadlines/")
+
+    expected = sorted(
+        Report.objects.filter(pk__in=[acute.pk, *[r.pk for r in late + fresh]]),
+        key=lambda r: (current_deadline(r).due_on, current_deadline(r).due_at is None, r.pk),
+    )
+    assert [pk for page in pages for pk in page] == [r.pk for r in expected]
+    assert all(len(page) <= 2 for page in pages)
+    first = client.get("/staff/reports/deadlines/").content.decode()
+    assert "Over de termijn (3)" in first and "Later (2)" in first
+    assert "Staan op een andere pagina." in first  # the later two are not on this page
+    assert str(closed.reference) not in "".join(
+        client.get(f"/staff/reports/deadlines/{q}").content.decode() for q in ("", "?last=1")
+    )
