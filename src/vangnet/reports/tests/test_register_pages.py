@@ -139,9 +139,14 @@ def test_the_deadlines_overview_pages_soonest_first_and_counts_every_section(mon
 
     pages = _walk(client, "/staff/reports/deadlines/")
 
+    def soonest_first(report: Report) -> tuple[object, ...]:
+        deadline = current_deadline(report)
+        assert deadline is not None
+        return (deadline.due_on, deadline.due_at is None, report.pk)
+
     expected = sorted(
         Report.objects.filter(pk__in=[acute.pk, *[r.pk for r in late + fresh]]),
-        key=lambda r: (current_deadline(r).due_on, current_deadline(r).due_at is None, r.pk),
+        key=soonest_first,
     )
     assert [pk for page in pages for pk in page] == [r.pk for r in expected]
     assert all(len(page) <= 2 for page in pages)
