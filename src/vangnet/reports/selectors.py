@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Upper
@@ -186,68 +188,119 @@ def _same_text(field: str, value: str) -> Q:
     return Q(**{f"{field}_key": Upper(Value(value))})
 
 
-def _person_matches(report: Report) -> list[tuple[ReportPerson, str, Q, Q]]:
-    """Per person: the questions to ask of reports and of dossier persons."""
+@dataclass(frozen=True)
+class _Question:
+    """One thing to look for: a person of the report, what is compared, the filter for
+    report persons and for dossier persons (None: dossiers do not hold it), and the same
+    comparison in Python, to tell which question found a row."""
+
+    person: ReportPerson
+    matched_on: str
+    report_q: Q
+    dossier_q: Q | None
+
+    def matches(self, row: ReportPerson | DossierPerson) -> bool:
+        person = self.person
+        if self.matched_on == "bsn":
+            return getattr(row, "bsn_hash", "") == person.bsn_hash
+        if self.matched_on == "name_dob":
+            return _same(row.name, person.name) and row.date_of_birth == person.date_of_birth
+        return _same(row.address, person.address)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.upper() == b.upper()
+
+
+def _person_matches(report: Report) -> list[_Question]:
+    """Per person, in order: the questions to ask of reports and of dossier persons."""
     out = []
     for person in report.persons.all():
         if person.bsn_hash:
-            out.append((person, "bsn", Q(bsn_hash=person.bsn_hash), Q(pk__in=[])))
+            out.append(_Question(person, "bsn", Q(bsn_hash=person.bsn_hash), None))
         if person.name and person.date_of_birth:
             same = _same_text("name", person.name) & Q(date_of_birth=person.date_of_birth)
-            out.append((person, "name_dob", same, same))
+            out.append(_Question(person, "name_dob", same, same))
         if person.address:
             same = _same_text("address", person.address)
-            out.append((person, "address", same, same))
+            out.append(_Question(person, "address", same, same))
     return out
+
+
+def _first_question(
+    questions: list[_Question], rows: Sequence[ReportPerson | DossierPerson]
+) -> list[tuple[_Question, ReportPerson | DossierPerson]]:
+    """Each row with the first question that finds it (questions in order, then rows), as
+    asking them one by one would; a row no Python comparison claims (a database whose UPPER
+    differs from Python's) goes with the first question."""
+    pairs: list[tuple[_Question, ReportPerson | DossierPerson]] = []
+    claimed: set[int] = set()
+    for question in questions:
+        for row in rows:
+            if row.pk not in claimed and question.matches(row):
+                claimed.add(row.pk)
+                pairs.append((question, row))
+    pairs += [(questions[0], row) for row in rows if row.pk not in claimed]
+    return pairs
 
 
 def _find_earlier_history(report: Report) -> list[HistoryMatch]:
     """Earlier reports and named advice dossiers about the same persons (seed 002: look at
     earlier situations of unsafety and the decisions taken then). All regions: a family may
-    have moved, and the national register is checked on receipt (Handelingsprotocol)."""
+    have moved, and the national register is checked on receipt (Handelingsprotocol).
+
+    All questions go in one query for reports and one for dossiers; each is answered from an
+    index (bsn_hash, and the expression indexes on name + date of birth and on address)."""
+    questions = _person_matches(report)
+    if not questions:
+        return []
     found: dict[tuple[str, int], HistoryMatch] = {}
-    for person, matched_on, report_q, dossier_q in _person_matches(report):
-        for other in (
-            ReportPerson.objects.alias(name_key=Upper("name"), address_key=Upper("address"))
-            .filter(report_q)
-            .exclude(report=report)
-            .select_related("report__region")
-        ):
-            key = ("report", other.report_id)
-            found.setdefault(
-                key,
-                HistoryMatch(
-                    kind="report",
-                    reference=other.report.reference,
-                    pk=other.report_id,
-                    region_name=other.report.region.name,
-                    at=timezone.localtime(other.report.received_at).date(),
-                    matched_on=matched_on,
-                    person_role=person.get_role_display(),
-                ),
-            )
-        if dossier_q == Q(pk__in=[]):
-            continue
-        for dossier_person in (
+    report_rows = list(
+        ReportPerson.objects.alias(name_key=Upper("name"), address_key=Upper("address"))
+        .filter(reduce(or_, (q.report_q for q in questions)))
+        .exclude(report=report)
+        .select_related("report__region")
+        .order_by("id")
+    )
+    for question, row in _first_question(questions, report_rows):
+        assert isinstance(row, ReportPerson)
+        found.setdefault(
+            ("report", row.report_id),
+            HistoryMatch(
+                kind="report",
+                reference=row.report.reference,
+                pk=row.report_id,
+                region_name=row.report.region.name,
+                at=timezone.localtime(row.report.received_at).date(),
+                matched_on=question.matched_on,
+                person_role=question.person.get_role_display(),
+            ),
+        )
+    dossier_questions = [q for q in questions if q.dossier_q is not None]
+    dossier_rows: list[DossierPerson] = []
+    if dossier_questions:
+        dossier_rows = list(
             DossierPerson.objects.alias(name_key=Upper("name"), address_key=Upper("address"))
-            .filter(dossier_q)
+            .filter(reduce(or_, (q.dossier_q for q in dossier_questions if q.dossier_q)))
             .select_related("dossier__region")
-        ):
-            if report.source_dossier_id == dossier_person.dossier_id:
-                continue
-            key = ("dossier", dossier_person.dossier_id)
-            found.setdefault(
-                key,
-                HistoryMatch(
-                    kind="dossier",
-                    reference=dossier_person.dossier.reference,
-                    pk=dossier_person.dossier_id,
-                    region_name=dossier_person.dossier.region.name,
-                    at=timezone.localtime(dossier_person.dossier.opened_at).date(),
-                    matched_on=matched_on,
-                    person_role=person.get_role_display(),
-                ),
-            )
+            .order_by("added_at", "id")
+        )
+    for question, row in _first_question(dossier_questions, dossier_rows):
+        assert isinstance(row, DossierPerson)
+        if report.source_dossier_id == row.dossier_id:
+            continue
+        found.setdefault(
+            ("dossier", row.dossier_id),
+            HistoryMatch(
+                kind="dossier",
+                reference=row.dossier.reference,
+                pk=row.dossier_id,
+                region_name=row.dossier.region.name,
+                at=timezone.localtime(row.dossier.opened_at).date(),
+                matched_on=question.matched_on,
+                person_role=question.person.get_role_display(),
+            ),
+        )
     return sorted(found.values(), key=lambda m: m.at, reverse=True)
 
 
