@@ -167,7 +167,7 @@ def _generate(args: argparse.Namespace, *, region_id: int, staff_id: int) -> dic
                 {_person_columns(household, k)},
                 '', CASE WHEN {k} = 0 THEN md5('bsn' || {household}) || md5('nsb' || {household}) ELSE '' END,
                 {k} = 0, {k} = 1
-            FROM generate_series(1, {args.persons}) p
+            FROM generate_series(1::bigint, {args.persons}) p
             """
         )
         timings["generate_report_persons_s"] = round(time.perf_counter() - started, 1)
@@ -193,7 +193,7 @@ def _generate(args: argparse.Namespace, *, region_id: int, staff_id: int) -> dic
             SELECT {first_dossier} + (p - 1) % {args.dossiers},
                 CASE WHEN {k} = 0 THEN 'child' ELSE 'parent' END,
                 {_person_columns(household, k)}, now()
-            FROM generate_series(1, {args.dossier_persons}) p
+            FROM generate_series(1::bigint, {args.dossier_persons}) p
             """
         )
         timings["generate_dossiers_s"] = round(time.perf_counter() - started, 1)
