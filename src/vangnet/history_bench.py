@@ -99,7 +99,7 @@ def _person_columns(household: str, k: str) -> str:
     return f"""
         ({first})[1 + (({household}) * 7 + ({k}) * 13) % {len(FIRST_NAMES)}] || ' ' ||
             ({last})[1 + (({household}) * 31) % {len(LAST_NAMES)}],
-        date '1950-01-01' + (({household}) * 7919 + ({k}) * 104729) % 25000,
+        date '1950-01-01' + ((({household}) * 7919 + ({k}) * 104729) % 25000)::int,
         ({streets})[1 + ({household}) % {len(STREETS)}] || ' ' ||
             (1 + (({household}) / {len(STREETS)}) % 400) || ', ' ||
             ({cities})[1 + (({household}) / 12000) % {len(CITIES)}]
