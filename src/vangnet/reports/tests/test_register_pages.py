@@ -156,3 +156,25 @@ def test_the_deadlines_overview_pages_soonest_first_and_counts_every_section(mon
     assert str(closed.reference) not in "".join(
         client.get(f"/staff/reports/deadlines/{q}").content.decode() for q in ("", "?last=1")
     )
+
+
+def test_the_access_log_search_pages_by_sequence_and_keeps_its_filter(monkeypatch):
+    from vangnet.audit import selectors as audit_selectors
+    from vangnet.audit.models import AccessLogAction, AccessLogEntry
+
+    monkeypatch.setattr(audit_selectors, "PAGE_SIZE", 3)
+    region = RegionFactory.create()
+    contacts = [ContactFactory.create(region=region) for _ in range(4)]
+    advisor = make_user(Role.ADVICE_DESK, username="marieke", region=region)
+    advisor_client = login_verified(Client(), advisor)
+    for contact in contacts + contacts[:3]:
+        assert advisor_client.get(f"/staff/contacts/{contact.pk}/").status_code == 200
+    officer = make_user(Role.PRIVACY_OFFICER, region=region)
+    client = login_verified(Client(), officer)
+
+    pages = _walk(client, "/staff/access-log/?username=marieke&action=view")
+
+    views = AccessLogEntry.objects.filter(username="marieke", action=AccessLogAction.VIEW)
+    newest_first = list(views.order_by("-sequence").values_list("pk", flat=True))
+    assert len(newest_first) == 7
+    assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:7]]
