@@ -354,7 +354,7 @@ class DeadlineOverview:
     total_count: int
 
 
-DEADLINE_PAGE_SIZE = 100
+DEADLINE_PAGE_SIZE = 50
 SOONEST_FIRST = (
     Key("deadline_on", parse=parse_date_key),
     Key("deadline_by_day"),
