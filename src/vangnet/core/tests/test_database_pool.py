@@ -4,10 +4,14 @@ the process never holds more connections than the pool's maximum."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,16 +21,17 @@ from vangnet.core import views
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
-pytestmark = [
-    pytest.mark.skipif(not ON_POSTGRESQL, reason="the connection pool is PostgreSQL's"),
-    pytest.mark.django_db(transaction=True),
-]
+PROJECT_DIR = Path(__file__).resolve().parents[4]
+only_on_postgresql = pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="the connection pool is PostgreSQL's"
+)
 
 POOL_SIZE = 2
 REQUESTS = 12
 
 
-def test_production_settings_pool_postgresql_connections():
+@only_on_postgresql
+def test_the_running_settings_pool_postgresql_connections():
     pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
     assert pool["max_size"] >= pool["min_size"] >= 1
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
@@ -45,6 +50,8 @@ def small_pool() -> Iterator[None]:
     options.update(saved)
 
 
+@only_on_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_requests_beyond_the_pool_wait_for_a_connection_and_none_fails(
     live_server, small_pool, monkeypatch
 ):
@@ -78,3 +85,41 @@ def test_requests_beyond_the_pool_wait_for_a_connection_and_none_fails(
     assert statuses == [200] * REQUESTS
     assert len(backends) <= POOL_SIZE
     assert most_busy <= POOL_SIZE
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings module in a fresh interpreter with `env` (no database is opened)."""
+    clean = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **env}
+    code = (
+        "import json, vangnet.settings as s; d = s.DATABASES['default'];"
+        "print(json.dumps({'pool': {k: v for k, v in d.get('OPTIONS', {}).get('pool', {}).items()"
+        " if k != 'check'}, 'max_age': d['CONN_MAX_AGE']}))"
+    )
+    return subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-c", code],
+        env=clean,
+        cwd=PROJECT_DIR / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_on_postgresql_the_pool_is_the_default_and_sized_from_the_environment():
+    url = "postgres://vangnet@db.example/vangnet"
+    default = _settings_with(DATABASE_URL=url)
+    sized = _settings_with(DATABASE_URL=url, DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="4")
+    external = _settings_with(DATABASE_URL=url, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60")
+
+    assert json.loads(default.stdout)["pool"] == {"min_size": 2, "max_size": 10, "timeout": 30}
+    assert json.loads(sized.stdout)["pool"]["max_size"] == 4
+    assert json.loads(external.stdout) == {"pool": {}, "max_age": 60}
+
+
+def test_persistent_connections_next_to_the_pool_stop_the_start_with_a_clear_message():
+    refused = _settings_with(
+        DATABASE_URL="postgres://vangnet@db.example/vangnet", DATABASE_CONN_MAX_AGE="60"
+    )
+    assert refused.returncode != 0
+    assert "DATABASE_POOL=false" in refused.stderr
