@@ -8,7 +8,7 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -398,12 +398,17 @@ def deadline_overview(
             roles=roles_for(user, Action.VIEW_REPORT, region),
             request=request,
         )
+    counts = running.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=overdue_filter(now)),
+        due_soon=Count("id", filter=due_soon_filter(now)),
+    )
     return DeadlineOverview(
         rows=rows,
         page=page,
-        overdue_count=running.filter(overdue_filter(now)).count(),
-        due_soon_count=running.filter(due_soon_filter(now)).count(),
-        total_count=running.count(),
+        overdue_count=counts["overdue"],
+        due_soon_count=counts["due_soon"],
+        total_count=counts["total"],
     )
 
 
