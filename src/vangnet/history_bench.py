@@ -84,6 +84,7 @@ def _admin(sql: str) -> None:
 
 def _configure(database: str) -> None:
     os.environ["DATABASE_URL"] = f"{_server()}/{database}"
+    os.environ.setdefault("DATABASE_POOL", "true")  # as in production (ADR 0030)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings")
     os.environ.setdefault("VANGNET_ENV", "development")
     import django

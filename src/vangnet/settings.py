@@ -169,12 +169,13 @@ TEMPLATES = [
 # --- Database, channel layer, cache, tasks ---------------------------------------------
 
 DATABASE_URL = required("DATABASE_URL") if PRODUCTION else env("DATABASE_URL")
-# A connection pool per process (psycopg's, through Django; ADR 0030) is the default on
-# PostgreSQL: every process holds at most DATABASE_POOL_MAX_SIZE connections however many
-# request threads it runs, and a request that finds them all busy waits up to
+# A connection pool per process (psycopg's, through Django; ADR 0030) is the production
+# default on PostgreSQL: every process holds at most DATABASE_POOL_MAX_SIZE connections
+# however many request threads it runs, and a request that finds them all busy waits up to
 # DATABASE_POOL_TIMEOUT seconds for one instead of failing. DATABASE_POOL=false leaves
-# pooling to an external pooler (PgBouncer), with DATABASE_CONN_MAX_AGE as before.
-DATABASE_POOL = env_bool("DATABASE_POOL", True)
+# pooling to an external pooler (PgBouncer), with DATABASE_CONN_MAX_AGE as before;
+# DATABASE_POOL=true pools in development too.
+DATABASE_POOL = env_bool("DATABASE_POOL", PRODUCTION)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}",

@@ -30,24 +30,20 @@ POOL_SIZE = 2
 REQUESTS = 12
 
 
-@only_on_postgresql
-def test_the_running_settings_pool_postgresql_connections():
-    pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
-    assert pool["max_size"] >= pool["min_size"] >= 1
-    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
-
-
 @pytest.fixture
 def small_pool() -> Iterator[None]:
-    """The live server's pool shrunk to POOL_SIZE connections for this test."""
-    options = connection.settings_dict["OPTIONS"]["pool"]
-    saved = dict(options)
-    connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it (skipped elsewhere)
-    options.update(min_size=1, max_size=POOL_SIZE, timeout=30)
+    """The database pooled as in production (settings.py), with POOL_SIZE connections."""
+    options = connection.settings_dict["OPTIONS"]
+    saved = options.get("pool")
+    connection.close()
+    options["pool"] = {"min_size": 1, "max_size": POOL_SIZE, "timeout": 30}
     yield
-    connection.close_pool()  # type: ignore[attr-defined]  # as above
-    options.clear()
-    options.update(saved)
+    connection.close()
+    connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it (skipped elsewhere)
+    if saved is None:
+        del options["pool"]
+    else:
+        options["pool"] = saved
 
 
 @only_on_postgresql
@@ -87,6 +83,18 @@ def test_requests_beyond_the_pool_wait_for_a_connection_and_none_fails(
     assert most_busy <= POOL_SIZE
 
 
+PRODUCTION_ENV = {
+    "VANGNET_ENV": "production",
+    "SECRET_KEY": "k3J9#mQ2$vL8@xP5&nR7*tW4!zY6^bC1(dF0)gH3-jK9+sA2=eU8",
+    "ALLOWED_HOSTS": "vangnet.example.nl",
+    "DATABASE_URL": "postgres://vangnet@db.example/vangnet",
+    "AUDIT_LOG_KEY": "a-production-audit-log-key-for-this-test",
+    "FIELD_ENCRYPTION_KEYS": "tKJ4Zq4lq1v6o0m3y8cQ2yqzNfS3s6Tg1lI0v5Xb9bA=",
+    "FIELD_HASH_KEY": "a-production-field-hash-key-for-this-test",
+    "PUBLIC_BASE_URL": "https://vangnet.example.nl",
+}
+
+
 def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     """Import the settings module in a fresh interpreter with `env` (no database is opened)."""
     clean = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **env}
@@ -106,20 +114,20 @@ def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_on_postgresql_the_pool_is_the_default_and_sized_from_the_environment():
-    url = "postgres://vangnet@db.example/vangnet"
-    default = _settings_with(DATABASE_URL=url)
-    sized = _settings_with(DATABASE_URL=url, DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="4")
-    external = _settings_with(DATABASE_URL=url, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60")
+def test_production_pools_postgresql_connections_sized_from_the_environment():
+    default = _settings_with(**PRODUCTION_ENV)
+    sized = _settings_with(**PRODUCTION_ENV, DATABASE_POOL_MIN_SIZE="1", DATABASE_POOL_MAX_SIZE="4")
+    external = _settings_with(**PRODUCTION_ENV, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60")
 
-    assert json.loads(default.stdout)["pool"] == {"min_size": 2, "max_size": 10, "timeout": 30}
+    assert json.loads(default.stdout) == {
+        "pool": {"min_size": 2, "max_size": 10, "timeout": 30},
+        "max_age": 0,
+    }
     assert json.loads(sized.stdout)["pool"]["max_size"] == 4
     assert json.loads(external.stdout) == {"pool": {}, "max_age": 60}
 
 
 def test_persistent_connections_next_to_the_pool_stop_the_start_with_a_clear_message():
-    refused = _settings_with(
-        DATABASE_URL="postgres://vangnet@db.example/vangnet", DATABASE_CONN_MAX_AGE="60"
-    )
+    refused = _settings_with(**PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="60")
     assert refused.returncode != 0
     assert "DATABASE_POOL=false" in refused.stderr
