@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Membership, User
 from vangnet.accounts.policy import Action, may, regions_where, require, roles_for
-from vangnet.core.pagination import Key, KeysetPage, keyset_page
+from vangnet.pagination import Key, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
 from .models import AccessLogAction, AccessLogEntry, AccessLogRecord

@@ -26,9 +26,9 @@ from vangnet.accounts.policy import (
     scope_own_transfers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import log_page_shown, record_access, refuse
 from vangnet.contacts.models import DossierPerson
-from vangnet.core.pagination import NEWEST_FIRST, Key, KeysetPage, keyset_page, parse_date_key
+from vangnet.pagination import NEWEST_FIRST, Key, KeysetPage, keyset_page, parse_date_key
 from vangnet.regions.models import Region
 
 from .deadlines import (
@@ -44,11 +44,6 @@ from .workflow import OPEN_STATES, ReportState
 PAGE_SIZE = 25
 
 
-def _refuse(user: User, action: Action, obj: object, request: HttpRequest | None) -> AccessDenied:
-    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, request=request)  # type: ignore[arg-type]  # a report or a region: a Model
-    return AccessDenied(action=action, obj=obj, logged=True)
-
-
 def report_page(
     *,
     user: User,
@@ -59,9 +54,9 @@ def report_page(
     request: HttpRequest,
 ) -> KeysetPage[Report]:
     """One page of the region's register, newest first; `params` holds the request's
-    `after`/`before`/`last` (core.pagination). The shown reports are logged as seen."""
+    `after`/`before`/`last` (vangnet.pagination). The shown reports are logged as seen."""
     if not may(user, Action.VIEW_REPORT, region):
-        raise _refuse(user, Action.VIEW_REPORT, region, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     queryset = Report.objects.filter(region=region).select_related("owner", "transferred_to")
     if state in ReportState.values:
         queryset = queryset.filter(state=state)
@@ -70,14 +65,12 @@ def report_page(
     if overdue_only:
         queryset = queryset.filter(overdue_filter())
     page_obj = keyset_page(queryset, keys=NEWEST_FIRST, size=PAGE_SIZE, params=params)
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=roles_for(user, Action.VIEW_REPORT, region),
-            request=request,
-        )
+    log_page_shown(
+        page_obj.object_list,
+        user=user,
+        roles=roles_for(user, Action.VIEW_REPORT, region),
+        request=request,
+    )
     return page_obj
 
 
@@ -101,7 +94,7 @@ def report_detail(*, user: User, report_id: int, request: HttpRequest | None) ->
         .get(pk=report_id)
     )
     if not may(user, Action.VIEW_REPORT, report):
-        raise _refuse(user, Action.VIEW_REPORT, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
@@ -118,7 +111,7 @@ def reporter_identity(
     """The reporter's identity, only for roles that need it and with a stated reason; the
     access log says who saw it and why (DOMAIN.md: the identity is never shown otherwise)."""
     if not may(user, Action.VIEW_REPORTER_IDENTITY, report):
-        raise _refuse(user, Action.VIEW_REPORTER_IDENTITY, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORTER_IDENTITY, obj=report, request=request)
     reporter = Reporter.objects.get(report=report)
     record_access(
         user=user,
@@ -314,7 +307,7 @@ def earlier_history(
 ) -> list[HistoryMatch]:
     """What the employee sees on the report page; each display is logged."""
     if not may(user, Action.VIEW_REPORT, report):
-        raise _refuse(user, Action.VIEW_REPORT, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
     matches = _find_earlier_history(report)
     if matches:
         record_access(
@@ -369,7 +362,7 @@ def deadline_overview(
     at a time: the database sorts and counts them (`deadlines.with_current_deadline`), only
     the shown page is loaded and logged."""
     if not may(user, Action.VIEW_REPORT, region):
-        raise _refuse(user, Action.VIEW_REPORT, region, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     now = timezone.now()
     running = with_current_deadline(Report.objects.filter(region=region, state__in=OPEN_STATES))
     page = keyset_page(
@@ -390,14 +383,12 @@ def deadline_overview(
                 due_soon=deadline.is_due_soon(now),
             )
         )
-    if rows:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page.object_list,
-            roles=roles_for(user, Action.VIEW_REPORT, region),
-            request=request,
-        )
+    log_page_shown(
+        page.object_list,
+        user=user,
+        roles=roles_for(user, Action.VIEW_REPORT, region),
+        request=request,
+    )
     counts = running.aggregate(
         total=Count("id"),
         overdue=Count("id", filter=overdue_filter(now)),

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from vangnet.core.testing.factories import DossierPersonFactory, RegionFactory
 from vangnet.reports.models import ReportPerson
 from vangnet.reports.selectors import _find_earlier_history
 from vangnet.reports.services import PersonDetails
-from vangnet.reports.testing import a_report
+from vangnet.testing.factories import DossierPersonFactory, RegionFactory
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db
 

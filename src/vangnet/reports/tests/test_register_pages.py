@@ -13,11 +13,11 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogRecord
 from vangnet.contacts import selectors as contact_selectors
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import ContactFactory, RegionFactory, make_user
 from vangnet.reports import selectors
 from vangnet.reports.models import Report
-from vangnet.reports.testing import a_report
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import ContactFactory, RegionFactory, make_user
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db
 

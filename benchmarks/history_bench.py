@@ -15,7 +15,7 @@ With `--compare` (the default) it also times earlier history without the express
 of ADR 0030 and the register's last page the old way (COUNT and OFFSET), for the record.
 The database is dropped afterwards. Nothing is asserted; figures go to docs/performance.md.
 
-    python -m vangnet.history_bench [--reports N] [--persons N] [--dossiers N] [--runs N]
+    python -m benchmarks.history_bench [--reports N] [--persons N] [--dossiers N] [--runs N]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_NAMES = (
     "Sem Noah Liam Lucas Levi Finn Daan Luuk Milan Bram Jesse Thijs Mees Sam Adam Julian Teun "
@@ -237,7 +237,7 @@ def _sample_reports(region: Any, count: int) -> list[Any]:
     """Reports taken in through the intake service about households already known."""
     from vangnet.reports.models import ReportPerson
     from vangnet.reports.services import PersonDetails
-    from vangnet.reports.testing import a_report, intake_user
+    from vangnet.testing.reports import a_report, intake_user
 
     by = intake_user(region)
     known = list(
@@ -324,10 +324,10 @@ def _measure(args: argparse.Namespace, results: dict[str, Any]) -> None:
     from django.test import Client
 
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.auth import login_verified
-    from vangnet.core.testing.factories import make_user
     from vangnet.regions.models import Region
     from vangnet.reports.selectors import _find_earlier_history
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import make_user
 
     region = Region.objects.get(pk=results["region_id"])
     samples = _sample_reports(region, args.samples)
@@ -347,7 +347,7 @@ def _measure(args: argparse.Namespace, results: dict[str, Any]) -> None:
 
     def deep_cursor(path: str, steps: int) -> str:
         """The address `steps` pages into a register, by following its 'Volgende' links."""
-        from vangnet.core.pagination import NEWEST_FIRST, encode_cursor
+        from vangnet.pagination import NEWEST_FIRST, encode_cursor
         from vangnet.reports.models import Report
 
         row = (
@@ -439,8 +439,8 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     call_command("load_region_data", verbosity=0)
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.factories import make_user
     from vangnet.regions.models import Region
+    from vangnet.testing.factories import make_user
 
     region = Region.objects.filter(is_national_desk=False).order_by("code").first()
     assert region is not None
