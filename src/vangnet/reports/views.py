@@ -71,13 +71,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page_obj = selectors.report_page(
         user=user,
         region=region,
-        page=request.GET.get("page"),
+        params=request.GET,
         state=state,
         overdue_only=overdue,
         request=request,
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     return render(
         request,
         "reports/list.html",
@@ -503,14 +504,20 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     """The team's deadlines: what is overdue, due soon, and later."""
     user = _staff(request)
     region = _active_region(request)
-    rows = selectors.deadline_overview(user=user, region=region, request=request)
+    overview = selectors.deadline_overview(
+        user=user, region=region, params=request.GET, request=request
+    )
+    rows = overview.rows
     return render(
         request,
         "reports/deadlines.html",
         {
             "region": region,
+            "overview": overview,
+            "page_obj": overview.page,
             "overdue": [r for r in rows if r.overdue],
             "soon": [r for r in rows if r.due_soon],
             "later": [r for r in rows if not r.overdue and not r.due_soon],
+            "later_count": overview.total_count - overview.overdue_count - overview.due_soon_count,
         },
     )
