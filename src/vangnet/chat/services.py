@@ -6,6 +6,7 @@ to personal data, and publishes its real-time events only after commit.
 
 from __future__ import annotations
 
+import copy
 import math
 import statistics
 from collections.abc import Callable
@@ -14,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -111,15 +112,20 @@ def _append(
     author: User | None = None,
     link_url: str = "",
     client_key: str = "",
+    numbered: bool = False,
 ) -> Message:
     """Add one message with the next sequence number. The caller holds the row lock (or
-    created the conversation in this transaction), so its `last_sequence` is current."""
+    created the conversation in this transaction), so its `last_sequence` is current;
+    `numbered`: the caller took the number already (`_take_number`)."""
     if callable(body):
         # Written for the visitor: in their language, not in that of the employee acting.
         with translation.override(conversation.language):
             body = body()
-    conversation.last_sequence += 1
-    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
+    if not numbered:
+        conversation.last_sequence += 1
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_sequence=conversation.last_sequence
+        )
     message = Message(
         conversation=conversation,
         sequence=conversation.last_sequence,
@@ -132,8 +138,12 @@ def _append(
         client_key=client_key,
     )
     # The database enforces the sequence and the idempotency key (unique constraints); the
-    # callers handle the IntegrityError. Checking them here too would cost two queries.
-    message.full_clean(validate_unique=False, validate_constraints=False)
+    # callers handle the IntegrityError. Checking them here too would cost two queries, and
+    # checking that the conversation and the author exist one more each (foreign keys,
+    # which the database checks as well).
+    message.full_clean(
+        exclude=["conversation", "author"], validate_unique=False, validate_constraints=False
+    )
     message.save()
     events.publish(
         events.conversation_group(conversation.pk),
@@ -164,6 +174,39 @@ def _state_changed(conversation: Conversation, *regions: int) -> None:
 
 def _locked(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
+
+
+# What a message's checks need of the conversation, read back by the statement that numbers it.
+_NUMBERED_FIELDS = ("last_sequence", "status", "assigned_to_id", "region_id", "volunteer_present")
+
+
+def _column(name: str) -> str:
+    field = Conversation._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a concrete field of the model
+    return connection.ops.quote_name(field.column)
+
+
+def _take_number(conversation: Conversation) -> Conversation:
+    """Lock the conversation and take its next sequence number in one statement
+    (`UPDATE … RETURNING`, PostgreSQL and SQLite alike): the copy returned holds the number in
+    `last_sequence` and the conversation's state as the lock found it. A check that then
+    fails rolls the number back with the transaction."""
+    columns = ", ".join(_column(name.removesuffix("_id")) for name in _NUMBERED_FIELDS)
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    sequence, pk = _column("last_sequence"), _column("id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sequence} = {sequence} + 1 "  # noqa: S608  (names from the model)
+            f"WHERE {pk} = %s RETURNING {columns}",
+            [conversation.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist
+    locked = copy.copy(conversation)
+    for name, value in zip(_NUMBERED_FIELDS, row, strict=True):
+        setattr(locked, name, bool(value) if name == "volunteer_present" else value)
+    return locked
 
 
 def _log(
@@ -381,16 +424,21 @@ def _clean_key(client_key: str) -> str:
 def _send_message(
     *, conversation: Conversation, sender: str, author: User | None, body: str, client_key: str
 ) -> Message:
+    """Two statements in one transaction: number (and lock), insert. A retry of a message
+    that was stored (the same key) is not looked up first: the unique constraint refuses the
+    second insert, the transaction rolls back — the number with it — and the stored message
+    is the answer. Once is enough."""
     text = _clean_body(body)
     key = _clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=sender, client_key=key
-    ).first()
-    if existing is not None:
-        return existing  # a retry of a message that was stored: once is enough
+
+    def stored() -> Message | None:
+        return Message.objects.filter(
+            conversation=conversation, sender=sender, client_key=key
+        ).first()
+
     try:
         with transaction.atomic():
-            locked = _locked(conversation)
+            locked = _take_number(conversation)
             if author is not None:
                 _require_chat_rights(author, locked)
                 if locked.assigned_to_id != author.pk:
@@ -401,10 +449,19 @@ def _send_message(
                 sender == Sender.VISITOR and locked.status == ConversationStatus.WAITING
             ):
                 raise ChatError(_("Deze chat is afgelopen; er kunnen geen berichten meer bij."))
-            return _append(locked, sender=sender, author=author, body=text, client_key=key)
+            return _append(
+                locked, sender=sender, author=author, body=text, client_key=key, numbered=True
+            )
     except IntegrityError:
-        # The same key raced in from a second connection: the first one won.
+        # A retry, or the same key raced in from a second connection: the first one won.
         return Message.objects.get(conversation=conversation, sender=sender, client_key=key)
+    except (ChatError, AccessDenied):
+        # A retry of a message stored before the chat ended (or before a transfer) still
+        # gets its confirmation; anything new is refused.
+        existing = stored()
+        if existing is None:
+            raise
+        return existing
 
 
 def visitor_connected(*, conversation: Conversation, connected: bool) -> None:
