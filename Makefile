@@ -64,11 +64,13 @@ typecheck: install
 
 check: lint typecheck test
 
-## make bench: the hot paths in-process, the chat over real WebSockets, the insights at national
+## make bench: the hot paths in-process, the chat over real WebSockets (closed loop with the bare
+## relay, then the open loop as people chat), the insights at national
 ## scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL) (docs/performance.md)
 bench: install
 	$(PY) -m vangnet.bench
 	$(PY) -m vangnet.chat_bench $(CHAT_BENCH_ARGS)
+	$(PY) -m vangnet.chat_bench_open $(CHAT_OPEN_BENCH_ARGS)
 	$(PY) -m vangnet.insights_bench $(INSIGHTS_BENCH_ARGS)
 
 messages: install

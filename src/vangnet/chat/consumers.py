@@ -199,6 +199,8 @@ class Coalesced:
                 await self.action()
             except DatabaseError:
                 logger.warning("A pushed refresh skipped a round: the database is away")
+            except Exception:  # the socket closed meanwhile: nobody left to tell
+                return
             await asyncio.sleep(self.window)
             if not self.again:
                 return
