@@ -321,6 +321,7 @@ class OpenLoad:
         )
         staff, visitors = sides[: len(pairs)], sides[len(pairs) :]
         connect_seconds = time.perf_counter() - t0
+        say(f"{sum(1 for side in sides if side)} sockets open in {connect_seconds:.0f} s; load…")
         await asyncio.sleep(1.0)  # presence and state events of the connects settle
 
         samples: dict[str, Any] = {"rss": dict.fromkeys(pids, 0), "db": 0, "load": 0.0}
@@ -362,6 +363,7 @@ class OpenLoad:
         services_after = bench.cpu_by_command({"postgres", "redis-server"})
         cpu_after = {name: bench.cpu_seconds(pid) for name, pid in pids.items()}
         load_after = os.getloadavg()
+        say(f"load done; draining up to {options.drain:.0f} s")
         # Drain: what is on its way may still arrive; what has not after this is counted lost.
         drain_until = time.perf_counter() + options.drain
         while time.perf_counter() < drain_until and any(
@@ -424,6 +426,10 @@ class OpenLoad:
             },
             "database_connections_peak": samples["db"] if pg else None,
         }
+
+
+def say(text: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {text}", flush=True)
 
 
 def database_connections(url: str) -> int:
@@ -493,7 +499,9 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     env = bench.server_env(database_url, redis_url, options.conn_max_age)
     bench.manage(env, "migrate", "--noinput", "--verbosity", "0")
     bench.manage(env, "load_region_data", "--verbosity", "0")
+    say("database ready; making the employees, their sessions and the running chats")
     world = bench.run_worker(env, workdir, "world", "--conversations", str(options.conversations))
+    say("world ready; starting the server processes")
     names = ["server"] if mode == "embedded" else ["server-a", "server-b"]
     servers = [bench.Server.uvicorn(f"open-{mode}-{name}", env, workdir) for name in names]
     try:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from collections import deque
 from typing import Any
@@ -55,7 +56,7 @@ SESSION_TOUCH_SECONDS = 60
 # confirms now and then that it is still connected (repairing a presence flag that a
 # reconnect on another process may have crossed). A database write per socket every five
 # seconds was what limited a busy process (docs/performance.md).
-VISITOR_PRESENCE_SECONDS = 30
+VISITOR_PRESENCE_SECONDS = 60
 QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
@@ -63,8 +64,14 @@ SEND_LIMIT, SEND_WINDOW = 10, 10.0
 # A page asks for the history when it (re)connects or sees a gap: a few times, not hundreds.
 HELLO_LIMIT, HELLO_WINDOW = 5, 10.0
 # How often an open staff or partner socket checks its session and rights unasked: the
-# backstop for what no service announces (the idle timeout, the session's expiry).
-ACCESS_RECHECK_SECONDS = 5
+# backstop for what no service announces (the idle timeout and the session's expiry, both
+# counted in minutes). Every change a service makes is pushed at once (`access.changed`,
+# state events, access keys); at 5 s, 1,000 open staff sockets spent a whole core on this
+# backstop alone (ADR 0029). Spread over the sockets, and skipped when a message was
+# checked meanwhile.
+ACCESS_RECHECK_SECONDS = 30
+# A typing hint is passed without a check of its own within this long after the last one.
+TYPING_TRUST_SECONDS = 5
 # Close codes the pages understand (chat.js, staff-chat.js reload and show why).
 CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
@@ -439,7 +446,10 @@ class _GuardedSocket(_JsonSocket):
 
     async def watch(self) -> None:
         while True:
-            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
+            # Spread over the sockets, so that they do not all ask in the same second.
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS * random.uniform(0.75, 1.0))  # noqa: S311
+            if time.monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS / 2:
+                continue  # a message was checked meanwhile
             try:
                 if not await self.still_allowed():
                     return
@@ -460,7 +470,7 @@ class _GuardedSocket(_JsonSocket):
         if kind in self.CHECKS_ITSELF:
             await self.receive_frame(text_data)
             return
-        if kind == "typing" and time.monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS:
+        if kind == "typing" and time.monotonic() - self.checked_at < TYPING_TRUST_SECONDS:
             # A typing hint carries no data and reads none: the check of the last few
             # seconds (and the pushed one, when a service says access changed) covers it,
             # so it costs no trip to the database thread.
