@@ -26,10 +26,10 @@ demo: install
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	CHAT_OPENING_HOURS=$${CHAT_OPENING_HOURS:-always} \
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
 
 serve: install
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
 
 worker: install
 	$(MANAGE) db_worker
