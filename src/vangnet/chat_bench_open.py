@@ -214,6 +214,7 @@ class OpenLoad:
             try:
                 await me.ws.send(frame)
             except Exception:
+                del self.sent[key]  # never left: the socket was gone (counted as dropped)
                 return
             tally.sent += 1
 
