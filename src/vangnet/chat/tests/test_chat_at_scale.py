@@ -121,7 +121,9 @@ def test_a_waiting_child_hears_a_better_place_as_soon_as_the_one_ahead_leaves(mo
     assert chat.status == ConversationStatus.WAITING
 
 
-def test_a_burst_of_queue_changes_makes_an_open_queue_page_refresh_at_most_twice():
+def test_a_burst_of_queue_changes_makes_an_open_queue_page_refresh_at_most_twice(monkeypatch):
+    # A window wider than the burst takes on a busy machine: what is shown is the coalescing.
+    monkeypatch.setattr(consumers, "QUEUE_COALESCE_SECONDS", 3)
     utrecht = region_with_postcode()
     staff = login_verified(Client(), employee_at_desk(utrecht))
 
@@ -132,7 +134,7 @@ def test_a_burst_of_queue_changes_makes_an_open_queue_page_refresh_at_most_twice
             await database_sync_to_async(visitor_starts_chat)(nickname=f"Kind {number}")
         told = 0
         # The first change at once, the rest of the burst together once more.
-        while not await queue.receive_nothing(timeout=1.5):
+        while not await queue.receive_nothing(timeout=4):
             frame = json.loads(await queue.receive_from(timeout=1))
             told += frame["type"] == "queue.changed"
         assert 1 <= told <= 2, told
