@@ -207,6 +207,7 @@ class Coalesced:
             except DatabaseError:
                 logger.warning("A pushed refresh skipped a round: the database is away")
             except Exception:  # the socket closed meanwhile: nobody left to tell
+                logger.debug("A pushed refresh found its socket gone", exc_info=True)
                 return
             await asyncio.sleep(self.window)
             if not self.again:
