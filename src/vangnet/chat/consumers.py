@@ -280,7 +280,13 @@ class _JsonSocket(AsyncWebsocketConsumer):
         self.accepted = True
 
     async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        try:
+            await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        except OSError:
+            # The client went away a moment ago and the server says so on the next send
+            # (uvicorn: ClientDisconnected). Its disconnect follows and ends this socket;
+            # taken for a channel layer that is away (`__call__`), it only misled the log.
+            logger.debug("A frame for a socket that just closed was dropped")
 
     async def send_error(self, message: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "message": message, **extra})

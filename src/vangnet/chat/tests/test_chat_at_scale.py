@@ -204,3 +204,13 @@ def test_a_message_from_the_socket_is_stored_before_the_other_side_sees_it():
         await desk.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_frame_for_a_socket_that_just_closed_is_dropped_without_ending_in_an_error():
+    socket_gone = consumers.VisitorChatConsumer()
+
+    async def client_gone(message: dict[str, object]) -> None:
+        raise OSError("the client disconnected")  # what uvicorn raises on a late send
+
+    socket_gone.base_send = client_gone
+    async_to_sync(socket_gone.send_json)({"type": "typing"})  # no error, nothing else to do
