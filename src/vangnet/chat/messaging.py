@@ -148,3 +148,9 @@ def clean_key(client_key: str) -> str:
     if not key or len(key) > 64 or not key.replace("-", "").isalnum():
         raise ChatError(_("Dit bericht kon niet worden verstuurd (ongeldige sleutel)."))
     return key
+
+
+def stored_message(conversation: Conversation, sender: str, key: str) -> Message | None:
+    """The message this sender already stored under this idempotency key: a retry is
+    answered with it instead of being stored twice."""
+    return Message.objects.filter(conversation=conversation, sender=sender, client_key=key).first()

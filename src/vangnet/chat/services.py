@@ -44,6 +44,7 @@ from .messaging import (
     log_access,
     require_chat_rights,
     state_changed,
+    stored_message,
 )
 from .models import (
     ContinuityCode,
@@ -186,9 +187,7 @@ def send_volunteer_message(
 ) -> Message:
     text = clean_body(body)
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.VOLUNTEER, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.VOLUNTEER, key)
     if existing is not None:
         return existing
     with transaction.atomic():
@@ -227,9 +226,7 @@ def _send_message(
 ) -> Message:
     text = clean_body(body)
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=sender, client_key=key
-    ).first()
+    existing = stored_message(conversation, sender, key)
     if existing is not None:
         return existing  # a retry of a message that was stored: once is enough
     try:
@@ -328,9 +325,7 @@ def send_resource(
     if entry is None:
         raise ChatError(_("Deze link staat niet (meer) op de sociale kaart."))
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.EMPLOYEE, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.EMPLOYEE, key)
     if existing is not None:
         return existing
     with transaction.atomic():
