@@ -36,7 +36,7 @@ from vangnet.accounts.websocket import touch, user_group, verified_user
 from vangnet.audit.services import record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
-from .models import Conversation, ConversationStatus, Sender
+from .models import Conversation, ConversationStatus, Message, MessageKind, Sender
 
 logger = logging.getLogger(__name__)
 
@@ -708,7 +708,7 @@ class VisitorChatConsumer(_JsonSocket):
     # --- group events ---
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        if event["message"]["kind"] != "note":
+        if event["message"]["kind"] != MessageKind.NOTE:
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
             await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
@@ -740,19 +740,17 @@ def _key_of(text: str | None) -> str:
         return ""
 
 
-class StaffChatConsumer(_GuardedSocket):
-    """An employee in one conversation, while they may handle chats of its region."""
+class _ConversationSocket(_GuardedSocket):
+    """A member of staff or a volunteer in one conversation: the frames they send are the
+    same; who they are (`sender`), what they see and which service stores their message
+    differ."""
 
     conversation: Conversation | None = None
+    sender: Sender
+    for_visitor: bool  # the history as the visitor sees it (no staff notes)
 
-    def admit(self, user: User) -> bool:
-        self.conversation = selectors.conversation_for_staff(
-            user=user,
-            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
-            log=False,
-        )
-        self.access = events.access_key(self.conversation)
-        return True
+    def send_message(self, **kwargs: Any) -> Message:
+        raise NotImplementedError
 
     def groups_for(self) -> list[str]:
         assert self.conversation is not None
@@ -767,16 +765,17 @@ class StaffChatConsumer(_GuardedSocket):
             kind = frame["type"]
             if kind == "hello":
                 await self.history(
-                    self.conversation, sequence_from(frame), for_visitor=False, reader=self.user
+                    self.conversation,
+                    sequence_from(frame),
+                    for_visitor=self.for_visitor,
+                    reader=self.user,
                 )
                 await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
             elif kind == "send":
-                conversation, user = self.conversation, self.user
+                conversation, user, send = self.conversation, self.user, self.send_message
                 body, key = text_field(frame, "body"), text_field(frame, "key")
                 allowed, message = await self.guarded(
-                    lambda: services.send_employee_message(
-                        conversation=conversation, by=user, body=body, client_key=key
-                    )
+                    lambda: send(conversation=conversation, by=user, body=body, client_key=key)
                 )
                 if not allowed:
                     return
@@ -788,7 +787,7 @@ class StaffChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": Sender.EMPLOYEE.value}
+                        self.group, {"type": "chat.typing", "sender": self.sender.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
@@ -799,6 +798,29 @@ class StaffChatConsumer(_GuardedSocket):
         except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
 
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.sender:
+            await self.send_json({"type": "typing"})
+
+
+class StaffChatConsumer(_ConversationSocket):
+    """An employee in one conversation, while they may handle chats of its region."""
+
+    sender = Sender.EMPLOYEE
+    for_visitor = False
+
+    def send_message(self, **kwargs: Any) -> Message:
+        return services.send_employee_message(**kwargs)
+
+    def admit(self, user: User) -> bool:
+        self.conversation = selectors.conversation_for_staff(
+            user=user,
+            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
+            log=False,
+        )
+        self.access = events.access_key(self.conversation)
+        return True
+
     async def chat_message(self, event: dict[str, Any]) -> None:
         if await self.may_pass(event):
             await self.send_json({"type": "message", "message": event["message"]})
@@ -808,10 +830,6 @@ class StaffChatConsumer(_GuardedSocket):
         if await self.still_allowed():
             assert self.conversation is not None
             await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
-
-    async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event["sender"] != "employee":
-            await self.send_json({"type": "typing"})
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
@@ -890,10 +908,14 @@ class StaffQueueConsumer(_GuardedSocket):
         await self.send_json({"type": "queue.changed"})
 
 
-class VolunteerChatConsumer(_GuardedSocket):
+class VolunteerChatConsumer(_ConversationSocket):
     """The helpline volunteer in a warm-handover chat, for as long as they take part."""
 
-    conversation: Conversation | None = None
+    sender = Sender.VOLUNTEER
+    for_visitor = True
+
+    def send_message(self, **kwargs: Any) -> Message:
+        return services.send_volunteer_message(**kwargs)
 
     def admit(self, user: User) -> bool:
         handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
@@ -902,12 +924,6 @@ class VolunteerChatConsumer(_GuardedSocket):
             return False
         self.access = events.access_key(self.conversation)
         return True
-
-    def groups_for(self) -> list[str]:
-        assert self.conversation is not None
-        self.group = events.conversation_group(self.conversation.pk)
-        self.last_typing = 0.0
-        return [self.group]
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
@@ -919,49 +935,10 @@ class VolunteerChatConsumer(_GuardedSocket):
             return None
         return handover.conversation
 
-    async def receive_frame(self, text_data: str | None) -> None:
-        assert self.conversation is not None and self.user is not None
-        try:
-            frame = parse_frame(text_data)
-            kind = frame["type"]
-            if kind == "hello":
-                await self.history(
-                    self.conversation, sequence_from(frame), for_visitor=True, reader=self.user
-                )
-                await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
-            elif kind == "send":
-                conversation, user = self.conversation, self.user
-                body, key = text_field(frame, "body"), text_field(frame, "key")
-                allowed, message = await self.guarded(
-                    lambda: services.send_volunteer_message(
-                        conversation=conversation, by=user, body=body, client_key=key
-                    )
-                )
-                if not allowed:
-                    return
-                await self.send_json(
-                    {"type": "ack", "key": message.client_key, "seq": message.sequence}
-                )
-            elif kind == "typing":
-                now = time.monotonic()
-                if now - self.last_typing > 1.0:
-                    self.last_typing = now
-                    await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": Sender.VOLUNTEER.value}
-                    )
-            else:
-                raise BadFrame(_("Onbekend soort bericht."))
-        except DatabaseError:
-            await self.refuse(database_away(), text_data)
-        except BadFrame as error:
-            await self.refuse(error, text_data)
-        except (services.ChatError, AccessDenied) as error:
-            await self.send_error(str(error), key=_key_of(text_data))
-
     async def chat_message(self, event: dict[str, Any]) -> None:
         if not await self.may_pass(event):
             return
-        if event["message"]["kind"] != "note":
+        if event["message"]["kind"] != MessageKind.NOTE:
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
             await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
@@ -973,10 +950,6 @@ class VolunteerChatConsumer(_GuardedSocket):
             return
         assert self.conversation is not None
         await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
-
-    async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event["sender"] != "volunteer":
-            await self.send_json({"type": "typing"})
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         return None

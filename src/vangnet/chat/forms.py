@@ -14,6 +14,7 @@ from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, normalise_pc4
 
 from .models import ChatDesk, Gender
+from .services import ClosingRegistration
 
 # A nickname is anything the visitor likes, but never a way to find them.
 _LOOKS_LIKE_CONTACT_DETAILS = re.compile(r"@|\d{6,}|(?:\+|00)\d{2}")
@@ -133,6 +134,20 @@ class OutcomeForm(forms.Form):
         required=False,
         help_text=_("Via de chat kan geen melding worden gedaan; dat gaat telefonisch."),
     )
+
+    def registration(self) -> ClosingRegistration:
+        """What was registered, for `close_chat` or a phone handover (after is_valid)."""
+        data = self.cleaned_data
+        return ClosingRegistration(
+            asker_type=data["asker_type"],
+            forms_of_violence=data["forms_of_violence"],
+            question=data["question"],
+            advice_given=data["advice_given"],
+            referral=data["referral"],
+            advised_to_report=data["advised_to_report"],
+            participants=data["participants"],
+            agreements=data["agreements"],
+        )
 
 
 class ForwardForm(forms.Form):

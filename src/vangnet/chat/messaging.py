@@ -193,3 +193,9 @@ def take_number(conversation: Conversation) -> Conversation:
     for name, value in zip(_NUMBERED_FIELDS, row, strict=True):
         setattr(locked, name, bool(value) if name == "volunteer_present" else value)
     return locked
+
+
+def stored_message(conversation: Conversation, sender: str, key: str) -> Message | None:
+    """The message this sender already stored under this idempotency key: a retry is
+    answered with it instead of being stored twice."""
+    return Message.objects.filter(conversation=conversation, sender=sender, client_key=key).first()

@@ -44,6 +44,7 @@ from .messaging import (
     log_access,
     require_chat_rights,
     state_changed,
+    stored_message,
     take_number,
 )
 from .models import (
@@ -187,9 +188,7 @@ def send_volunteer_message(
 ) -> Message:
     text = clean_body(body)
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.VOLUNTEER, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.VOLUNTEER, key)
     if existing is not None:
         return existing
     with transaction.atomic():
@@ -233,11 +232,6 @@ def _send_message(
     text = clean_body(body)
     key = clean_key(client_key)
 
-    def stored() -> Message | None:
-        return Message.objects.filter(
-            conversation=conversation, sender=sender, client_key=key
-        ).first()
-
     try:
         with transaction.atomic():
             locked = take_number(conversation)
@@ -260,7 +254,7 @@ def _send_message(
     except (ChatError, AccessDenied):
         # A retry of a message stored before the chat ended (or before a transfer) still
         # gets its confirmation; anything new is refused.
-        existing = stored()
+        existing = stored_message(conversation, sender, key)
         if existing is None:
             raise
         return existing
@@ -343,9 +337,7 @@ def send_resource(
     if entry is None:
         raise ChatError(_("Deze link staat niet (meer) op de sociale kaart."))
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.EMPLOYEE, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.EMPLOYEE, key)
     if existing is not None:
         return existing
     with transaction.atomic():

@@ -193,21 +193,11 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
     )
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             contact = services.close_chat(
                 conversation=chat,
                 by=user,
-                outcome=services.ClosingRegistration(
-                    asker_type=data["asker_type"],
-                    forms_of_violence=data["forms_of_violence"],
-                    question=data["question"],
-                    advice_given=data["advice_given"],
-                    referral=data["referral"],
-                    advised_to_report=data["advised_to_report"],
-                    participants=data["participants"],
-                    agreements=data["agreements"],
-                ),
+                outcome=form.registration(),
                 request=request,
             )
         except services.ChatError as error:
@@ -274,21 +264,11 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 contact = handovers.register_phone_handover(
                     handover=handover,
                     by=user,
-                    outcome=services.ClosingRegistration(
-                        asker_type=data["asker_type"],
-                        forms_of_violence=data["forms_of_violence"],
-                        question=data["question"],
-                        advice_given=data["advice_given"],
-                        referral=data["referral"],
-                        advised_to_report=data["advised_to_report"],
-                        participants=data["participants"],
-                        agreements=data["agreements"],
-                    ),
+                    outcome=form.registration(),
                     request=request,
                 )
             except services.ChatError as error:
