@@ -588,6 +588,10 @@ def sweep_waiting_chats() -> int:
     for conversation in gone:
         leave_chat(conversation=conversation)
         count += 1
+    # Chats left behind by an employee go back to the queue; desks that offer chats do so.
+    from .assignment import sweep as assignment_sweep
+
+    assignment_sweep()
     return count
 
 
