@@ -42,9 +42,7 @@ def capacity_of(user: User) -> int:
 
 
 def running_chats(user: User) -> int:
-    return Conversation.objects.filter(
-        assigned_to=user, status=ConversationStatus.ACTIVE
-    ).count()
+    return Conversation.objects.filter(assigned_to=user, status=ConversationStatus.ACTIVE).count()
 
 
 def free_capacity(user: User) -> int:
@@ -118,7 +116,7 @@ def return_to_queue(*, conversation: Conversation, reason: str = "away") -> bool
                 "Alles wat je schreef blijft bewaard."
             ),
         )
-        services._state_changed(locked)  # noqa: SLF001  # the chat's own event helper
+        services._state_changed(locked)  # the chat's own event helper
     return True
 
 
@@ -126,7 +124,10 @@ def return_stale_chats(*, now: datetime | None = None) -> int:
     """Chats of employees whose console has been away longer than their desk allows."""
     moment = now or timezone.now()
     shortest = min(
-        [DEFAULT_RETURN_AFTER_SECONDS, *ChatDesk.objects.values_list("return_after_seconds", flat=True)]
+        [
+            DEFAULT_RETURN_AFTER_SECONDS,
+            *ChatDesk.objects.values_list("return_after_seconds", flat=True),
+        ]
     )
     candidates = (
         Conversation.objects.filter(
@@ -183,7 +184,8 @@ def _most_free(region_id: int, preferred: int | None) -> User | None:
     best: tuple[int, int, int] | None = None
     chosen: User | None = None
     for employee in employees:
-        free = employee.chat_availability.capacity - employee.running  # type: ignore[attr-defined]  # annotated above
+        running: int = getattr(employee, "running", 0)  # annotated above
+        free = employee.chat_availability.capacity - running
         if free <= 0:
             continue
         rank = (int(employee.pk == preferred), free, -employee.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views
+from . import console_views, staff_views
 
 app_name = "chat_staff"
 
@@ -9,10 +9,13 @@ urlpatterns = [
     path("queue/", staff_views.queue_fragment, name="queue_fragment"),
     path("availability/", staff_views.availability, name="availability"),
     path("desk/", staff_views.desk, name="desk"),
+    path("console/", console_views.console_page, name="console"),
+    path("console/next/", console_views.accept_next, name="accept_next"),
     path("<int:conversation_id>/", staff_views.conversation, name="conversation"),
     path("<int:conversation_id>/accept/", staff_views.accept, name="accept"),
     path("<int:conversation_id>/resource/", staff_views.send_resource, name="resource"),
     path("<int:conversation_id>/forward/", staff_views.forward, name="forward"),
+    path("<int:conversation_id>/transcript/", console_views.transcript, name="transcript"),
     path("<int:conversation_id>/close/", staff_views.close, name="close"),
     path("<int:conversation_id>/code/", staff_views.give_code, name="code"),
     path("handovers/<int:handover_id>/", staff_views.phone_handover, name="phone_handover"),

@@ -24,6 +24,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _after(request: HttpRequest) -> str:
+    """Back to where the employee works: the console, or the queue."""
+    return "chat_staff:console" if request.POST.get("next") == "console" else "chat_staff:queue"
+
+
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
     page_obj = selectors.waiting_chats(user=user, request=request, page=request.GET.get("page"))
     return {
@@ -174,7 +179,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("De chat is doorverbonden."))
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, forward_form=form, status=400)
 
 
@@ -211,7 +216,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 _("De chat is afgesloten en geregistreerd als adviescontact %(id)s.")
                 % {"id": contact.pk},
             )
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, outcome_form=form, status=400)
 
 

@@ -7,56 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0004_conversation_language'),
-        ('regions', '0003_region_accepts_online_reports'),
+        ("chat", "0004_conversation_language"),
+        ("regions", "0003_region_accepts_online_reports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='availability',
-            name='capacity',
-            field=models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(6)], verbose_name='aantal chats tegelijk'),
+            model_name="availability",
+            name="capacity",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(6),
+                ],
+                verbose_name="aantal chats tegelijk",
+            ),
         ),
         migrations.AddField(
-            model_name='chatdesk',
-            name='offer_automatically',
-            field=models.BooleanField(default=False, help_text='Aan: een wachtende chat gaat naar de beschikbare medewerker met de meeste ruimte.', verbose_name='chats automatisch aanbieden'),
+            model_name="chatdesk",
+            name="offer_automatically",
+            field=models.BooleanField(
+                default=False,
+                help_text="Aan: een wachtende chat gaat naar de beschikbare medewerker met de meeste ruimte.",
+                verbose_name="chats automatisch aanbieden",
+            ),
         ),
         migrations.AddField(
-            model_name='chatdesk',
-            name='return_after_seconds',
-            field=models.PositiveIntegerField(default=90, help_text='Een chat van een medewerker die zo lang niet verbonden is, gaat vooraan terug in de wachtrij.', validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(1800)], verbose_name='terug naar de wachtrij na (seconden)'),
+            model_name="chatdesk",
+            name="return_after_seconds",
+            field=models.PositiveIntegerField(
+                default=90,
+                help_text="Een chat van een medewerker die zo lang niet verbonden is, gaat vooraan terug in de wachtrij.",
+                validators=[
+                    django.core.validators.MinValueValidator(30),
+                    django.core.validators.MaxValueValidator(1800),
+                ],
+                verbose_name="terug naar de wachtrij na (seconden)",
+            ),
         ),
         migrations.CreateModel(
-            name='SatisfactionAnswer',
+            name="SatisfactionAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(default=django.utils.timezone.localdate)),
-                ('helped', models.BooleanField(verbose_name='heb je iets aan dit gesprek gehad?')),
-                ('comment', models.TextField(blank=True, max_length=500, verbose_name='toelichting')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(default=django.utils.timezone.localdate)),
+                ("helped", models.BooleanField(verbose_name="heb je iets aan dit gesprek gehad?")),
+                (
+                    "comment",
+                    models.TextField(blank=True, max_length=500, verbose_name="toelichting"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tevredenheidsantwoord',
-                'verbose_name_plural': 'tevredenheidsantwoorden',
+                "verbose_name": "tevredenheidsantwoord",
+                "verbose_name_plural": "tevredenheidsantwoorden",
             },
         ),
         migrations.CreateModel(
-            name='StandardText',
+            name="StandardText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=80, verbose_name='titel')),
-                ('body', models.TextField(max_length=2000, verbose_name='tekst')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in gebruik')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('region', models.ForeignKey(blank=True, help_text='Leeg: landelijk, in elke regio te gebruiken.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='regio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="titel")),
+                ("body", models.TextField(max_length=2000, verbose_name="tekst")),
+                ("is_active", models.BooleanField(default=True, verbose_name="in gebruik")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leeg: landelijk, in elke regio te gebruiken.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="regio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standaardtekst',
-                'verbose_name_plural': 'standaardteksten',
-                'ordering': ['title', 'pk'],
+                "verbose_name": "standaardtekst",
+                "verbose_name_plural": "standaardteksten",
+                "ordering": ["title", "pk"],
             },
         ),
     ]

@@ -74,7 +74,9 @@ def test_a_chat_of_an_employee_who_went_away_returns_to_the_front_of_the_queue()
     chat = visitor_starts_chat()
     later = visitor_starts_chat(nickname="Later")
     services.accept_chat(conversation=chat, by=employee)
-    services.send_visitor_message(conversation=chat, body="Hoi, ik wil iets vragen", client_key="k1")
+    services.send_visitor_message(
+        conversation=chat, body="Hoi, ik wil iets vragen", client_key="k1"
+    )
 
     # The console is still connected: nothing happens.
     assert assignment.return_stale_chats() == 0

@@ -1,0 +1,201 @@
+"""The employee's console: several chats on one screen, drafts kept, standard texts, and a
+chat left behind by a closed browser that a colleague finishes (ADR 0033)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from vangnet.accounts.models import Role
+from vangnet.chat import assignment
+from vangnet.chat.models import Availability, Conversation, ConversationStatus, StandardText
+from vangnet.contacts.models import Contact
+from vangnet.core.testing.factories import (
+    PostcodeFactory,
+    RegionFactory,
+    confirmed_totp_device,
+    make_user,
+    national_desk,
+)
+
+from .conftest import check_page, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 700}
+DESK = {"width": 1400, "height": 900}
+
+
+@pytest.fixture
+def utrecht():  # type: ignore[no-untyped-def]
+    region = RegionFactory.create(name="Utrecht")
+    PostcodeFactory.create(code="3511", municipality__region=region)
+    national_desk()
+    return region
+
+
+def employee_at_console(new_page: Callable[[], Page], region, first_name: str) -> Page:  # type: ignore[no-untyped-def]
+    user = make_user(Role.ADVICE_DESK, region=region, first_name=first_name)
+    page = new_page()
+    page.set_viewport_size(DESK)
+    log_in(page, user, confirmed_totp_device(user))
+    page.goto("/staff/chat/")
+    page.get_by_role("button", name="Zet op beschikbaar").click()
+    expect(page.get_by_text("U staat op beschikbaar: nieuwe chats")).to_be_visible()
+    page.get_by_role("link", name="Open de chatconsole").click()
+    expect(page.get_by_role("heading", name="Chatconsole")).to_be_visible()
+    return page
+
+
+def visitor_starts_chat(page: Page, nickname: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto("/chat/")
+    page.get_by_label("Hoe mogen we je noemen?").fill(nickname)
+    page.get_by_label("Leeftijd").fill("14")
+    page.get_by_label("De 4 cijfers van je postcode").fill("3511")
+    page.get_by_role("button", name="Start de chat").click()
+    expect(page.get_by_role("status")).to_contain_text("in de wachtrij")
+
+
+def in_worker(job: Callable[[], int]) -> int:
+    """Run `job` as the worker would: in a thread of its own, without Playwright's loop (the
+    events it publishes go out through the channel layer)."""
+    from django.db import connection
+
+    result: list[int] = []
+
+    def run() -> None:
+        try:
+            result.append(job())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    return result[0]
+
+
+def visitor_says(page: Page, text: str) -> None:
+    page.get_by_label("Jouw bericht").fill(text)
+    page.get_by_label("Jouw bericht").press("Enter")
+
+
+def test_one_employee_handles_two_chats_at_once_without_losing_a_draft(
+    new_page: Callable[[], Page], utrecht
+):  # type: ignore[no-untyped-def]
+    StandardText.objects.create(
+        title="Welkom", body="Fijn dat je er bent. Waar wil je over praten?"
+    )
+    desk = employee_at_console(new_page, utrecht, "Marieke")
+    expect(desk.get_by_text("Neem een chat aan om te beginnen.")).to_be_visible()
+    sam, lisa = new_page(), new_page()
+    visitor_starts_chat(sam, "Sam")
+    visitor_starts_chat(lisa, "Lisa")
+    expect(desk.locator("#console-waiting-count")).to_have_text("2 chats wachten")
+
+    desk.get_by_role("button", name="Volgende aannemen").click()
+    expect(desk.get_by_role("heading", name="Chat met Sam")).to_be_visible()
+    expect(sam.get_by_role("status")).to_contain_text("Je chat met Marieke")
+    desk.keyboard.press("Alt+n")  # the next one, from the keyboard
+    expect(desk.get_by_role("heading", name="Chat met Lisa")).to_be_visible()
+    expect(lisa.get_by_role("status")).to_contain_text("Je chat met Marieke")
+    expect(desk.locator("#console-capacity")).to_have_text("2 van 2 chats")
+    check_page(desk)
+
+    # A draft for Sam, then over to Lisa with the keyboard.
+    desk.keyboard.press("Alt+ArrowUp")
+    expect(desk.get_by_role("heading", name="Chat met Sam")).to_be_visible()
+    desk.get_by_label("Bericht", exact=True).filter(visible=True).fill("Ik lees even mee, Sam")
+    desk.keyboard.press("Alt+ArrowDown")
+    expect(desk.get_by_role("heading", name="Chat met Lisa")).to_be_visible()
+
+    # Sam writes while Lisa's chat is in front: the tab and the title say so.
+    visitor_says(sam, "Ben je er nog?")
+    sam_tab = desk.locator("[data-chat-tab]", has_text="Sam")
+    expect(sam_tab).to_contain_text("1 nieuw")
+    expect(desk).to_have_title("(1) Chatconsole — Vangnet")
+
+    # A standard text for Lisa: found with the keyboard, edited, sent.
+    desk.keyboard.press("Alt+t")
+    desk.get_by_label("Zoek een standaardtekst").filter(visible=True).fill("welkom")
+    desk.keyboard.press("Enter")
+    message_box = desk.get_by_label("Bericht", exact=True).filter(visible=True)
+    expect(message_box).to_have_value("Fijn dat je er bent. Waar wil je over praten?")
+    message_box.press("End")
+    message_box.type(" Neem je tijd, Lisa.")
+    message_box.press("Enter")
+    expect(lisa.locator("#chat-messages")).to_contain_text(
+        "Fijn dat je er bent. Waar wil je over praten? Neem je tijd, Lisa."
+    )
+
+    # Back to Sam: the draft is still there, and the new message was seen.
+    sam_tab.click()
+    expect(desk.get_by_label("Bericht", exact=True).filter(visible=True)).to_have_value(
+        "Ik lees even mee, Sam"
+    )
+    expect(sam_tab).not_to_contain_text("nieuw")
+    expect(
+        desk.locator("#chat-pane-" + str(Conversation.objects.get(nickname="Sam").pk))
+    ).to_contain_text("Ben je er nog?")
+    desk.keyboard.press("Enter")
+    expect(sam.locator("#chat-messages")).to_contain_text("Ik lees even mee, Sam")
+    check_page(desk)
+
+
+def test_a_chat_left_behind_by_a_closed_browser_is_finished_by_a_colleague(
+    new_page: Callable[[], Page], utrecht
+):  # type: ignore[no-untyped-def]
+    first = employee_at_console(new_page, utrecht, "Marieke")
+    phone = new_page()
+    visitor_starts_chat(phone, "Sam")
+    first.get_by_role("button", name="Volgende aannemen").click()
+    expect(phone.get_by_role("status")).to_contain_text("Je chat met Marieke")
+    visitor_says(phone, "Mijn ouders maken steeds ruzie")
+    expect(first.locator("[data-chat-pane]")).to_contain_text("Mijn ouders maken steeds ruzie")
+    first.get_by_label("Bericht", exact=True).filter(visible=True).fill(
+        "Wat goed dat je het vertelt."
+    )
+    first.get_by_label("Bericht", exact=True).filter(visible=True).press("Enter")
+    expect(phone.locator("#chat-messages")).to_contain_text("Wat goed dat je het vertelt.")
+
+    # Marieke's browser closes; her console's heartbeat stops, and the set time passes.
+    first.context.close()
+    chat = Conversation.objects.get()
+    Availability.objects.filter(user=chat.assigned_to).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=5)
+    )
+    assert in_worker(assignment.return_stale_chats) == 1  # what the chat's sweep does
+
+    expect(phone.locator("#chat-messages")).to_contain_text("verder met een collega")
+    second = employee_at_console(new_page, utrecht, "Ahmed")
+    expect(second.locator("#console-waiting-count")).to_have_text("1 chat wacht")
+    second.get_by_role("button", name="Volgende aannemen").click()
+    pane = second.locator("[data-chat-pane]")
+    # The whole conversation came along.
+    expect(pane).to_contain_text("Mijn ouders maken steeds ruzie")
+    expect(pane).to_contain_text("Wat goed dat je het vertelt.")
+    expect(phone.get_by_role("status")).to_contain_text("Je chat met Ahmed")
+    second.get_by_label("Bericht", exact=True).filter(visible=True).fill(
+        "Ik ben Ahmed, ik neem het over."
+    )
+    second.get_by_label("Bericht", exact=True).filter(visible=True).press("Enter")
+    expect(phone.locator("#chat-messages")).to_contain_text("Ik ben Ahmed, ik neem het over.")
+
+    # Ahmed finishes: the closing registration is in the side panel, reached with Alt+K.
+    second.keyboard.press("Alt+k")
+    second.get_by_label("Wie chatte er?").select_option("child")
+    second.get_by_label("Getuige van huiselijk geweld").check()
+    second.get_by_label("Vraag of zorg").fill("Jongen van 14, ouders maken ruzie.")
+    second.get_by_label("Gegeven advies").fill("Besproken met wie hij kan praten.")
+    second.get_by_role("button", name="Chat afsluiten").click()
+    expect(second.get_by_text("De chat is afgesloten en geregistreerd")).to_be_visible()
+    expect(second.get_by_role("heading", name="Chatconsole")).to_be_visible()
+    chat.refresh_from_db()
+    assert chat.status == ConversationStatus.CLOSED and chat.assigned_to.first_name == "Ahmed"
+    assert Contact.objects.get().region == utrecht
