@@ -75,6 +75,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
             "running": sum(1 for p in panes if p["can_send"]),
             "available": bool(availability and availability.is_available),
             "can_lead": may(user, Action.MANAGE_CHAT_DESK),
+            "can_keep_texts": may(user, Action.MANAGE_SOCIAL_MAP),
             "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
         },
     )

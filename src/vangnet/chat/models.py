@@ -390,6 +390,9 @@ class StandardText(models.Model):
     Kept like the social map: without a region it is national and offered everywhere.
     """
 
+    # accounts.policy: a text without a region is national, kept by the national desk.
+    NATIONAL_WITHOUT_REGION = True
+
     title = models.CharField(_("titel"), max_length=80)
     body = models.TextField(_("tekst"), max_length=2000)
     region = models.ForeignKey(

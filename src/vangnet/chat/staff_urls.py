@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console_views, staff_views
+from . import console_views, staff_views, standard_text_views
 
 app_name = "chat_staff"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("desk/", staff_views.desk, name="desk"),
     path("console/", console_views.console_page, name="console"),
     path("console/next/", console_views.accept_next, name="accept_next"),
+    path("standard-texts/", standard_text_views.text_list, name="standard_texts"),
+    path("standard-texts/new/", standard_text_views.text_new, name="standard_text_new"),
+    path(
+        "standard-texts/<int:text_id>/edit/",
+        standard_text_views.text_edit,
+        name="standard_text_edit",
+    ),
     path("<int:conversation_id>/", staff_views.conversation, name="conversation"),
     path("<int:conversation_id>/accept/", staff_views.accept, name="accept"),
     path("<int:conversation_id>/resource/", staff_views.send_resource, name="resource"),

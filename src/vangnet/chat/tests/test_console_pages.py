@@ -1,0 +1,125 @@
+"""The console's pages: standard texts kept by team leads, the console, transcript export."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from vangnet.accounts.models import Role
+from vangnet.audit.models import AccessLogAction, AccessLogEntry
+from vangnet.chat import services
+from vangnet.chat.models import StandardText
+from vangnet.core.testing.auth import login_verified
+from vangnet.core.testing.factories import make_user
+
+from .helpers import employee_at_desk, region_with_postcode, visitor_starts_chat
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    login_verified(client, user)
+    return client
+
+
+def test_a_team_lead_adds_a_standard_text_for_their_region_with_clear_errors():
+    region = region_with_postcode()
+    lead = signed_in(make_user(Role.TEAM_LEAD, region=region))
+
+    refused = lead.post("/staff/chat/standard-texts/new/", {"title": "", "body": "", "region": ""})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Geef de tekst een korte titel." in page
+    assert "Schrijf de tekst die in de chat komt." in page
+    assert "Landelijke teksten worden bijgehouden door het landelijk loket" in page
+    assert not StandardText.objects.exists()
+
+    saved = lead.post(
+        "/staff/chat/standard-texts/new/",
+        {"title": "Welkom", "body": "Fijn dat je er bent.", "region": region.pk, "is_active": "on"},
+    )
+    assert saved.status_code == 302
+    text = StandardText.objects.get()
+    assert text.region == region and text.is_active
+    assert "Welkom" in lead.get("/staff/chat/standard-texts/").content.decode()
+
+
+def test_a_team_lead_cannot_change_a_text_of_another_region_or_a_national_one():
+    region = region_with_postcode()
+    other = region_with_postcode(name="Gelderland-Zuid", code="6511")
+    lead = signed_in(make_user(Role.TEAM_LEAD, region=region))
+    foreign = StandardText.objects.create(title="Daar", body="Tekst", region=other)
+    national = StandardText.objects.create(title="Landelijk", body="Tekst")
+
+    assert lead.get(f"/staff/chat/standard-texts/{foreign.pk}/edit/").status_code == 403
+    assert lead.get(f"/staff/chat/standard-texts/{national.pk}/edit/").status_code == 403
+    assert "Daar" not in lead.get("/staff/chat/standard-texts/").content.decode()
+
+
+def test_the_console_offers_the_regions_and_national_texts_and_not_those_of_another_region():
+    region = region_with_postcode()
+    other = region_with_postcode(name="Gelderland-Zuid", code="6511")
+    employee = employee_at_desk(region)
+    StandardText.objects.create(title="Eigen", body="Tekst van de regio", region=region)
+    StandardText.objects.create(title="Overal", body="Landelijke tekst")
+    StandardText.objects.create(title="Elders", body="Tekst van elders", region=other)
+    StandardText.objects.create(title="Oud", body="Niet meer", is_active=False)
+    services.accept_chat(conversation=visitor_starts_chat(), by=employee)
+
+    page = signed_in(employee).get("/staff/chat/console/").content.decode()
+
+    assert "Invoegen: Eigen" in page and "Invoegen: Overal" in page
+    assert "Invoegen: Elders" not in page and "Invoegen: Oud" not in page
+    assert "Chat met Sam" in page
+
+
+def test_the_console_with_no_chats_says_so():
+    region = region_with_postcode()
+    page = signed_in(employee_at_desk(region)).get("/staff/chat/console/").content.decode()
+
+    assert "U heeft geen lopende chats." in page
+    assert "0 chats wachten" in page
+
+
+def test_accept_next_at_capacity_says_why():
+    region = region_with_postcode()
+    employee = employee_at_desk(region)
+    client = signed_in(employee)
+    for name in ("A", "B", "C"):
+        visitor_starts_chat(nickname=name)
+    client.post("/staff/chat/console/next/")
+    client.post("/staff/chat/console/next/")
+
+    response = client.post("/staff/chat/console/next/", follow=True)
+
+    assert "uw maximum" in response.content.decode()
+
+
+def test_downloading_a_transcript_is_logged_as_an_export_and_names_no_one_in_the_file_name():
+    region = region_with_postcode()
+    employee = employee_at_desk(region)
+    chat = visitor_starts_chat(nickname="Sam")
+    services.accept_chat(conversation=chat, by=employee)
+    services.send_visitor_message(conversation=chat, body="Mijn ouders maken ruzie", client_key="k")
+    client = signed_in(employee)
+
+    printed = client.get(f"/staff/chat/{chat.pk}/transcript/")
+    download = client.get(f"/staff/chat/{chat.pk}/transcript/?download=1")
+
+    assert "Mijn ouders maken ruzie" in printed.content.decode()
+    assert download["Content-Disposition"] == f'attachment; filename="chat-{chat.pk}.txt"'
+    assert "Sam: Mijn ouders maken ruzie" in download.content.decode()
+    exports = AccessLogEntry.objects.filter(action=AccessLogAction.EXPORT, object_id=str(chat.pk))
+    assert exports.count() == 2
+
+
+def test_a_transcript_of_another_region_is_refused_and_logged():
+    region_with_postcode()
+    other = region_with_postcode(name="Gelderland-Zuid", code="6511")
+    chat = visitor_starts_chat()
+    stranger = signed_in(employee_at_desk(other))
+
+    assert stranger.get(f"/staff/chat/{chat.pk}/transcript/").status_code == 403
+    assert AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).count() == 1
+    assert not AccessLogEntry.objects.filter(action=AccessLogAction.EXPORT).exists()
