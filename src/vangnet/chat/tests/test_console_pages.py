@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from vangnet.accounts.models import Role
+from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat import services
 from vangnet.chat.models import StandardText
@@ -17,7 +17,7 @@ from .helpers import employee_at_desk, region_with_postcode, visitor_starts_chat
 pytestmark = pytest.mark.django_db
 
 
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+def signed_in(user: User) -> Client:
     client = Client()
     login_verified(client, user)
     return client
