@@ -199,3 +199,67 @@ def test_a_chat_left_behind_by_a_closed_browser_is_finished_by_a_colleague(
     chat.refresh_from_db()
     assert chat.status == ConversationStatus.CLOSED and chat.assigned_to.first_name == "Ahmed"
     assert Contact.objects.get().region == utrecht
+
+
+def test_a_team_lead_sees_the_floor_live_looks_into_a_chat_with_a_reason_and_takes_it_over(
+    new_page: Callable[[], Page], utrecht, asgi_server, console_errors
+):  # type: ignore[no-untyped-def]
+    from vangnet.audit.models import AccessLogAction, AccessLogEntry
+
+    lead_user = make_user(Role.TEAM_LEAD, region=utrecht, first_name="Petra")
+    lead = new_page()
+    lead.set_viewport_size(DESK)
+    log_in(lead, lead_user, confirmed_totp_device(lead_user))
+    lead.goto("/staff/chat/floor/")
+    expect(lead.get_by_role("heading", name="Vloeroverzicht chat — Utrecht")).to_be_visible()
+    expect(lead.get_by_text("Er wacht nu niemand.")).to_be_visible()
+
+    employee = employee_at_console(new_page, utrecht, "Marieke")
+    marieke = lead.locator("tr[data-employee]", has_text="Marieke")
+    expect(marieke).to_contain_text("beschikbaar")  # live, without a reload
+    phone = new_page()
+    visitor_starts_chat(phone, "Sam")
+    expect(lead.get_by_role("heading", name="1 wachtende chat")).to_be_visible()
+    employee.get_by_role("button", name="Volgende aannemen").click()
+    expect(lead.get_by_role("heading", name="1 lopende chat")).to_be_visible()
+    expect(marieke).to_contain_text("bezig")
+    expect(marieke).to_contain_text("1 / 2")
+    visitor_says(phone, "Ik durf niet naar huis")
+    check_page(lead)
+
+    # Looking in needs a reason, which goes into the access log.
+    chat = Conversation.objects.get()
+    console_errors.expect_failed_load(f"{asgi_server.url}/staff/chat/floor/{chat.pk}/look/")
+    lead.get_by_role("button", name="Meekijken").click()
+    expect(lead.get_by_text("Schrijf waarom u meekijkt")).to_be_visible()
+    lead.get_by_label(f"Reden om mee te kijken in chat {chat.pk}").fill(
+        "Zwaar gesprek, ik kijk mee ter ondersteuning"
+    )
+    lead.get_by_role("button", name="Meekijken").click()
+    expect(lead.locator("#chat-messages")).to_contain_text("Ik durf niet naar huis")
+    entry = AccessLogEntry.objects.filter(
+        action=AccessLogAction.VIEW, object_id=str(chat.pk), reason__startswith="meekijken"
+    ).get()
+    assert entry.user_id == lead_user.pk and "ter ondersteuning" in entry.reason
+    check_page(lead)
+
+    # A note only colleagues see.
+    lead.get_by_label("Notitie", exact=True).fill("Let op: veiligheid thuis bespreken.")
+    lead.get_by_role("button", name="Notitie plaatsen").click()
+    expect(employee.locator("[data-chat-pane]")).to_contain_text(
+        "Let op: veiligheid thuis bespreken."
+    )
+    expect(phone.locator("#chat-messages")).not_to_contain_text("veiligheid thuis")
+
+    # The lead takes the chat over and continues in their own console.
+    lead.get_by_role("button", name="Neem deze chat over").click()
+    expect(lead.get_by_role("heading", name="Chat met Sam")).to_be_visible()
+    expect(phone.locator("#chat-messages")).to_contain_text(
+        "Petra van Veilig Thuis neemt het gesprek over."
+    )
+    lead.get_by_label("Bericht", exact=True).filter(visible=True).fill("Hoi Sam, ik ben Petra.")
+    lead.get_by_label("Bericht", exact=True).filter(visible=True).press("Enter")
+    expect(phone.locator("#chat-messages")).to_contain_text("Hoi Sam, ik ben Petra.")
+    expect(employee.locator("[data-chat-pane]")).to_contain_text("Deze chat is niet meer bij u")
+    chat.refresh_from_db()
+    assert chat.assigned_to == lead_user

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.accounts.policy import AccessDenied, Action, may, regions_where, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
@@ -602,6 +602,9 @@ def set_availability(*, user: User, available: bool) -> Availability:
     availability, _created = Availability.objects.update_or_create(
         user=user, defaults={"is_available": available, "changed_at": now, "heartbeat_at": now}
     )
+    # The team lead's floor shows who is available: it hears of the change.
+    for region_id in regions_where(user, Action.HANDLE_CHAT):
+        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
     return availability
 
 

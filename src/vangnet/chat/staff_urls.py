@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import console_views, staff_views, standard_text_views
+from . import console_views, floor_views, staff_views, standard_text_views
 
 app_name = "chat_staff"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("desk/", staff_views.desk, name="desk"),
     path("console/", console_views.console_page, name="console"),
     path("console/next/", console_views.accept_next, name="accept_next"),
+    path("floor/", floor_views.floor_page, name="floor"),
+    path("floor/<int:conversation_id>/look/", floor_views.look, name="floor_look"),
+    path("floor/<int:conversation_id>/note/", floor_views.note, name="floor_note"),
+    path("floor/<int:conversation_id>/take-over/", floor_views.take_over, name="floor_take_over"),
+    path("floor/employees/<int:user_id>/return/", floor_views.return_chats, name="floor_return"),
+    path("floor/employees/<int:user_id>/capacity/", floor_views.capacity, name="floor_capacity"),
     path("standard-texts/", standard_text_views.text_list, name="standard_texts"),
     path("standard-texts/new/", standard_text_views.text_new, name="standard_text_new"),
     path(

@@ -177,13 +177,17 @@
 
   function onState(chat, state) {
     var meta = tabFor(chat.id).querySelector("[data-tab-state]");
+    var me = root.getAttribute("data-me");
+    if (state.status === "active" && me && state.assigned_to !== undefined && String(state.assigned_to) !== me) {
+      state = { status: "gone" };   // a colleague or the team lead continues it
+    }
     if (state.status === "active") {
       setStatus(chat, texts.active);
       meta.textContent = texts.inChat;
       return;
     }
     if (chat.composer) { chat.composer.hidden = true; }
-    meta.textContent = texts.register;
+    meta.textContent = state.status === "visitor_left" ? texts.register : texts.elsewhere;
     setStatus(chat, state.status === "closed" ? texts.closed : (state.status === "visitor_left" ? texts.left : texts.gone));
     var close = chat.side.querySelector("[data-close-section]");
     if (close && state.status === "visitor_left") { close.open = true; }
