@@ -263,3 +263,40 @@ def test_a_team_lead_sees_the_floor_live_looks_into_a_chat_with_a_reason_and_tak
     expect(employee.locator("[data-chat-pane]")).to_contain_text("Deze chat is niet meer bij u")
     chat.refresh_from_db()
     assert chat.assigned_to == lead_user
+
+
+def test_after_the_chat_the_visitor_answers_one_anonymous_question(
+    new_page: Callable[[], Page], utrecht
+):  # type: ignore[no-untyped-def]
+    from vangnet.chat.models import SatisfactionAnswer
+
+    desk = employee_at_console(new_page, utrecht, "Marieke")
+    phone = new_page()
+    visitor_starts_chat(phone, "Sam")
+    expect(phone.get_by_role("heading", name="Heb je iets aan dit gesprek gehad?")).to_be_hidden()
+    desk.get_by_role("button", name="Volgende aannemen").click()
+    expect(phone.get_by_role("status")).to_contain_text("Je chat met Marieke")
+    visitor_says(phone, "Dank je, ik weet nu wat ik kan doen")
+    expect(desk.locator("[data-chat-pane]")).to_contain_text("ik weet nu wat ik kan doen")
+
+    desk.keyboard.press("Alt+k")
+    desk.get_by_label("Wie chatte er?").select_option("child")
+    desk.get_by_label("Getuige van huiselijk geweld").check()
+    desk.get_by_label("Vraag of zorg").fill("Jongen van 14, ouders maken ruzie.")
+    desk.get_by_label("Gegeven advies").fill("Besproken met wie hij kan praten.")
+    desk.get_by_role("button", name="Chat afsluiten").click()
+
+    # The question appears as soon as the chat ends, without a reload.
+    expect(phone.get_by_role("heading", name="Heb je iets aan dit gesprek gehad?")).to_be_visible()
+    check_page(phone)
+    phone.get_by_label("Ja").check()
+    phone.get_by_label("Wil je er iets over zeggen?").fill("Fijn dat iemand luisterde")
+    phone.get_by_role("button", name="Verstuur je antwoord").click()
+    expect(phone.get_by_text("Dank je wel voor je antwoord.")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Heb je iets aan dit gesprek gehad?")).to_have_count(0)
+
+    answer = SatisfactionAnswer.objects.get()
+    assert answer.helped and answer.comment == "Fijn dat iemand luisterde"
+    assert answer.region == utrecht
+    stored = {f.attname for f in SatisfactionAnswer._meta.concrete_fields}
+    assert stored == {"id", "region_id", "day", "helped", "comment"}  # nothing that identifies

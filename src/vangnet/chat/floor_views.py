@@ -16,7 +16,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.regions.models import Region
 
-from . import assignment, floor, services
+from . import assignment, floor, satisfaction, services
 
 
 def _user(request: HttpRequest) -> User:
@@ -35,10 +35,15 @@ def _region(request: HttpRequest, user: User) -> Region:
 def _floor_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
     user = _user(request)
     data = floor.floor_for(by=user, region=_region(request, user), request=request)
-    template = (
-        "chat/staff/_floor.html" if getattr(request, "htmx", False) else "chat/staff/floor.html"
+    if getattr(request, "htmx", False):
+        return render(request, "chat/staff/_floor.html", {"floor": data, **extra}, status=status)
+    answers = satisfaction.summary_for(by=user, region=data.region)
+    return render(
+        request,
+        "chat/staff/floor.html",
+        {"floor": data, "answers": answers, **extra},
+        status=status,
     )
-    return render(request, template, {"floor": data, **extra}, status=status)
 
 
 @require_GET

@@ -123,3 +123,72 @@ def test_a_transcript_of_another_region_is_refused_and_logged():
     assert stranger.get(f"/staff/chat/{chat.pk}/transcript/").status_code == 403
     assert AccessLogEntry.objects.filter(action=AccessLogAction.REFUSED).count() == 1
     assert not AccessLogEntry.objects.filter(action=AccessLogAction.EXPORT).exists()
+
+
+def test_the_satisfaction_answer_is_stored_once_without_any_identifier(client):
+    from vangnet.chat.models import SatisfactionAnswer
+    from vangnet.chat.selectors import SESSION_KEY
+
+    region = region_with_postcode()
+    client.post("/chat/", {"nickname": "Sam", "postcode": "3511"})
+    from vangnet.chat.models import Conversation
+
+    conversation = Conversation.objects.get(public_id=client.session[SESSION_KEY])
+    too_early = client.post("/chat/feedback/", {"helped": "yes"}, follow=True)
+    assert "Er is geen gesprek om over te antwoorden." in too_early.content.decode()
+    services.accept_chat(conversation=conversation, by=employee_at_desk(region))
+    services.leave_chat(conversation=conversation)
+    page = client.get("/chat/").content.decode()
+    assert "Heb je iets aan dit gesprek gehad?" in page
+
+    unclear = client.post("/chat/feedback/", {"helped": ""}, follow=True)
+    assert "Kies ja of nee." in unclear.content.decode()
+    client.post("/chat/feedback/", {"helped": "yes", "comment": "Fijn dat iemand luisterde"})
+    again = client.post("/chat/feedback/", {"helped": "no"}, follow=True)
+
+    assert "Je hebt al geantwoord." in again.content.decode()
+    answer = SatisfactionAnswer.objects.get()
+    assert answer.helped and answer.comment == "Fijn dat iemand luisterde"
+    assert {f.name for f in SatisfactionAnswer._meta.get_fields()} == {
+        "id",
+        "region",
+        "day",
+        "helped",
+        "comment",
+    }
+
+
+def test_the_team_lead_sees_satisfaction_only_in_aggregate_and_from_five_answers():
+    from vangnet.chat.models import SatisfactionAnswer
+
+    region = region_with_postcode()
+    lead = signed_in(make_user(Role.TEAM_LEAD, region=region))
+    for helped in (True, True, False, True):
+        SatisfactionAnswer.objects.create(region=region, helped=helped, comment="geheim")
+
+    assert "Nog te weinig antwoorden" in lead.get("/staff/chat/floor/").content.decode()
+    SatisfactionAnswer.objects.create(region=region, helped=True)
+    page = lead.get("/staff/chat/floor/").content.decode()
+    assert "4 van 5 bezoekers die antwoordden, hadden iets aan het gesprek (80%)" in page
+    assert "geheim" not in page
+
+
+def test_a_team_lead_moves_an_employees_chats_back_to_the_queue_and_sets_capacity():
+    region = region_with_postcode()
+    employee = employee_at_desk(region)
+    chat = visitor_starts_chat()
+    services.accept_chat(conversation=chat, by=employee)
+    lead = signed_in(make_user(Role.TEAM_LEAD, region=region))
+
+    lead.post(f"/staff/chat/floor/employees/{employee.pk}/return/")
+    refused = lead.post(
+        f"/staff/chat/floor/employees/{employee.pk}/capacity/", {"capacity": "9"}, follow=True
+    )
+    lead.post(f"/staff/chat/floor/employees/{employee.pk}/capacity/", {"capacity": "3"})
+
+    chat.refresh_from_db()
+    assert chat.status == "waiting" and chat.assigned_to is None
+    assert "Kies een aantal van 1 tot en met 6 chats." in refused.content.decode()
+    from vangnet.chat import assignment
+
+    assert assignment.capacity_of(employee) == 3
