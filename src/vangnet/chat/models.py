@@ -46,7 +46,9 @@ class ChatDesk(models.Model):
     return_after_seconds = models.PositiveIntegerField(
         _("terug naar de wachtrij na (seconden)"),
         default=90,
-        validators=[MinValueValidator(30), MaxValueValidator(1800)],
+        # At least three of the heartbeat's rounds (QUEUE_TICK_SECONDS): a connected
+        # employee whose heartbeat skipped a round keeps their chats.
+        validators=[MinValueValidator(60), MaxValueValidator(1800)],
         help_text=_(
             "Een chat van een medewerker die zo lang niet verbonden is, gaat vooraan terug "
             "in de wachtrij."

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 default=90,
                 help_text="Een chat van een medewerker die zo lang niet verbonden is, gaat vooraan terug in de wachtrij.",
                 validators=[
-                    django.core.validators.MinValueValidator(30),
+                    django.core.validators.MinValueValidator(60),
                     django.core.validators.MaxValueValidator(1800),
                 ],
                 verbose_name="terug naar de wachtrij na (seconden)",

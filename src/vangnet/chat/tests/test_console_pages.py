@@ -192,3 +192,20 @@ def test_a_team_lead_moves_an_employees_chats_back_to_the_queue_and_sets_capacit
     from vangnet.chat import assignment
 
     assert assignment.capacity_of(employee) == 3
+
+
+def test_a_team_lead_sets_the_return_time_and_automatic_offering_with_validation():
+    region = region_with_postcode()
+    lead_user = make_user(Role.TEAM_LEAD, region=region)
+    lead = signed_in(lead_user)
+    base = {"is_open": "on", "overflow_to_national_desk": "on", "overflow_after_seconds": "180"}
+
+    too_short = lead.post("/staff/chat/desk/", {**base, "return_after_seconds": "10"})
+    assert too_short.status_code == 400
+    assert "60" in too_short.content.decode()
+
+    lead.post(
+        "/staff/chat/desk/", {**base, "return_after_seconds": "120", "offer_automatically": "on"}
+    )
+    desk = services.desk_for(region)
+    assert desk.return_after_seconds == 120 and desk.offer_automatically
