@@ -300,3 +300,29 @@ def test_after_the_chat_the_visitor_answers_one_anonymous_question(
     assert answer.region == utrecht
     stored = {f.attname for f in SatisfactionAnswer._meta.concrete_fields}
     assert stored == {"id", "region_id", "day", "helped", "comment"}  # nothing that identifies
+
+
+def test_the_console_works_by_keyboard_alone(new_page: Callable[[], Page], utrecht):  # type: ignore[no-untyped-def]
+    desk = employee_at_console(new_page, utrecht, "Marieke")
+    phone = new_page()
+    visitor_starts_chat(phone, "Sam")
+    expect(desk.locator("#console-waiting-count")).to_have_text("1 chat wacht")
+
+    # Tab to "accept next" and press Enter: the message box of the new chat has the focus.
+    accept = desk.get_by_role("button", name="Volgende aannemen")
+    for _ in range(40):
+        desk.keyboard.press("Tab")
+        if accept.evaluate("el => el === document.activeElement"):
+            break
+    expect(accept).to_be_focused()
+    desk.keyboard.press("Enter")
+    message_box = desk.get_by_label("Bericht", exact=True).filter(visible=True)
+    expect(message_box).to_be_focused()
+    desk.keyboard.type("Hoi Sam, fijn dat je er bent.")
+    desk.keyboard.press("Enter")
+    expect(phone.locator("#chat-messages")).to_contain_text("Hoi Sam, fijn dat je er bent.")
+
+    # Alt+K opens the closing registration at its first field.
+    desk.keyboard.press("Alt+k")
+    expect(desk.get_by_label("Wie chatte er?")).to_be_focused()
+    check_page(desk)
