@@ -209,3 +209,30 @@ def test_a_team_lead_sets_the_return_time_and_automatic_offering_with_validation
     )
     desk = services.desk_for(region)
     assert desk.return_after_seconds == 120 and desk.offer_automatically
+
+
+def test_the_side_panel_shows_the_dossiers_earlier_agreements_and_logs_that_it_did():
+    from vangnet.core.testing.factories import AdviceDossierFactory, ContactFactory
+
+    region = region_with_postcode()
+    employee = employee_at_desk(region)
+    dossier = AdviceDossierFactory.create(region=region, owner=employee)
+    contact = ContactFactory.create(
+        region=region, dossier=dossier, agreements="Sam praat met zijn mentor op maandag."
+    )
+    chat = visitor_starts_chat()
+    chat.dossier = dossier
+    chat.save(update_fields=["dossier"])
+    services.accept_chat(conversation=chat, by=employee)
+
+    page = signed_in(employee).get("/staff/chat/console/").content.decode()
+
+    assert "Eerdere afspraken in het dossier" in page
+    assert "Sam praat met zijn mentor op maandag." in page
+    # (a list of one is logged as an entry about that one record)
+    assert AccessLogEntry.objects.filter(
+        action=AccessLogAction.VIEW,
+        user_id=employee.pk,
+        object_type="contacts.contact",
+        object_id=str(contact.pk),
+    ).exists()
