@@ -418,7 +418,8 @@
 
   document.addEventListener("keydown", function (event) {
     if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
-    var key = event.key.toLowerCase();
+    // event.code first: with Option on a Mac, event.key is a special character.
+    var key = /^Key[A-Z]$/.test(event.code || "") ? event.code.slice(3).toLowerCase() : event.key.toLowerCase();
     if (event.key === "ArrowDown") { event.preventDefault(); step(1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); step(-1); }
     else if (key === "n") { event.preventDefault(); acceptNext(next); }
