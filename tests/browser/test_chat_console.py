@@ -15,7 +15,7 @@ from vangnet.accounts.models import Role
 from vangnet.chat import assignment
 from vangnet.chat.models import Availability, Conversation, ConversationStatus, StandardText
 from vangnet.contacts.models import Contact
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     PostcodeFactory,
     RegionFactory,
     confirmed_totp_device,

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import RegionFactory, confirmed_totp_device, make_user
+from vangnet.testing.factories import RegionFactory, confirmed_totp_device, make_user
 
 from .conftest import check_page, log_in
 
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_report_page_leads_with_the_next_step_and_folds_the_rest_by_keyboard(page: Page):
-    from vangnet.reports.testing import a_report
+    from vangnet.testing.reports import a_report
 
     region = RegionFactory.create(name="Utrecht")
     triage = make_user(Role.TRIAGE, region=region)

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, require, scope
+from vangnet.accounts.policy import AccessDenied, Action, regions_where, require, scope
 
 from . import services
+from .errors import ChatError
+from .messaging import append_message, state_changed
 from .models import (
     Availability,
     ChatDesk,
@@ -31,6 +33,7 @@ from .models import (
     MessageKind,
     Sender,
 )
+from .presence import available_employees
 
 DEFAULT_CAPACITY = 2
 DEFAULT_RETURN_AFTER_SECONDS = 90
@@ -52,9 +55,7 @@ def free_capacity(user: User) -> int:
 def set_capacity(*, user: User, capacity: int, by: User) -> Availability:
     """A team lead sets how many chats an employee of their region takes at once."""
     if not 1 <= capacity <= 6:
-        raise services.ChatError(_("Kies een aantal van 1 tot en met 6 chats."))
-    from vangnet.accounts.policy import regions_where
-
+        raise ChatError(_("Kies een aantal van 1 tot en met 6 chats."))
     if not regions_where(by, Action.MANAGE_CHAT_DESK) & regions_where(user, Action.HANDLE_CHAT):
         raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=user)
     availability, _created = Availability.objects.get_or_create(user=user)
@@ -75,7 +76,7 @@ def accept_next(*, user: User, request: Any = None) -> Conversation:
     """Take the longest-waiting chat this employee may take, within their capacity."""
     require(user, Action.HANDLE_CHAT)
     if free_capacity(user) <= 0:
-        raise services.ChatError(
+        raise ChatError(
             _("U heeft al %(count)s lopende chats, uw maximum. Rond er eerst een af.")
             % {"count": running_chats(user)}
         )
@@ -84,14 +85,14 @@ def accept_next(*, user: User, request: Any = None) -> Conversation:
         preferred = candidate.preferred_employee_id
         if preferred and preferred != user.pk:
             if available is None:
-                available = set(services.available_employees(candidate.region_id))
+                available = set(available_employees(candidate.region_id))
             if preferred in available:
                 continue  # waits for the colleague the visitor asked for
         try:
             return services.accept_chat(conversation=candidate, by=user, request=request)
-        except services.ChatError:
+        except ChatError:
             continue  # a colleague was first, or the visitor left: the next one
-    raise services.ChatError(_("Er wacht nu geen chat die u kunt aannemen."))
+    raise ChatError(_("Er wacht nu geen chat die u kunt aannemen."))
 
 
 def _return_after(desk: ChatDesk | None) -> int:
@@ -107,7 +108,7 @@ def return_to_queue(*, conversation: Conversation, reason: str = "away") -> bool
         locked.status = ConversationStatus.WAITING
         locked.assigned_to = None
         locked.save(update_fields=["status", "assigned_to"])
-        services.append_message(
+        append_message(
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
@@ -116,7 +117,7 @@ def return_to_queue(*, conversation: Conversation, reason: str = "away") -> bool
                 "Alles wat je schreef blijft bewaard."
             ),
         )
-        services._state_changed(locked)  # the chat's own event helper
+        state_changed(locked)
     return True
 
 
@@ -161,14 +162,14 @@ def offer_waiting_chats() -> int:
                 break
             try:
                 services.accept_chat(conversation=conversation, by=employee)
-            except services.ChatError:
+            except ChatError:
                 continue
             count += 1
     return count
 
 
 def _most_free(region_id: int, preferred: int | None) -> User | None:
-    ids = services.available_employees(region_id)
+    ids = available_employees(region_id)
     if not ids:
         return None
     employees = (

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, roles_for, scope
@@ -114,8 +115,6 @@ def transcript_for_export(
 
 def transcript_lines(conversation: Conversation) -> list[tuple[Any, str, str]]:
     """(time, who, text) for every message, staff notes included (it is a staff export)."""
-    from django.utils.translation import gettext as _
-
     lines = []
     for message in selectors.messages_after(conversation, after=0, for_visitor=False):
         if message.sender == "visitor":

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, require
+from vangnet.regions.selectors import social_map_for
 
-from . import assignment, console, services
+from . import assignment, console
+from .errors import ChatError
 from .forms import ForwardForm, OutcomeForm
 from .models import Availability, ConversationStatus
+from .presence import available_employees
 
 
 def _user(request: HttpRequest) -> User:
@@ -26,7 +29,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _colleagues(region_id: int, user: User) -> list[tuple[int, str]]:
-    ids = [pk for pk in services.available_employees(region_id) if pk != user.pk]
+    ids = [pk for pk in available_employees(region_id) if pk != user.pk]
     return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
 
 
@@ -35,8 +38,6 @@ def console_page(request: HttpRequest) -> HttpResponse:
     """My open chats side by side: the conversation with its message box, and beside it the
     visitor's details, the dossier's history, standard texts, the social map, forwarding and
     the closing registration."""
-    from vangnet.regions.selectors import social_map_for
-
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
     chats = console.console_chats(user=user, request=request)
@@ -87,7 +88,7 @@ def accept_next(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
         chat = assignment.accept_next(user=user, request=request)
-    except services.ChatError as error:
+    except ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:console")
     return redirect(f"{reverse('chat_staff:console')}?chat={chat.pk}")

@@ -23,7 +23,9 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
 
-from . import assignment, services
+from . import assignment
+from .errors import ChatError
+from .messaging import append_message, employee_name, state_changed
 from .models import Availability, Conversation, ConversationStatus, MessageKind, Sender
 
 LEAD = Action.MANAGE_CHAT_DESK
@@ -131,7 +133,7 @@ def look_into(
     chat = _chat_for_lead(by=by, conversation_id=conversation_id, request=request)
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise services.ChatError(
+        raise ChatError(
             _("Schrijf waarom u meekijkt (minstens %(count)s tekens): dat komt in het logboek.")
             % {"count": MIN_REASON_LENGTH}
         )
@@ -155,13 +157,13 @@ def add_note(*, by: User, conversation: Conversation, body: str, request: Any = 
     """A note only colleagues see (never sent to the visitor)."""
     text = body.strip()
     if not text:
-        raise services.ChatError(_("Schrijf een notitie."))
+        raise ChatError(_("Schrijf een notitie."))
     if len(text) > 1000:
-        raise services.ChatError(_("Een notitie is hoogstens 1000 tekens."))
+        raise ChatError(_("Een notitie is hoogstens 1000 tekens."))
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if not locked.is_open:
-            raise services.ChatError(_("Deze chat is afgelopen."))
+            raise ChatError(_("Deze chat is afgelopen."))
         record_access(
             user=by,
             action=AccessLogAction.CHANGE,
@@ -169,9 +171,7 @@ def add_note(*, by: User, conversation: Conversation, body: str, request: Any = 
             roles=roles_for(by, LEAD, locked),
             request=request,
         )
-        services.append_message(
-            locked, sender=Sender.EMPLOYEE, kind=MessageKind.NOTE, body=text, author=by
-        )
+        append_message(locked, sender=Sender.EMPLOYEE, kind=MessageKind.NOTE, body=text, author=by)
 
 
 def take_over(*, by: User, conversation: Conversation, request: Any = None) -> Conversation:
@@ -181,7 +181,7 @@ def take_over(*, by: User, conversation: Conversation, request: Any = None) -> C
         if not may(by, LEAD, locked) or not may(by, Action.HANDLE_CHAT, locked):
             raise AccessDenied(action=LEAD, obj=locked)
         if locked.status not in (ConversationStatus.WAITING, ConversationStatus.ACTIVE):
-            raise services.ChatError(_("Deze chat is afgelopen."))
+            raise ChatError(_("Deze chat is afgelopen."))
         if locked.assigned_to_id == by.pk:
             return locked
         locked.status = ConversationStatus.ACTIVE
@@ -196,16 +196,15 @@ def take_over(*, by: User, conversation: Conversation, request: Any = None) -> C
             request=request,
             reason="chat overgenomen door de teamleider",
         )
-        services.append_message(
+        append_message(
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
             body=lambda: (
-                _("%(name)s van Veilig Thuis neemt het gesprek over.")
-                % {"name": services.employee_name(by)}
+                _("%(name)s van Veilig Thuis neemt het gesprek over.") % {"name": employee_name(by)}
             ),
         )
-        services._state_changed(locked)  # the chat's own event helper
+        state_changed(locked)
     return locked
 
 

@@ -16,7 +16,8 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.regions.models import Region
 
-from . import assignment, floor, satisfaction, services
+from . import assignment, floor, satisfaction
+from .errors import ChatError
 
 
 def _user(request: HttpRequest) -> User:
@@ -76,7 +77,7 @@ def look(request: HttpRequest, conversation_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             request=request,
         )
-    except services.ChatError as error:
+    except ChatError as error:
         return _floor_page(request, status=400, look_error=str(error), look_chat=conversation_id)
     return _look_page(request, chat)
 
@@ -89,7 +90,7 @@ def note(request: HttpRequest, conversation_id: int) -> HttpResponse:
         floor.add_note(
             by=user, conversation=chat, body=request.POST.get("note", ""), request=request
         )
-    except services.ChatError as error:
+    except ChatError as error:
         return _look_page(request, chat, note_error=str(error), status=400)
     messages.success(request, _("De notitie staat in het gesprek; de bezoeker ziet haar niet."))
     return _look_page(request, chat)
@@ -101,7 +102,7 @@ def take_over(request: HttpRequest, conversation_id: int) -> HttpResponse:
     chat = floor.chat_for_lead(by=user, conversation_id=conversation_id, request=request)
     try:
         floor.take_over(by=user, conversation=chat, request=request)
-    except services.ChatError as error:
+    except ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:floor")
     return redirect(f"{reverse('chat_staff:console')}?chat={chat.pk}")
@@ -128,7 +129,7 @@ def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
         value = 0
     try:
         assignment.set_capacity(user=employee, capacity=value, by=user)
-    except services.ChatError as error:
+    except ChatError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +43,6 @@ def text_to_edit(*, by: User, text_id: int) -> StandardText:
     text = StandardText.objects.select_related("region").filter(pk=text_id).first()
     if text is None:
         require(by, KEEP)
-        from django.http import Http404
-
         raise Http404
     require(by, KEEP, text)
     return text

@@ -23,12 +23,12 @@ from vangnet.accounts.models import Membership, Role
 from vangnet.core.workdays import working_days_before
 
 from .deadlines import Deadline, deadlines_of
+from .models import Report, Reporter, ReporterFeedback
 
 logger = logging.getLogger(__name__)
 
 
 def _reporter_email(report_id: int) -> tuple[str, str] | None:
-    from .models import Reporter
 
     reporter = Reporter.objects.select_related("report").filter(report_id=report_id).first()
     if reporter is None or not reporter.email:
@@ -55,7 +55,6 @@ def send_receipt(report_id: int, status_url: str) -> None:
             None,
             [email],
         )
-    from .models import ReporterFeedback
 
     ReporterFeedback.objects.filter(
         report_id=report_id, kind=ReporterFeedback.Kind.RECEIVED
@@ -64,7 +63,6 @@ def send_receipt(report_id: int, status_url: str) -> None:
 
 def send_feedback(feedback_id: int) -> None:
     """News after receipt: only that there is news; the status page says what (no findings)."""
-    from .models import ReporterFeedback
 
     feedback = ReporterFeedback.objects.select_related("report").filter(pk=feedback_id).first()
     if feedback is None or feedback.kind == ReporterFeedback.Kind.RECEIVED:
@@ -105,7 +103,6 @@ def _due_text(deadline: Deadline) -> str:
 
 def schedule_reminders(report_id: int) -> None:
     """Enqueue a reminder for each deadline the report now has."""
-    from .models import Report
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
@@ -121,7 +118,6 @@ def schedule_reminders(report_id: int) -> None:
 def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
     """Mail the owner and the region's team leads, if the deadline still applies. Returns how
     many were told. The mail holds the reference and the deadline, no personal data."""
-    from .models import Report
 
     report = Report.objects.select_related("owner", "region").filter(pk=report_id).first()
     if report is None or not report.is_open:
@@ -155,13 +151,3 @@ def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
             sorted(recipients),
         )
     return len(recipients)
-
-
-@task()
-def delete_expired_reports_task() -> int:
-    """Daily: destroy closed reports past their retention end (not under a legal hold)."""
-    from .services import delete_expired_reports
-
-    deleted = delete_expired_reports()
-    logger.info("retention: %s report(s) destroyed", deleted)
-    return deleted

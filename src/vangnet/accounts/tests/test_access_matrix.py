@@ -30,8 +30,12 @@ from vangnet.accounts.models import Role, RoleGrantRequest, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ContinuityCode, Conversation, Handover
 from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.meldcode import services as meldcode_services
+from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
+from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
+from vangnet.reports.models import Report
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     AdviceDossierFactory,
     ContactFactory,
@@ -49,11 +53,7 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
-from vangnet.meldcode import services as meldcode_services
-from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
-from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
-from vangnet.reports.models import Report
-from vangnet.reports.testing import a_report, transferred_report
+from vangnet.testing.reports import a_report, transferred_report
 
 # Outcomes. Numbers are status codes; redirects say where they go.
 LI = "302 → login"

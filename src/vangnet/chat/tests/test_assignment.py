@@ -11,7 +11,7 @@ from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.chat import assignment, services
 from vangnet.chat.models import Availability, ConversationStatus
-from vangnet.core.testing.factories import make_user
+from vangnet.testing.factories import make_user
 
 from .helpers import employee_at_desk, region_with_postcode, texts, visitor_starts_chat
 

@@ -9,8 +9,8 @@ from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat import services
 from vangnet.chat.models import StandardText
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 from .helpers import employee_at_desk, region_with_postcode, visitor_starts_chat
 
@@ -212,7 +212,7 @@ def test_a_team_lead_sets_the_return_time_and_automatic_offering_with_validation
 
 
 def test_the_side_panel_shows_the_dossiers_earlier_agreements_and_logs_that_it_did():
-    from vangnet.core.testing.factories import AdviceDossierFactory, ContactFactory
+    from vangnet.testing.factories import AdviceDossierFactory, ContactFactory
 
     region = region_with_postcode()
     employee = employee_at_desk(region)
