@@ -181,7 +181,22 @@ class ForwardForm(forms.Form):
 class DeskForm(forms.ModelForm):
     class Meta:
         model = ChatDesk
-        fields = ["is_open", "overflow_to_national_desk", "overflow_after_seconds"]
+        fields = [
+            "is_open",
+            "overflow_to_national_desk",
+            "overflow_after_seconds",
+            "return_after_seconds",
+            "offer_automatically",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the desk keeps its current time (older forms did not ask it).
+        self.fields["return_after_seconds"].required = False
+
+    def clean_return_after_seconds(self) -> int:
+        value = self.cleaned_data.get("return_after_seconds")
+        return value if value is not None else self.instance.return_after_seconds
 
 
 class HandoverForm(forms.Form):

@@ -32,6 +32,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _after(request: HttpRequest) -> str:
+    """Back to where the employee works: the console, or the queue."""
+    return "chat_staff:console" if request.POST.get("next") == "console" else "chat_staff:queue"
+
+
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
     page_obj = selectors.waiting_chats(user=user, request=request, page=request.GET.get("page"))
     return {
@@ -181,7 +186,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
             show_on_form(form, error)
         else:
             messages.success(request, _("De chat is doorverbonden."))
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, forward_form=form, status=400)
 
 
@@ -208,7 +213,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 _("De chat is afgesloten en geregistreerd als adviescontact %(id)s.")
                 % {"id": contact.pk},
             )
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, outcome_form=form, status=400)
 
 

@@ -46,6 +46,9 @@ from .models import PersonRole, Report
 from .transfer_document import transfer_pdf
 from .workflow import STEPS, WorkflowError, may_take
 
+# Steps that are never the case's main action: going back, undoing, ending.
+SIDE_STEPS = frozenset({"reject_triage", "withdraw_transfer", "close_report"})
+
 
 def _staff(request: HttpRequest) -> User:
     user = request.user
@@ -195,6 +198,10 @@ def _render_report(
     user = _staff(request)
     history = selectors.earlier_history(user=user, report=report, request=request)
     steps = {name: may_take(user, name, report) for name in STEPS}
+    # The case overview's main action: the first step forward that may be taken now.
+    main_step = next(
+        (name for name, allowed in steps.items() if allowed and name not in SIDE_STEPS), ""
+    )
     blank: dict[str, forms.Form] = {
         "record_safety_assessment": AssessmentForm(),
         "record_triage_decision": TriageForm(),
@@ -233,6 +240,7 @@ def _render_report(
             "report": report,
             "history": history,
             "steps": steps,
+            "main_step": main_step,
             "step_forms": step_forms,
             "identity_form": identity_form,
             "can_handle": can_handle,
