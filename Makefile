@@ -20,11 +20,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## make demo: set up, migrate SQLite, load demo data for all 25 regions and serve on http://127.0.0.1:8000
+## make demo: set up, migrate SQLite, load demo data for all 25 regions and serve on http://127.0.0.1:8000,
+## with the task worker beside it (reminders, feedback mail, the figures, retention); Ctrl-C stops both
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CHAT_OPENING_HOURS=$${CHAT_OPENING_HOURS:-always} \
 	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
 
