@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "vangnet.api",
     "vangnet.meldcode",
     "vangnet.insights",
+    "vangnet.rights",
 ]
 
 MIDDLEWARE = [
@@ -510,6 +511,19 @@ REPORT_REMINDER_WORKING_DAYS = env_int("REPORT_REMINDER_WORKING_DAYS", 1)
 REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
 # DOMAIN.md: report files are kept 20 years (configurable).
 REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
+
+# --- Retention (rights app: runs daily by itself in the task worker, ADR 0031) --------------
+
+# DOMAIN.md: advice records (dossiers and contacts) are kept 2 years (configurable).
+ADVICE_RETENTION_YEARS = env_int("ADVICE_RETENTION_YEARS", 2)
+# Meldcode records are part of the professional's client file and keep that file's term: 20
+# years under the WGBO and the Jeugdwet. An organisation may set its own (rights admin).
+MELDCODE_RECORD_RETENTION_YEARS = env_int("MELDCODE_RECORD_RETENTION_YEARS", 20)
+# Access-log entries older than this go, behind a signed checkpoint (NEN 7513 asks 5 years).
+ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+# When the daily run starts (Dutch time, HH:MM), and how far ahead the team lead looks.
+RETENTION_RUN_AT = env("RETENTION_RUN_AT", "02:30")
+RETENTION_PREVIEW_DAYS = env_int("RETENTION_PREVIEW_DAYS", 30)
 # Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
 # Regions listed here (by code) take triage decisions without the second approval.
 REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")
