@@ -477,6 +477,8 @@ MAILERS = {
                 "username": env("EMAIL_HOST_USER", ""),
                 "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", False),
+                # A mail server that hangs must not hold a worker (or a page) for long.
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
         if PRODUCTION or env("EMAIL_HOST")
@@ -509,6 +511,10 @@ REPORT_REMINDER_WORKING_DAYS = env_int("REPORT_REMINDER_WORKING_DAYS", 1)
 # DOMAIN.md: monitoring moments are not fixed by a public source; default 3, 6 and 12 months
 # after transfer, editable per case.
 REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
+# Feedback mail to the reporter goes through the task worker: this many tries, the wait
+# doubling from REPORT_FEEDBACK_RETRY_MINUTES; the report page shows whether it went out.
+REPORT_FEEDBACK_MAIL_ATTEMPTS = env_int("REPORT_FEEDBACK_MAIL_ATTEMPTS", 5)
+REPORT_FEEDBACK_RETRY_MINUTES = env_int("REPORT_FEEDBACK_RETRY_MINUTES", 2)
 # DOMAIN.md: report files are kept 20 years (configurable).
 REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
 

@@ -117,7 +117,8 @@ GRANTS: dict[str, frozenset[Action]] = {
 }
 
 # Actions for which a staff member may break the glass on a record of another region.
-BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT})
+# Reading a report elsewhere (ADR 0032); handling it and the reporter's identity never.
+BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT, Action.VIEW_REPORT})
 BREAK_GLASS_DURATION = timedelta(hours=1)
 
 # A record without a region (a national one, such as a national social-map entry) belongs to

@@ -216,6 +216,7 @@ class ReportPerson(models.Model):
 
 OTHER_JOURNAL_STEPS = {
     "receive_report": _("Melding ontvangen"),
+    "reissue_status_link": _("Nieuwe statuslink voor de melder"),
     "set_legal_hold": _("Bewaren gewijzigd"),
     "assign_report": _("Behandelaar gewijzigd"),
     "note": _("Notitie"),
@@ -300,10 +301,20 @@ class ReporterFeedback(models.Model):
         TRANSFER = "transfer", _("Overgedragen")
         CLOSED = "closed", _("Melding afgesloten")
 
+    class Mail(models.TextChoices):
+        PENDING = "pending", _("wordt verstuurd")
+        SENT = "sent", _("verstuurd")
+        NO_ADDRESS = "no_address", _("geen e-mailadres bekend")
+        FAILED = "failed", _("niet verstuurd (mailserver onbereikbaar)")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
     emailed = models.BooleanField(default=False)
+    # Whether the mail went out, as the employee sees it on the report (never the address).
+    mail = models.CharField(_("e-mail"), max_length=12, choices=Mail.choices, default=Mail.PENDING)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, is_transferred_to, may, roles_for
+from vangnet.accounts.services import break_glass
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
@@ -219,7 +220,9 @@ def _locked(report: Report) -> Report:
 
 def _feedback(report: Report, kind: str) -> None:
     feedback = ReporterFeedback.objects.create(report=report, kind=kind)
-    # robust: a mail server that is down must not turn a recorded step into an error page.
+    if kind == ReporterFeedback.Kind.RECEIVED:
+        return  # the receipt goes with the status link (notifications.send_receipt)
+    # The worker sends it, with retries; a down mail server never turns a step into an error.
     transaction.on_commit(lambda: notifications.send_feedback(feedback.pk), robust=True)
 
 
@@ -351,13 +354,74 @@ def receive_report(
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
         transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
-    path = reverse("report_status_link", kwargs={"reference": report.reference, "token": secret})
-    status_url = str(settings.PUBLIC_BASE_URL).rstrip("/") + path
-    if reporter.email.strip():
-        transaction.on_commit(
-            lambda: notifications.send_receipt(report_id, status_url), robust=True
-        )
+    status_url = _status_url(report, secret)
+    # Also without an address: the receipt then shows "no e-mail address" on the report.
+    transaction.on_commit(lambda: notifications.send_receipt(report_id, status_url), robust=True)
     return ReceivedReport(report=report, status_url=status_url)
+
+
+def _status_url(report: Report, secret: str) -> str:
+    path = reverse("report_status_link", kwargs={"reference": report.reference, "token": secret})
+    return str(settings.PUBLIC_BASE_URL).rstrip("/") + path
+
+
+def reissue_status_link(
+    *, report: Report, by: User, identified_how: str, request: Any = None
+) -> str:
+    """A reporter who lost the status link gets a new one, after identifying themselves to an
+    employee who may see who reported (ADR 0013, 0032). The old link stops working at once;
+    the new one is shown once to the employee and mailed to the known address."""
+    if not identified_how.strip():
+        raise ReportError(
+            errors={
+                "identified_how": [
+                    _(
+                        "Schrijf op hoe de melder zich heeft geïdentificeerd (bijvoorbeeld: "
+                        "teruggebeld op het bekende nummer)."
+                    )
+                ]
+            }
+        )
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        locked = _locked(report)
+        if not may(by, Action.VIEW_REPORTER_IDENTITY, locked):
+            raise AccessDenied(action=Action.VIEW_REPORTER_IDENTITY, obj=locked)
+        locked.status_token_digest = _status_digest(secret)
+        _save(locked)
+        _journal(
+            locked,
+            by=by,
+            step="reissue_status_link",
+            before=locked.state,
+            text=identified_how.strip(),
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=locked,
+            roles=roles_for(by, Action.VIEW_REPORTER_IDENTITY, locked),
+            request=request,
+            reason=str(_("Nieuwe statuslink: %(how)s") % {"how": identified_how.strip()}),
+        )
+        status_url = _status_url(locked, secret)
+        report_id = locked.pk
+        transaction.on_commit(
+            lambda: notifications.send_status_link(report_id, status_url, new_link=True),
+            robust=True,
+        )
+    return status_url
+
+
+def break_the_glass_for_report(
+    *, user: User, report_id: int, reason: str, request: Any = None
+) -> Report:
+    """One hour of reading a report of another region, for a stated reason, logged and seen by
+    that region's privacy officer — as for advice dossiers (ADR 0008, 0032). Reading only:
+    handling the report and the reporter's identity stay with its own region."""
+    report = Report.objects.get(pk=report_id)
+    break_glass(user=user, action=Action.VIEW_REPORT, obj=report, reason=reason, request=request)
+    return report
 
 
 # --- Safety assessment and triage -------------------------------------------------------

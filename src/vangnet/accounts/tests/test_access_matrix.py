@@ -378,6 +378,14 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /staff/reports/{own_report}/legal-hold/",              (LI,  TF,    403,  RD,    403, RD,   RD,   RD,   403,    403,  403,   403,  403)),
     ("POST /staff/reports/{other_report}/legal-hold/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{own_report}/legal-hold/",               (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # break-the-glass: whoever reads reports in their own region may read one elsewhere for an hour (ADR 0032)
+    ("POST /staff/reports/{other_report}/break-glass/",           (LI,  TF,    RD,   RD,    RD,  RD,   RD,   RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{missing}/break-glass/",                (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/reports/{other_report}/break-glass/",            (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # a new status link for a reporter who identified themselves: those who may see the reporter
+    ("POST /staff/reports/{own_report}/status-link/",             (LI,  TF,    403,  200,   403, 200,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/status-link/",           (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/status-link/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/reports/{transferred_report}/transfer.pdf",      (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{own_report}/transfer.pdf",              (LI,  TF,    404,  404,   404, 404,  404,  404,  403,    403,  403,   403,  403)),
     ("POST /staff/reports/{transferred_report}/transfer.pdf",     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -515,6 +523,12 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /staff/reports/{own_report}/persons/": {"role": "child", "name": "Zus van Sem"},
     "POST /staff/reports/{other_report}/persons/": {"role": "child", "name": "Zus"},
     "POST /staff/reports/{own_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS loopt"},
+    "POST /staff/reports/{other_report}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/reports/{missing}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/reports/{own_report}/status-link/": {
+        "identified_how": "Teruggebeld op bekend nummer"
+    },
+    "POST /staff/reports/{other_report}/status-link/": {"identified_how": "Teruggebeld"},
     "POST /staff/reports/{other_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS"},
     "POST /staff/reports/{other_report}/reporter/": {"reason": "Melder terugbellen"},
     "POST /staff/reports/{own_report}/steps/record_safety_assessment/": {
