@@ -58,6 +58,8 @@ class Action(StrEnum):
     HANDLE_ADVICE_REQUEST = "handle_advice_request"
     # Figures of a region (no personal data); at the national desk: of every region.
     VIEW_INSIGHTS = "view_insights"
+    # What the retention will destroy in the coming days, and its past runs (ADR 0031).
+    VIEW_RETENTION = "view_retention"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -92,7 +94,7 @@ GRANTS: dict[str, frozenset[Action]] = {
         | _REPORT_WORK
         | {Action.VIEW_REPORTER_IDENTITY}
         | {Action.HANDLE_ADVICE_REQUEST}
-        | {Action.VIEW_INSIGHTS}
+        | {Action.VIEW_INSIGHTS, Action.VIEW_RETENTION}
     ),
     Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
     Role.NATIONAL_PRIVACY_OFFICER: frozenset(

@@ -354,6 +354,9 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/insights/{other_region_code}/bezetting/",        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/insights/{own_region_code}/statistiek/",         (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/insights/{other_region_code}/statistiek/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    # --- retention: what goes soon in the own region, for its team lead (ADR 0031) -----------------------------------------------------------
+    ("GET /staff/rights/retention/",                              (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/rights/retention/",                             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/reports/{own_report}/",                          (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{other_report}/",                        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{missing}/",                             (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),

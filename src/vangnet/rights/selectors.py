@@ -1,0 +1,129 @@
+"""Reads of the rights app: what the retention will destroy soon, for a region's team lead.
+
+The records listed are read (their reference and end date), so the page is logged like any
+list of records; contacts and chat transcripts are only counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.chat.models import Conversation, ConversationStatus
+from vangnet.contacts.models import AdviceDossier, Contact
+from vangnet.regions.models import Region
+from vangnet.reports.models import Report
+from vangnet.reports.workflow import ReportState
+
+from .models import HeldKind, RetentionRun
+from .retention import add_years, held_ids, kept_from
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    reference: str
+    delete_on: date
+
+
+@dataclass(frozen=True)
+class Preview:
+    until: date
+    page: Page
+    contacts: int
+    chat_transcripts: int
+    runs: list[RetentionRun]
+
+
+def _deleted_on(retention_end: date, today: date) -> date:
+    """The run of the day after the retention ends — or the next run, if that day passed."""
+    return max(retention_end + timedelta(days=1), today)
+
+
+def upcoming_deletions(
+    *, user: User, region: Region, page: str | int | None, request: HttpRequest | None
+) -> Preview:
+    """What goes in the next RETENTION_PREVIEW_DAYS days in `region`, with the last runs."""
+    if not may(user, Action.VIEW_RETENTION, region):
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=region, request=request)
+        raise AccessDenied(action=Action.VIEW_RETENTION, obj=region, logged=True)
+    today = timezone.localdate()
+    until = today + timedelta(days=settings.RETENTION_PREVIEW_DAYS)
+    advice_years = settings.ADVICE_RETENTION_YEARS
+    reports = list(
+        Report.objects.filter(
+            region=region, state=ReportState.CLOSED, legal_hold=False, retention_until__lt=until
+        ).only("pk", "reference", "retention_until", "region_id")
+    )
+    dossiers = list(
+        AdviceDossier.objects.filter(
+            region=region, closed_at__lt=kept_from(until, years=advice_years)
+        )
+        .exclude(pk__in=held_ids(HeldKind.ADVICE_DOSSIER))
+        .only("pk", "reference", "closed_at", "region_id")
+    )
+    due = [
+        Due(str(_("Melding")), r.reference, _deleted_on(r.retention_until, today))
+        for r in reports
+        if r.retention_until is not None
+    ] + [
+        Due(
+            str(_("Adviesdossier")),
+            d.reference,
+            _deleted_on(add_years(timezone.localdate(d.closed_at), advice_years), today),
+        )
+        for d in dossiers
+        if d.closed_at is not None
+    ]
+    due.sort(key=lambda item: (item.delete_on, item.reference))
+    page_obj = Paginator(due, PAGE_SIZE).get_page(page)
+    shown = {item.reference for item in page_obj.object_list}
+    listed = [r for r in reports if r.reference in shown] + [
+        d for d in dossiers if d.reference in shown
+    ]
+    if listed:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=listed,
+            roles=roles_for(user, Action.VIEW_RETENTION, region),
+            request=request,
+            reason="bewaartermijnen: wat binnenkort wordt vernietigd",
+        )
+    contacts = (
+        Contact.objects.filter(
+            region=region,
+            dossier__isnull=True,
+            received_at__lt=kept_from(until, years=advice_years),
+        )
+        .exclude(pk__in=held_ids(HeldKind.CONTACT))
+        .count()
+    )
+    transcripts = (
+        Conversation.objects.filter(
+            region=region,
+            transcript_purged_at__isnull=True,
+            status__in=[ConversationStatus.CLOSED, ConversationStatus.ABANDONED],
+            ended_at__lt=kept_from(until, days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS),
+        )
+        .exclude(pk__in=held_ids(HeldKind.CONVERSATION))
+        .count()
+    )
+    return Preview(
+        until=until,
+        page=page_obj,
+        contacts=contacts,
+        chat_transcripts=transcripts,
+        runs=list(RetentionRun.objects.all()[:10]),
+    )
