@@ -217,6 +217,8 @@ class ReportPerson(models.Model):
 OTHER_JOURNAL_STEPS = {
     "receive_report": _("Melding ontvangen"),
     "reissue_status_link": _("Nieuwe statuslink voor de melder"),
+    "correct_file": _("Gecorrigeerd op verzoek van een betrokkene"),
+    "own_statement": _("Eigen verklaring toegevoegd"),
     "set_legal_hold": _("Bewaren gewijzigd"),
     "assign_report": _("Behandelaar gewijzigd"),
     "note": _("Notitie"),
@@ -321,3 +323,29 @@ class ReporterFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%d-%m-%Y}"
+
+
+class OwnStatement(models.Model):
+    """A person's own statement about what the file says of them (eigen verklaring). Once
+    added it goes with every later copy and transfer document (issue 17, ADR 0032)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="own_statements")
+    person = models.ForeignKey(
+        ReportPerson,
+        on_delete=models.CASCADE,
+        related_name="own_statements",
+        verbose_name=_("van"),
+    )
+    text = models.TextField(_("eigen verklaring"))
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("eigen verklaring")
+        verbose_name_plural = _("eigen verklaringen")
+
+    def __str__(self) -> str:
+        return f"verklaring {self.pk} bij {self.report_id}"

@@ -38,6 +38,7 @@ from . import notifications
 from .models import (
     JournalEntry,
     MonitoringMoment,
+    OwnStatement,
     PersonRole,
     Report,
     Reporter,
@@ -979,3 +980,114 @@ def delete_expired_reports(*, today: date | None = None) -> int:
             )
             deleted += 1
     return deleted
+
+
+# --- Rights of the people involved: correction and own statement (ADR 0032) ----------------
+
+# What a person may have corrected: the report's texts about the family and their own details.
+CORRECTABLE_REPORT_FIELDS = (
+    "concerns",
+    "signals",
+    "assessment",
+    "triage_rationale",
+    "investigation_conclusion",
+    "transfer_summary",
+)
+CORRECTABLE_PERSON_FIELDS = ("name", "address")
+
+
+def correct_file(
+    *,
+    report: Report,
+    by: User,
+    field_name: str,
+    new_text: str,
+    person: ReportPerson | None = None,
+    grounds: str,
+    request: Any = None,
+) -> Report:
+    """Correct a text of the file on a person's request. The old text stays in the report's
+    journal (the file's history); every later copy and transfer document shows the new one.
+    The caller (rights.services) checked that `by` handles requests of the people involved."""
+    allowed = CORRECTABLE_PERSON_FIELDS if person is not None else CORRECTABLE_REPORT_FIELDS
+    if field_name not in allowed:
+        raise ReportError(
+            errors={"field_name": [_("Dit deel van het dossier kan niet worden gecorrigeerd.")]}
+        )
+    if not new_text.strip():
+        raise ReportError(errors={"new_text": [_("Schrijf de gecorrigeerde tekst.")]})
+    with transaction.atomic():
+        locked = _locked(report)
+        target: Any = locked
+        if person is not None:
+            target = ReportPerson.objects.select_for_update().get(pk=person.pk, report=locked)
+        label = str(target._meta.get_field(field_name).verbose_name)
+        old = getattr(target, field_name) or ""
+        setattr(target, field_name, new_text.strip())
+        if person is not None:
+            target.full_clean()
+            target.save(update_fields=[field_name])
+        else:
+            _save(locked)
+        _journal(
+            locked,
+            by=by,
+            step="correct_file",
+            before=locked.state,
+            text=_("%(field)s gecorrigeerd (%(grounds)s). Oude tekst: %(old)s")
+            % {"field": label, "grounds": grounds.strip(), "old": old},
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=target,
+            request=request,
+            reason="correctie op verzoek van betrokkene",
+        )
+    return locked
+
+
+def add_own_statement(
+    *, report: Report, person: ReportPerson, by: User, text: str, request: Any = None
+) -> OwnStatement:
+    """Add a person's own statement to the file; it goes with every later copy and transfer."""
+    if not text.strip():
+        raise ReportError(errors={"text": [_("Schrijf de verklaring van de betrokkene op.")]})
+    with transaction.atomic():
+        locked = _locked(report)
+        if person.report_id != locked.pk:
+            raise ReportError(errors={"person": [_("Deze persoon hoort niet bij deze melding.")]})
+        statement = OwnStatement.objects.create(
+            report=locked, person=person, text=text.strip(), added_by=by
+        )
+        _journal(
+            locked, by=by, step="own_statement", before=locked.state, text=person.get_role_display()
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CREATE,
+            obj=statement,
+            request=request,
+            reason="eigen verklaring van betrokkene",
+        )
+    return statement
+
+
+def destroy_report_on_request(*, report: Report, by: User, request: Any = None) -> int:
+    """Destroy a report file on a person's request (the decision was taken in rights). Logged by
+    id only, as the retention does: nothing of the destroyed data stays behind."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.legal_hold:
+            raise ReportError(_("Deze melding staat op niet vernietigen."))
+        report_id = locked.pk
+        locked.delete()
+        record_access(
+            user=by,
+            action=AccessLogAction.DELETE,
+            object_type="reports.report",
+            object_id=str(report_id),
+            request=request,
+            reason="vernietigd op verzoek van betrokkene",
+        )
+    return report_id
