@@ -530,6 +530,9 @@ ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
 # When the daily run starts (Dutch time, HH:MM), and how far ahead the team lead looks.
 RETENTION_RUN_AT = env("RETENTION_RUN_AT", "02:30")
 RETENTION_PREVIEW_DAYS = env_int("RETENTION_PREVIEW_DAYS", 30)
+# Requests of the people involved: decided within 4 weeks, extendable (issue 17).
+RIGHTS_REQUEST_WEEKS = env_int("RIGHTS_REQUEST_WEEKS", 4)
+RIGHTS_REQUEST_EXTENSION_WEEKS = env_int("RIGHTS_REQUEST_EXTENSION_WEEKS", 8)
 # Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
 # Regions listed here (by code) take triage decisions without the second approval.
 REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")

@@ -60,6 +60,8 @@ class Action(StrEnum):
     VIEW_INSIGHTS = "view_insights"
     # What the retention will destroy in the coming days, and its past runs (ADR 0031).
     VIEW_RETENTION = "view_retention"
+    # Requests of the people involved (inzage, copy, correction, statement, destruction).
+    HANDLE_SUBJECT_REQUEST = "handle_subject_request"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -94,9 +96,11 @@ GRANTS: dict[str, frozenset[Action]] = {
         | _REPORT_WORK
         | {Action.VIEW_REPORTER_IDENTITY}
         | {Action.HANDLE_ADVICE_REQUEST}
-        | {Action.VIEW_INSIGHTS, Action.VIEW_RETENTION}
+        | {Action.VIEW_INSIGHTS, Action.VIEW_RETENTION, Action.HANDLE_SUBJECT_REQUEST}
     ),
-    Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.HANDLE_SUBJECT_REQUEST}
+    ),
     Role.NATIONAL_PRIVACY_OFFICER: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.VIEW_ALL_ACCESS_LOG}
     ),

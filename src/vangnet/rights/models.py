@@ -87,3 +87,125 @@ class RetentionRun(models.Model):
     @property
     def total(self) -> int:
         return sum(int(n) for n in self.counts.values())
+
+
+class RequestKind(models.TextChoices):
+    INSPECTION = "inspection", _("Inzage")
+    COPY = "copy", _("Afschrift")
+    CORRECTION = "correction", _("Correctie")
+    STATEMENT = "statement", _("Eigen verklaring")
+    DESTRUCTION = "destruction", _("Vernietiging")
+
+
+class Requester(models.TextChoices):
+    SELF = "self", _("De betrokkene zelf")
+    PARENT = "parent", _("Ouder met gezag of voogd")
+    REPRESENTATIVE = "representative", _("Gemachtigde of advocaat")
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", _("In behandeling")
+    DONE = "done", _("Uitgevoerd")
+    PARTLY = "partly", _("Deels uitgevoerd")
+    REFUSED = "refused", _("Geweigerd")
+
+
+class RefusalGround(models.TextChoices):
+    # DOMAIN.md: destruction may be refused when another's substantial interest or a law
+    # opposes it; a legal hold is such a law (a child-protection measure, a court case).
+    OTHER_INTEREST = "other_interest", _("Aanmerkelijk belang van een ander")
+    LEGAL_OBLIGATION = "legal_obligation", _("Wettelijke plicht om te bewaren")
+    LEGAL_HOLD = "legal_hold", _("Het dossier staat op niet vernietigen")
+    THIRD_PARTY = "third_party", _("Bescherming van een ander (ook de melder)")
+
+
+class SubjectRequest(models.Model):
+    """A request of a person the file is about: inspection, a copy, a correction, an own
+    statement or destruction (DOMAIN.md, rights of the people involved; ADR 0032)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # SET_NULL: the decision outlives a file destroyed on this very request.
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subject_requests",
+        verbose_name=_("melding"),
+    )
+    report_reference = models.CharField(_("kenmerk melding"), max_length=20)
+    person = models.ForeignKey(
+        "reports.ReportPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voor wie"),
+    )
+    person_label = models.CharField(_("voor wie"), max_length=200)
+    kind = models.CharField(_("verzoek"), max_length=20, choices=RequestKind.choices)
+    requester = models.CharField(_("wie vraagt"), max_length=20, choices=Requester.choices)
+    requester_name = models.CharField(_("naam van wie vraagt"), max_length=200)
+    # A child over 12 is consulted before the parents' request is carried out (DOMAIN.md).
+    child_consulted = models.TextField(_("wat het kind (12+) ervan vindt"), blank=True)
+    received_on = models.DateField(_("ontvangen op"))
+    due_on = models.DateField(_("beslissen uiterlijk"))
+    extended_because = models.TextField(_("reden verlenging"), blank=True)
+    details = models.TextField(_("toelichting op het verzoek"), blank=True)
+    state = models.CharField(
+        _("status"), max_length=10, choices=RequestState.choices, default=RequestState.OPEN
+    )
+    decision = models.TextField(_("besluit en onderbouwing"), blank=True)
+    refusal_ground = models.CharField(
+        _("weigeringsgrond"), max_length=20, choices=RefusalGround.choices, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("verzoek van betrokkene")
+        verbose_name_plural = _("verzoeken van betrokkenen")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"  # never the name: this may end up in a log
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RequestState.OPEN
+
+
+class Release(models.TextChoices):
+    PENDING = "pending", _("Nog beoordelen")
+    RELEASE = "release", _("Verstrekken")
+    WITHHOLD = "withhold", _("Niet verstrekken")
+
+
+class CopyPassage(models.Model):
+    """One passage of the file considered for a copy: the employee releases or withholds it,
+    and says why. What was withheld and why stays recorded with the request."""
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200)
+    text = models.TextField()
+    # About another person than the one the copy is for: withheld unless marked shareable.
+    about_other = models.BooleanField(default=False)
+    # Contains something of the reporter's identity: can never be released.
+    reveals_reporter = models.BooleanField(default=False)
+    decision = models.CharField(max_length=10, choices=Release.choices, default=Release.PENDING)
+    reason = models.CharField(_("reden"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+
+    def __str__(self) -> str:
+        return f"passage {self.position} of request {self.request_id}"

@@ -6,4 +6,9 @@ app_name = "rights"
 
 urlpatterns = [
     path("retention/", views.retention, name="retention"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/<int:report_id>/", views.request_new, name="request_new"),
+    path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/copy.pdf", views.copy_pdf, name="copy_pdf"),
+    path("requests/<int:request_id>/<slug:action>/", views.request_action, name="request_action"),
 ]

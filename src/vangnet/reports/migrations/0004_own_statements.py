@@ -7,27 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_feedback_mail_state'),
+        ("reports", "0003_feedback_mail_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OwnStatement',
+            name="OwnStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='eigen verklaring')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='own_statements', to='reports.reportperson', verbose_name='van')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='own_statements', to='reports.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="eigen verklaring")),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="own_statements",
+                        to="reports.reportperson",
+                        verbose_name="van",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="own_statements",
+                        to="reports.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'eigen verklaring',
-                'verbose_name_plural': 'eigen verklaringen',
-                'ordering': ['added_at', 'id'],
+                "verbose_name": "eigen verklaring",
+                "verbose_name_plural": "eigen verklaringen",
+                "ordering": ["added_at", "id"],
             },
         ),
     ]
