@@ -8,6 +8,7 @@ RIGHTS_REQUEST_WEEKS (4) weeks, extendable once with a reason. Every change is l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -160,7 +161,7 @@ def review_passages(
     *,
     subject_request: SubjectRequest,
     by: User,
-    decisions: dict[int, tuple[str, str]],
+    decisions: Mapping[int, tuple[str, str]],
     request: Any = None,
 ) -> SubjectRequest:
     """Record, per passage, release or withhold and why. A passage that could reveal the

@@ -71,7 +71,7 @@ def _release_all(item: SubjectRequest, by) -> SubjectRequest:
 
 
 def test_parents_ask_for_a_child_under_16_and_a_child_over_12_is_heard_first():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     child = report.persons.get(role="child")  # born 2016-04-12
     with pytest.raises(services.RequestError) as refused:
         services.register_request(
@@ -98,7 +98,7 @@ def test_parents_ask_for_a_child_under_16_and_a_child_over_12_is_heard_first():
 
 
 def test_the_copy_holds_the_childs_data_and_no_trace_of_the_reporter():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     item = services.register_request(report=report, by=officer, new=_new(report, "copy"))
     concerns = item.passages.get(heading="Zorgen")
     assert concerns.reveals_reporter  # the reporter is named in it
@@ -121,7 +121,7 @@ def test_the_copy_holds_the_childs_data_and_no_trace_of_the_reporter():
 
 
 def test_another_persons_data_is_released_only_when_marked_shareable_with_a_reason():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     item = services.register_request(report=report, by=officer, new=_new(report, "copy"))
     father = item.passages.get(about_other=True)
     with pytest.raises(services.RequestError):
@@ -138,7 +138,7 @@ def test_another_persons_data_is_released_only_when_marked_shareable_with_a_reas
 
 
 def test_a_correction_and_an_own_statement_appear_in_the_next_copy_and_the_transfer():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     correction = services.register_request(
         report=report, by=officer, new=_new(report, "correction")
     )
@@ -167,7 +167,7 @@ def test_a_correction_and_an_own_statement_appear_in_the_next_copy_and_the_trans
 
 
 def test_a_destruction_is_refused_with_its_ground_or_carried_out_without_a_trace():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     refused = services.register_request(report=report, by=officer, new=_new(report, "destruction"))
     with pytest.raises(services.RequestError) as no_ground:
         services.decide(
@@ -200,7 +200,7 @@ def test_a_destruction_is_refused_with_its_ground_or_carried_out_without_a_trace
 
 
 def test_only_the_regions_privacy_officer_and_team_lead_handle_requests():
-    region, report, officer = _world()
+    region, report, _officer = _world()
     for outsider in (
         make_user(Role.TRIAGE, region=region),
         make_user(Role.PRIVACY_OFFICER, region=RegionFactory.create()),
@@ -212,7 +212,7 @@ def test_only_the_regions_privacy_officer_and_team_lead_handle_requests():
 
 
 def test_the_copy_download_is_logged_as_an_export():
-    region, report, officer = _world()
+    _region, report, officer = _world()
     item = _release_all(
         services.register_request(report=report, by=officer, new=_new(report, "copy")), officer
     )
