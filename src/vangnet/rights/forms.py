@@ -34,7 +34,8 @@ class RequestForm(forms.Form):
     requester = forms.ChoiceField(label=_("Wie vraagt het?"), choices=Requester.choices)
     requester_name = forms.CharField(label=_("Naam van wie vraagt"), max_length=200)
     received_on = forms.DateField(
-        label=_("Ontvangen op"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ontvangen op"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     child_consulted = forms.CharField(
         label=_("Wat vindt het kind ervan? (kind van 12 tot 16 jaar)"),
