@@ -26,7 +26,7 @@ from vangnet.contacts.services import delete_expired_advice
 from vangnet.meldcode.services import delete_expired_meldcode_records
 from vangnet.reports.services import delete_expired_reports
 
-from .models import HeldKind, LegalHold, OrganisationRetention, RetentionRun
+from .models import CopyPassage, HeldKind, LegalHold, OrganisationRetention, RetentionRun
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,10 @@ def held_ids(kind: HeldKind) -> set[int]:
 
 
 def _reports(today: date) -> dict[str, int]:
-    return {"reports": delete_expired_reports(today=today)}
+    destroyed = delete_expired_reports(today=today)
+    # What a copy request snapshotted of a destroyed file goes with it (ADR 0032).
+    CopyPassage.objects.filter(request__report__isnull=True).delete()
+    return {"reports": destroyed}
 
 
 def _advice(today: date) -> dict[str, int]:

@@ -21,7 +21,7 @@ from vangnet.reports.testing import CHILD, FATHER, SCHOOL_REPORTER, a_report
 from vangnet.reports.transfer_document import transfer_pdf
 from vangnet.rights import services
 from vangnet.rights.copy import copy_document
-from vangnet.rights.models import Release, RequestState, SubjectRequest
+from vangnet.rights.models import CopyPassage, Release, RequestState, SubjectRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,7 @@ def test_a_correction_and_an_own_statement_appear_in_the_next_copy_and_the_trans
 
 def test_a_destruction_is_refused_with_its_ground_or_carried_out_without_a_trace():
     _region, report, officer = _world()
+    services.register_request(report=report, by=officer, new=_new(report, "copy"))
     refused = services.register_request(report=report, by=officer, new=_new(report, "destruction"))
     with pytest.raises(services.RequestError) as no_ground:
         services.decide(
@@ -195,6 +196,7 @@ def test_a_destruction_is_refused_with_its_ground_or_carried_out_without_a_trace
     assert not Report.objects.filter(pk=report.pk).exists()
     held.refresh_from_db()
     assert held.state == RequestState.DONE and held.report is None
+    assert not CopyPassage.objects.exists()  # nothing of the file stays in the requests
     entry = AccessLogEntry.objects.get(action=AccessLogAction.DELETE)
     assert entry.object_id == str(report.pk) and CHILD.name not in entry.reason
 
