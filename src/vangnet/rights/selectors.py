@@ -39,6 +39,8 @@ class Due:
     kind: str
     reference: str
     delete_on: date
+    hold_kind: str  # what `services.place_legal_hold` calls it
+    object_id: int
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def upcoming_deletions(
         .only("pk", "reference", "closed_at", "region_id")
     )
     due = [
-        Due(str(_("Melding")), r.reference, _deleted_on(r.retention_until, today))
+        Due(str(_("Melding")), r.reference, _deleted_on(r.retention_until, today), "report", r.pk)
         for r in reports
         if r.retention_until is not None
     ] + [
@@ -86,6 +88,8 @@ def upcoming_deletions(
             str(_("Adviesdossier")),
             d.reference,
             _deleted_on(add_years(timezone.localdate(d.closed_at), advice_years), today),
+            "dossier",
+            d.pk,
         )
         for d in dossiers
         if d.closed_at is not None

@@ -22,12 +22,15 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.contacts.models import AdviceDossier
 from vangnet.reports import services as report_services
 from vangnet.reports.models import Report, ReportPerson
 
 from . import copy
 from .models import (
     CopyPassage,
+    HeldKind,
+    LegalHold,
     RefusalGround,
     Release,
     Requester,
@@ -326,3 +329,44 @@ def decide(
             "verzoek ingewilligd" if grant else f"verzoek geweigerd: {ground}",
         )
     return locked
+
+
+# --- Legal holds ------------------------------------------------------------------------------
+
+
+def place_legal_hold(
+    *, by: User, kind: str, object_id: int, reason: str, request: Any = None
+) -> None:
+    """Stop the retention for one record, with the reason (a court case, a measure): from the
+    team lead's list of what goes soon. A report keeps its own flag (ADR 15); an advice dossier
+    gets a `LegalHold` row (ADR 0031). Logged as a change of that record."""
+    if not reason.strip():
+        raise RequestError(errors={"reason": [_("Geef de reden (bijvoorbeeld de rechtszaak).")]})
+    if kind == "report":
+        report = Report.objects.get(pk=object_id)
+        if not may(by, Action.VIEW_RETENTION, report):
+            raise AccessDenied(action=Action.VIEW_RETENTION, obj=report)
+        report_services.set_legal_hold(
+            report=report, by=by, legal_hold=True, reason=reason, request=request
+        )
+        return
+    if kind != "dossier":
+        raise AdviceDossier.DoesNotExist
+    dossier = AdviceDossier.objects.get(pk=object_id)
+    if not may(by, Action.VIEW_RETENTION, dossier):
+        raise AccessDenied(action=Action.VIEW_RETENTION, obj=dossier)
+    with transaction.atomic():
+        LegalHold.objects.create(
+            object_type=HeldKind.ADVICE_DOSSIER,
+            object_id=str(dossier.pk),
+            reason=reason.strip(),
+            placed_by=by,
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=dossier,
+            roles=roles_for(by, Action.VIEW_RETENTION, dossier),
+            request=request,
+            reason=reason.strip(),
+        )

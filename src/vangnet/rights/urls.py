@@ -6,6 +6,7 @@ app_name = "rights"
 
 urlpatterns = [
     path("retention/", views.retention, name="retention"),
+    path("retention/hold/", views.retention_hold, name="retention_hold"),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/<int:report_id>/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
+from vangnet.contacts.models import AdviceDossier
 from vangnet.regions.models import Region
 from vangnet.reports.models import Report
 
@@ -59,6 +60,30 @@ def retention(request: HttpRequest) -> HttpResponse:
         "rights/retention.html",
         {"preview": preview, "region": region, "runs": runs},
     )
+
+
+@require_POST
+def retention_hold(request: HttpRequest) -> HttpResponse:
+    """Niet vernietigen: stop the retention for one record listed on the preview."""
+    try:
+        object_id = int(request.POST.get("object_id", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.place_legal_hold(
+            by=_user(request),
+            kind=request.POST.get("kind", ""),
+            object_id=object_id,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except (Report.DoesNotExist, AdviceDossier.DoesNotExist) as exc:
+        raise Http404 from exc
+    except services.RequestError:
+        messages.error(request, _("Geef de reden waarom dit niet vernietigd mag worden."))
+        return redirect("rights:retention")
+    messages.success(request, _("Vastgelegd: dit wordt niet vernietigd."))
+    return redirect("rights:retention")
 
 
 # --- Requests of the people involved ---------------------------------------------------------

@@ -359,6 +359,9 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     # --- retention: what goes soon in the own region, for its team lead (ADR 0031) -----------------------------------------------------------
     ("GET /staff/rights/retention/",                              (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
     ("POST /staff/rights/retention/",                             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/rights/retention/hold/",                        (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/rights/retention/hold/?other",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/retention/hold/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- requests of the people involved: the region's privacy officer and team lead (ADR 0032) ----------------------------------------------
     ("GET /staff/rights/requests/",                               (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
     ("POST /staff/rights/requests/",                              (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
@@ -545,6 +548,8 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /staff/reports/{other_report}/persons/": {"role": "child", "name": "Zus"},
     "POST /staff/reports/{own_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS loopt"},
     "POST /staff/reports/{other_report}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/rights/retention/hold/": {"kind": "dossier", "object_id": "{own_dossier}", "reason": "Rechtszaak loopt"},
+    "POST /staff/rights/retention/hold/?other": {"kind": "dossier", "object_id": "{other_dossier}", "reason": "Rechtszaak"},
     "POST /staff/rights/requests/": {"reference": "{own_report_reference}"},
     "POST /staff/rights/requests/new/{own_report}/": {
         "kind": "copy",

@@ -18,7 +18,8 @@ from vangnet.core.testing.factories import AdviceDossierFactory, RegionFactory, 
 from vangnet.reports.models import Report
 from vangnet.reports.testing import a_report
 from vangnet.reports.workflow import ReportState
-from vangnet.rights.models import RetentionRun
+from vangnet.contacts.models import AdviceDossier
+from vangnet.rights.models import LegalHold, RetentionRun
 from vangnet.rights.retention import add_years, run_retention
 from vangnet.rights.tasks import ensure_retention_scheduled, next_run_at, run_retention_task
 
@@ -103,3 +104,43 @@ def test_the_worker_runs_the_retention_and_plans_the_next_night():
         task_path=run_retention_task.module_path, status="READY"
     )
     assert next_run.run_after > timezone.now()
+
+
+def test_the_team_lead_stops_the_destruction_of_a_dossier_and_of_a_report_from_the_list():
+    region = RegionFactory.create()
+    report = _closed(region, timezone.localdate() + timedelta(days=2))
+    dossier = AdviceDossierFactory.create(
+        region=region, closed_at=timezone.now() - timedelta(days=365 * 2 + 2)
+    )
+    lead = make_user(Role.TEAM_LEAD, region=region)
+    browser = login_verified(Client(), lead)
+
+    refused = browser.post(
+        "/staff/rights/retention/hold/", {"kind": "dossier", "object_id": dossier.pk}
+    )
+    assert refused.status_code == 302
+    assert dossier.reference in browser.get("/staff/rights/retention/").content.decode()
+
+    for kind, pk in (("dossier", dossier.pk), ("report", report.pk)):
+        browser.post(
+            "/staff/rights/retention/hold/",
+            {"kind": kind, "object_id": pk, "reason": "Rechtszaak tegen de vader loopt"},
+        )
+    page = browser.get("/staff/rights/retention/").content.decode()
+    assert dossier.reference not in page and report.reference not in page
+
+    run = run_retention(today=timezone.localdate() + timedelta(days=40))
+    assert run.counts["advice_dossiers"] == 0 and run.counts["reports"] == 0
+    assert AdviceDossier.objects.filter(pk=dossier.pk).exists()
+    assert Report.objects.get(pk=report.pk).legal_hold
+
+
+def test_a_team_lead_of_another_region_cannot_hold_the_dossier():
+    dossier = AdviceDossierFactory.create(closed_at=timezone.now())
+    outsider = make_user(Role.TEAM_LEAD, region=RegionFactory.create())
+    response = login_verified(Client(), outsider).post(
+        "/staff/rights/retention/hold/",
+        {"kind": "dossier", "object_id": dossier.pk, "reason": "Rechtszaak"},
+    )
+    assert response.status_code == 403
+    assert not LegalHold.objects.exists()
