@@ -42,34 +42,37 @@ define run_pytest
 	exit $$status
 endef
 
-## make test: the whole suite, browser tests included (SQLite and the in-memory channel layer;
+## make test: the whole suite, then ruff, mypy and the import contract (lint-imports,
+## docs/architecture.md "Layers"), browser tests included (SQLite and the in-memory channel layer;
 ## PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set). Browser tests need
 ## /usr/bin/chromium (or CHROMIUM_PATH) and are skipped without it, except under CI=true.
 test: install
 	$(call run_pytest,)
-	$(PY) -m ruff check src tests
-	$(PY) -m ruff format --check src tests
-	$(PY) -m mypy src
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m mypy src benchmarks
+	$(VENV)/bin/lint-imports
 
 ## make test-browser: only the browser tests (headless Chromium against a live server)
 test-browser: install
 	$(call run_pytest,-m browser)
 
 lint: install
-	$(PY) -m ruff check src tests
-	$(PY) -m ruff format --check src tests
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 typecheck: install
-	$(PY) -m mypy src
+	$(PY) -m mypy src benchmarks
 
 check: lint typecheck test
 
-## make bench: the hot paths in-process, the chat over real WebSockets, the insights at national
-## scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL) (docs/performance.md)
+## make bench: benchmarks/ (outside the installed package): the hot paths in-process, the chat
+## over real WebSockets, the insights at national scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL) (docs/performance.md)
 bench: install
-	$(PY) -m vangnet.bench
-	$(PY) -m vangnet.chat_bench $(CHAT_BENCH_ARGS)
-	$(PY) -m vangnet.insights_bench $(INSIGHTS_BENCH_ARGS)
+	$(PY) -m benchmarks.bench
+	$(PY) -m benchmarks.chat_bench $(CHAT_BENCH_ARGS)
+	$(PY) -m benchmarks.insights_bench $(INSIGHTS_BENCH_ARGS)
 
 messages: install
 	cd src/vangnet && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete && ../../$(PY) ../../manage.py compilemessages

@@ -26,8 +26,8 @@ from django.test import Client
 
 from vangnet.chat import services
 from vangnet.chat.models import Conversation
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, national_desk
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, national_desk
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

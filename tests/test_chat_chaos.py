@@ -423,7 +423,7 @@ from django.conf import settings
 from vangnet.chat import services
 from vangnet.chat.models import Conversation
 from vangnet.chat.tests.helpers import employee_at_desk, region_with_postcode
-from vangnet.core.testing.auth import login_verified
+from vangnet.testing.auth import login_verified
 
 setup_test_environment()
 region = region_with_postcode()

@@ -16,7 +16,7 @@ urlpatterns = [
     path("staff/access-log/", include("vangnet.audit.urls")),
     path("partner/meldcode/", include("vangnet.meldcode.urls")),
     path("staff/advice-requests/", include("vangnet.meldcode.staff_urls")),
-    path("api/v1/", include("vangnet.api.urls")),
+    path("api/v1/", include("vangnet.api_urls")),
     path("melding/", include("vangnet.reports.public_urls")),
     path("staff/reports/", include("vangnet.reports.urls")),
     path("partner/transfers/", include("vangnet.reports.partner_urls")),
@@ -26,6 +26,6 @@ urlpatterns = [
 
 handler400 = "vangnet.core.views.bad_request"
 handler403 = "vangnet.core.views.permission_denied"
-# Under /api/ these two answer in the API's JSON error shape; elsewhere they are core's pages.
-handler404 = "vangnet.api.errors.page_not_found"
-handler500 = "vangnet.api.errors.server_error"
+# Under /api/ these two answer in the API's JSON error shape (vangnet.api.errors).
+handler404 = "vangnet.core.views.page_not_found"
+handler500 = "vangnet.core.views.server_error"

@@ -24,8 +24,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playw
 from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import User
-from vangnet.core.testing.auth import current_code
-from vangnet.core.testing.factories import DEFAULT_PASSWORD
+from vangnet.testing.auth import current_code
+from vangnet.testing.factories import DEFAULT_PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

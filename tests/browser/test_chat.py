@@ -10,7 +10,7 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation
 from vangnet.contacts.models import Channel, Contact
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     PostcodeFactory,
     RegionFactory,
     confirmed_totp_device,

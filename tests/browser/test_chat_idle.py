@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, national_desk
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, national_desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from vangnet.chat import consumers
-from vangnet.chat.models import Message
+from vangnet.chat.models import Message, Sender
 
 from .test_chat import PHONE, employee_at_queue, utrecht, visitor_starts_chat  # noqa: F401
 
@@ -59,6 +59,8 @@ def test_thirty_messages_typed_offline_all_arrive_exactly_once_after_the_resume(
     for text in (texts[0], texts[14], texts[29]):
         expect(desk.locator("#chat-messages").get_by_text(text, exact=True)).to_have_count(1)
     stored = list(
-        Message.objects.filter(sender="visitor").order_by("sequence").values_list("body", flat=True)
+        Message.objects.filter(sender=Sender.VISITOR)
+        .order_by("sequence")
+        .values_list("body", flat=True)
     )
     assert stored == texts

@@ -8,8 +8,9 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role
-from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import AdviceDossier, Channel, Contact, DossierPerson
+from vangnet.reports.models import Report
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     DossierPersonFactory,
@@ -17,7 +18,6 @@ from vangnet.core.testing.factories import (
     confirmed_totp_device,
     make_user,
 )
-from vangnet.reports.models import Report
 
 from .conftest import ConsoleErrors, log_in
 
@@ -126,12 +126,12 @@ def test_a_named_dossier_is_turned_into_a_report_but_a_chat_only_one_cannot_be(p
     region = RegionFactory.create(name="Utrecht")
     user = make_user(Role.TRIAGE, region=region, first_name="Sanne", last_name="Visser")
     chat_only = AdviceDossierFactory.create(region=region, is_anonymous=False)
-    ContactFactory.create(region=region, dossier=chat_only, channel="chat")
+    ContactFactory.create(region=region, dossier=chat_only, channel=Channel.CHAT)
     named = AdviceDossierFactory.create(region=region, is_anonymous=False)
     ContactFactory.create(
         region=region,
         dossier=named,
-        channel="phone",
+        channel=Channel.PHONE,
         summary="Mentor ziet dat Noah bang is om naar huis te gaan.",
         forms_of_violence=["psychological_abuse"],
     )

@@ -12,14 +12,14 @@ from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
 from vangnet.chat.models import ConversationStatus
-from vangnet.core.testing.factories import (
+from vangnet.insights import rollup
+from vangnet.testing.factories import (
     ContactFactory,
     ConversationFactory,
     RegionFactory,
     confirmed_totp_device,
     make_user,
 )
-from vangnet.insights import rollup
 
 from .conftest import ConsoleErrors, log_in
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import current_code
-from vangnet.core.testing.factories import DEFAULT_PASSWORD, confirmed_totp_device, make_user
+from vangnet.testing.auth import current_code
+from vangnet.testing.factories import DEFAULT_PASSWORD, confirmed_totp_device, make_user
 
 from .conftest import log_in
 

@@ -14,14 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     PostcodeFactory,
     RegionFactory,
     confirmed_totp_device,
     make_user,
     national_desk,
 )
-from vangnet.reports.testing import a_report
+from vangnet.testing.reports import a_report
 
 from .conftest import AsgiLiveServer, check_page, log_in
 

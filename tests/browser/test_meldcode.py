@@ -11,14 +11,14 @@ from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
 from vangnet.contacts.models import Contact
-from vangnet.core.testing.factories import (
+from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, RecordStatus
+from vangnet.regions.models import PartnerOrganisation
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     RegionFactory,
     confirmed_totp_device,
     make_user,
 )
-from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, RecordStatus
-from vangnet.regions.models import PartnerOrganisation
 
 from .conftest import log_in
 

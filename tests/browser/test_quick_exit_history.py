@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, national_desk
-from vangnet.reports.testing import a_report
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, national_desk
+from vangnet.testing.reports import a_report
 
 from .conftest import AsgiLiveServer, ConsoleErrors
 

@@ -11,15 +11,15 @@ from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import (
+from vangnet.regions.models import PartnerOrganisation
+from vangnet.reports.models import Report
+from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     RegionFactory,
     confirmed_totp_device,
     make_user,
 )
-from vangnet.regions.models import PartnerOrganisation
-from vangnet.reports.models import Report
-from vangnet.reports.workflow import ReportState
 
 from .conftest import ACTION_TIMEOUT_MS, PageChecks, log_in
 
@@ -163,7 +163,7 @@ def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handle
 
 
 def test_the_reporters_identity_is_shown_on_request_and_the_log_says_who_and_why(page: Page):
-    from vangnet.reports.testing import a_report
+    from vangnet.testing.reports import a_report
 
     region = RegionFactory.create(name="Utrecht")
     triage = make_user(Role.TRIAGE, region=region)

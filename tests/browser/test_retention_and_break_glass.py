@@ -11,10 +11,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.factories import RegionFactory, confirmed_totp_device, make_user
 from vangnet.reports.models import Report
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import RegionFactory, confirmed_totp_device, make_user
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report
 
 from .conftest import ConsoleErrors, log_in
 

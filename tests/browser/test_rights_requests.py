@@ -11,15 +11,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.factories import (
+from vangnet.reports import services
+from vangnet.reports.models import Report
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     RegionFactory,
     confirmed_totp_device,
     make_user,
 )
-from vangnet.reports import services
-from vangnet.reports.models import Report
-from vangnet.reports.testing import CHILD, FATHER, SCHOOL_REPORTER, a_report
+from vangnet.testing.reports import CHILD, FATHER, SCHOOL_REPORTER, a_report
 
 from .conftest import log_in
 

@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     ContactFactory,
     RegionFactory,

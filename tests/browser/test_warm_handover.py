@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from vangnet.accounts.models import Role
 from vangnet.contacts.models import AdviceDossier, Contact
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     PostcodeFactory,
     RegionFactory,
     confirmed_totp_device,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, national_desk
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, national_desk
 
 from .conftest import AsgiLiveServer
 

@@ -22,7 +22,9 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Membership, Role, RoleGrantRequest
+from vangnet.regions.models import Region
+
+from .models import BreakGlassGrant, Membership, Role, RoleGrantRequest, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -167,9 +169,6 @@ def _is_active(user: User | AnonymousUser | None) -> bool:
 
 def region_ids_of(obj: Any) -> set[int]:
     """The regions a record belongs to: its own region, or a user's membership regions."""
-    from vangnet.regions.models import Region
-
-    from .models import User
 
     if isinstance(obj, Region):
         return {obj.pk}
@@ -264,7 +263,6 @@ def scope[M: Model](
 
 def may_view_national_insights(user: User | AnonymousUser | None) -> bool:
     """The national view of the figures: VIEW_INSIGHTS held at the national desk."""
-    from vangnet.regions.models import Region
 
     desk = regions_where(user, Action.VIEW_INSIGHTS)
     return bool(desk) and Region.objects.filter(pk__in=desk, is_national_desk=True).exists()
@@ -285,7 +283,6 @@ def object_key(obj: Model) -> tuple[str, str]:
 
 
 def has_break_glass_grant(user: User, action: Action, obj: Model) -> bool:
-    from .models import BreakGlassGrant
 
     object_type, object_id = object_key(obj)
     return BreakGlassGrant.objects.filter(
@@ -400,8 +397,6 @@ def scope_meldcode_records[M: Model](
 ) -> QuerySet[M]:
     """The records `user` may read: their own, plus their organisation's for a contact person."""
     from django.db.models import Q
-
-    from .models import User
 
     if not isinstance(user, User) or not _is_active(user) or user.organisation_id is None:
         return queryset.none()

@@ -3,19 +3,18 @@ at a person's account is logged."""
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.regions.models import PartnerOrganisation, Region
 
 from .lockout import locked_usernames
 from .models import Membership, RoleGrantRequest, User
 from .policy import (
-    AccessDenied,
     Action,
     may_decide_role_grant,
     may_manage_user,
@@ -61,20 +60,19 @@ def managed_user_page(
             | Q(last_name__icontains=term)
         )
     ordered = _with_memberships(queryset).order_by("last_name", "first_name", "username")
-    page_obj = Paginator(ordered, PAGE_SIZE).get_page(page)
+    page_obj = logged_page(
+        ordered,
+        size=PAGE_SIZE,
+        page=page,
+        user=by,
+        roles=roles_for(by, Action.MANAGE_USERS),
+        request=request,
+    )
     users = list(page_obj.object_list)
     locked = locked_usernames(u.username for u in users)
     for user in users:
         user.is_locked = user.username in locked  # type: ignore[attr-defined]  # for the template
     page_obj.object_list = users
-    if users:
-        record_access(
-            user=by,
-            action=AccessLogAction.VIEW,
-            objects=users,
-            roles=roles_for(by, Action.MANAGE_USERS),
-            request=request,
-        )
     return page_obj
 
 
@@ -87,14 +85,13 @@ def user_to_manage(*, by: User, user_id: int, request: HttpRequest) -> User:
     require(by, Action.MANAGE_USERS)
     user = _with_memberships(User.objects.select_related("organisation")).get(pk=user_id)
     if not may_manage_user(by, user):
-        record_access(
+        raise refuse(
             user=by,
-            action=AccessLogAction.REFUSED,
+            action=Action.MANAGE_USERS,
             obj=user,
             request=request,
             reason="gebruiker (ook) buiten de eigen regio's",
         )
-        raise AccessDenied(action=Action.MANAGE_USERS, obj=user, logged=True)
     return user
 
 

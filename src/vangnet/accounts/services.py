@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.errors import DomainError
 from vangnet.regions.models import PartnerOrganisation, Region
 
 from .models import BreakGlassGrant, Membership, Role, RoleGrantRequest, User
@@ -49,7 +50,7 @@ DEVICE_NAME = "Authenticator-app"
 MIN_BREAK_GLASS_REASON = 20
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account action, with a message the user can act on."""
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vangnet.errors import show_on_form
 
 from . import selectors, services
 from .forms import MembershipForm, SetPasswordForm, UserCreateForm, UserDetailsForm, UserSearchForm
@@ -42,13 +43,6 @@ def _account(request: HttpRequest, user_id: int) -> User:
         )
     except User.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        name = SERVICE_FIELD_TO_FORM_FIELD.get(str(field), field)
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _show_password_once(
@@ -112,7 +106,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
         else:
             messages.success(
                 request, _("Gebruiker %(name)s is aangemaakt.") % {"name": account.display_name}
@@ -164,7 +158,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             services.update_user_details(by=by, user=account, **form.cleaned_data, request=request)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect("accounts:user_detail", user_id=account.pk)
@@ -182,7 +176,7 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             services.set_password(by=by, user=account, password=password, request=request)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
         else:
             messages.success(
                 request,

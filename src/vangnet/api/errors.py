@@ -17,8 +17,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
@@ -30,9 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from vangnet.accounts.policy import is_partner_system
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
-from vangnet.core import views as core_views
+from vangnet.audit.services import record_unlogged_refusal
 
 from .auth import RefusedAsNotFound
 
@@ -69,17 +66,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def record_refusal(exc: Exception, request: Request) -> None:
     """One REFUSED access-log entry per refusal: the record when there is one, else the path
     (ids only, never personal data). A refusal a selector or service logged itself is skipped."""
-    if getattr(exc, "logged", False):
-        return
-    obj = getattr(exc, "obj", None)
-    is_record = isinstance(obj, Model) and obj.pk is not None
-    record_access(
-        user=request.user,
-        action=AccessLogAction.REFUSED,
-        obj=obj if is_record else None,
-        object_type="" if is_record else "api",
-        object_id="" if is_record else request.path[:255],
-        request=request._request,
+    record_unlogged_refusal(
+        exc, user=request.user, kind="api", path=request.path, request=request._request
     )
     exc.logged = True  # type: ignore[attr-defined]  # never twice, should it be handled again
 
@@ -104,27 +92,24 @@ def _throttled_message(wait: float | None, *, by_key: bool = False) -> str:
 
 
 # --- Outside the endpoints: Django's 404 and 500 under /api/ ---------------------------
+# core's handler404/handler500 (vangnet.core.views) answer with these under /api/.
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """No endpoint here (or a malformed id): the same 404 as an endpoint's, under /api/."""
-    if _is_api(request):
-        body = error_body("not_found", {"detail": str(exceptions.NotFound.default_detail)})
-        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
-    return core_views.page_not_found(request, exception)
+def not_found_response() -> JsonResponse:
+    """No endpoint here (or a malformed id): the same 404 as an endpoint's."""
+    body = error_body("not_found", {"detail": str(exceptions.NotFound.default_detail)})
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        body = error_body(
-            "error", {"detail": gettext("Er ging iets mis bij ons. Probeer het later opnieuw.")}
-        )
-        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
-    return core_views.server_error(request)
+def server_error_response() -> JsonResponse:
+    body = error_body(
+        "error", {"detail": gettext("Er ging iets mis bij ons. Probeer het later opnieuw.")}
+    )
+    return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
 
 
 def error_body(code: str, data: Any) -> dict[str, Any]:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+
+from vangnet.accounts.policy import AccessDenied, Action
+from vangnet.regions.models import Region
 
 from .models import (
     GENESIS_HASH,
@@ -88,7 +92,6 @@ def _region_id_of(obj: Model) -> int | None:
 
 
 def _region_codes(region_ids: set[int]) -> str:
-    from vangnet.regions.models import Region
 
     if not region_ids:
         return ""
@@ -163,6 +166,76 @@ def record_access(
         head.entry_hash = entry.entry_hash
         head.save(update_fields=["sequence", "entry_hash"])
     return entry
+
+
+# --- Saying no, and showing a page: the two things every selector does the same way -------
+
+
+def refuse(
+    *,
+    user: User,
+    action: Action,
+    obj: Model | None,
+    request: HttpRequest | None,
+    reason: str = "",
+) -> AccessDenied:
+    """Log that `user` was refused `action` on `obj`; return the AccessDenied to raise.
+
+    It is marked as logged, so the 403 page does not log the refusal a second time.
+    """
+    record_access(
+        user=user, action=AccessLogAction.REFUSED, obj=obj, request=request, reason=reason
+    )
+    return AccessDenied(action=action, obj=obj, logged=True)
+
+
+def record_unlogged_refusal(
+    refusal: Exception | None,
+    *,
+    user: User | AnonymousUser | None,
+    kind: str,
+    path: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """For the last line of defence (the 403 page, the API, a socket): log a refusal that no
+    selector or service logged. The record when there is one, else `kind` and the path (ids
+    only, never personal data)."""
+    if refusal is not None and getattr(refusal, "logged", False):
+        return
+    obj = getattr(refusal, "obj", None)
+    is_record = isinstance(obj, Model) and obj.pk is not None
+    record_access(
+        user=user,
+        action=AccessLogAction.REFUSED,
+        obj=obj if is_record else None,
+        object_type="" if is_record else kind,
+        object_id="" if is_record else path[:255],
+        request=request,
+    )
+
+
+def logged_page[M: Model](
+    records: QuerySet[M] | Sequence[M],
+    *,
+    size: int,
+    page: str | int | None,
+    user: User,
+    roles: Iterable[str],
+    request: HttpRequest | None,
+    reason: str = "",
+) -> Page[M]:
+    """One page of `records`; the records on it are logged as seen (an empty page: nothing)."""
+    page_obj = Paginator(records, size).get_page(page)
+    if page_obj.object_list:
+        record_access(
+            user=user,
+            action=AccessLogAction.VIEW,
+            objects=page_obj.object_list,
+            roles=roles,
+            request=request,
+            reason=reason,
+        )
+    return page_obj
 
 
 @dataclass(frozen=True)

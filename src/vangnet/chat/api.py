@@ -25,7 +25,7 @@ from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
 from . import handovers, selectors, services
-from .models import Handover
+from .models import Handover, HandoverStatus
 
 
 class HandoverRequestSerializer(serializers.Serializer):
@@ -45,7 +45,7 @@ class HandoverRequestSerializer(serializers.Serializer):
 class HandoverStatusSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     channel = serializers.CharField()
-    status = serializers.ChoiceField(choices=["requested", "accepted", "completed", "cancelled"])
+    status = serializers.ChoiceField(choices=HandoverStatus.values)
     external_reference = serializers.CharField()
     created_at = serializers.DateTimeField()
     accepted_at = serializers.DateTimeField(allow_null=True)

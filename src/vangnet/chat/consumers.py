@@ -24,7 +24,6 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -32,11 +31,10 @@ from redis.exceptions import RedisError
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.accounts.websocket import touch_session, user_group, verified_user
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_unlogged_refusal
 
-from . import events, selectors, services, tasks
-from .models import Conversation, ConversationStatus
+from . import events, messaging, presence, queue, selectors, services, tasks
+from .models import Conversation, ConversationStatus, Sender
 
 logger = logging.getLogger(__name__)
 
@@ -133,10 +131,10 @@ def visitor_state(conversation: Conversation) -> dict[str, Any]:
     conversation.refresh_from_db()
     state: dict[str, Any] = {"type": "state", "status": conversation.status}
     if conversation.status == ConversationStatus.WAITING:
-        queue = services.queue_status(conversation)
-        state.update(position=queue.position, estimate=queue.estimate_minutes)
+        place = queue.queue_status(conversation)
+        state.update(position=place.position, estimate=place.estimate_minutes)
     elif conversation.status == ConversationStatus.ACTIVE and conversation.assigned_to:
-        state["employee"] = services.employee_name(conversation.assigned_to)
+        state["employee"] = messaging.employee_name(conversation.assigned_to)
     # Who is present, said plainly (seed 000): the child knows when the volunteer is there.
     state["volunteer"] = conversation.volunteer_present
     return state
@@ -226,7 +224,7 @@ class _JsonSocket(AsyncWebsocketConsumer):
             messages, upto = selectors.transcript_after(
                 conversation, after=after, for_visitor=for_visitor, reader=reader
             )
-            return [services.serialise(m) for m in messages], upto
+            return [messaging.serialise(m) for m in messages], upto
 
         messages, upto = await database_sync_to_async(read)()
         await self.send_json({"type": "history", "messages": messages, "upto": upto})
@@ -272,15 +270,7 @@ class _GuardedSocket(_JsonSocket):
         except Http404:
             return CLOSE_NOT_FOUND
         if not allowed:
-            if refusal is None or not refusal.logged:
-                obj = getattr(refusal, "obj", None)
-                record_access(
-                    user=user,
-                    action=AccessLogAction.REFUSED,
-                    obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
-                    object_type="" if isinstance(obj, Model) else "socket",
-                    object_id="" if isinstance(obj, Model) else self.scope["path"][:255],
-                )
+            record_unlogged_refusal(refusal, user=user, kind="socket", path=self.scope["path"])
             return CLOSE_REFUSED
         self.user = user
         return None
@@ -388,7 +378,7 @@ class VisitorChatConsumer(_JsonSocket):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.supersede_older_sockets()
-        await database_sync_to_async(services.visitor_connected)(
+        await database_sync_to_async(presence.visitor_connected)(
             conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
@@ -436,7 +426,7 @@ class VisitorChatConsumer(_JsonSocket):
             await self.forget_socket()
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if not self.superseded:
-                await database_sync_to_async(services.visitor_connected)(
+                await database_sync_to_async(presence.visitor_connected)(
                     conversation=self.conversation, connected=False
                 )
 
@@ -457,7 +447,7 @@ class VisitorChatConsumer(_JsonSocket):
                         await self.send_json(state)
                     since_presence = 0.0
                 elif since_presence >= VISITOR_PRESENCE_SECONDS:
-                    await database_sync_to_async(services.visitor_connected)(
+                    await database_sync_to_async(presence.visitor_connected)(
                         conversation=conversation, connected=True
                     )
                     since_presence = 0.0
@@ -468,10 +458,10 @@ class VisitorChatConsumer(_JsonSocket):
 
     @staticmethod
     def _waiting_tick(conversation: Conversation) -> dict[str, Any]:
-        services.visitor_connected(conversation=conversation, connected=True)
+        presence.visitor_connected(conversation=conversation, connected=True)
         conversation.refresh_from_db()
         if conversation.status == ConversationStatus.WAITING:
-            services.overflow_if_due(conversation=conversation)
+            queue.overflow_if_due(conversation=conversation)
         return visitor_state(conversation)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -490,7 +480,7 @@ class VisitorChatConsumer(_JsonSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "visitor"}
+                        self.group, {"type": "chat.typing", "sender": Sender.VISITOR.value}
                     )
             elif kind == "leave":
                 await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
@@ -614,7 +604,7 @@ class StaffChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "employee"}
+                        self.group, {"type": "chat.typing", "sender": Sender.EMPLOYEE.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
@@ -693,10 +683,10 @@ class StaffQueueConsumer(_GuardedSocket):
 
     @staticmethod
     def _tick_sync(user: User) -> None:
-        services.heartbeat(user=user)
+        presence.heartbeat(user=user)
         # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
         # in `make demo`) and mends the worker's chain when a crash broke it.
-        services.sweep_waiting_chats()
+        queue.sweep_waiting_chats()
         tasks.ensure_sweep_scheduled()
 
     async def receive_frame(self, text_data: str | None) -> None:
@@ -761,7 +751,7 @@ class VolunteerChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": "volunteer"}
+                        self.group, {"type": "chat.typing", "sender": Sender.VOLUNTEER.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))

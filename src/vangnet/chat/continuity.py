@@ -11,7 +11,6 @@ hash. Guessing is limited per address and per browser, and every wrong guess is 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,44 +19,40 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.contacts.codes import (
+    CONTINUITY_LENGTH,
+    JOIN_LENGTH,
+    digest,
+    generate,
+)
 from vangnet.contacts.models import AdviceDossier
+from vangnet.contacts.services import open_dossier
+from vangnet.errors import DomainError
 
-from .models import ContinuityCode, Conversation, ConversationStatus, Handover, HandoverStatus
+from .errors import ChatError
+from .messaging import append_message, employee_name
+from .models import (
+    ContinuityCode,
+    Conversation,
+    ConversationStatus,
+    Handover,
+    HandoverStatus,
+    MessageKind,
+    Sender,
+)
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: easy to read aloud
-_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
-CONTINUITY_LENGTH = 12  # 60 bits: 4-4-4
-JOIN_LENGTH = 8  # 40 bits, valid for half an hour
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 15 * 60
 
 
-class CodeRefused(Exception):
+class CodeRefused(DomainError):
     """The code is wrong, expired, revoked, or tried too often; the message says which."""
-
-
-def generate(length: int) -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
-    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
-
-
-def normalise(code: str) -> str:
-    return "".join(ch for ch in code.upper().translate(_LOOKALIKES) if ch in ALPHABET)
-
-
-def digest(code: str) -> str:
-    return salted_hmac("vangnet.chat.code", normalise(code), algorithm="sha256").hexdigest()
-
-
-def looks_like_code(text: str) -> bool:
-    return len(normalise(text)) in (CONTINUITY_LENGTH, JOIN_LENGTH)
 
 
 # --- guessing ---------------------------------------------------------------------------
@@ -109,7 +104,6 @@ class IssuedCode:
 def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
     if conversation.dossier_id is not None:
         return conversation.dossier  # type: ignore[return-value]  # dossier_id is set
-    from vangnet.contacts.services import open_dossier
 
     dossier = open_dossier(region=conversation.region, by=by)
     Conversation.objects.filter(pk=conversation.pk).update(dossier=dossier)
@@ -121,14 +115,12 @@ def issue_continuity_code(
     *, conversation: Conversation, by: User, request: Any = None
 ) -> IssuedCode:
     """Give the visitor a code back to `by`; it is sent in the chat and shown once."""
-    from . import services
-
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if not may(by, Action.HANDLE_CHAT, locked):
             raise AccessDenied(action=Action.HANDLE_CHAT, obj=locked)
         if locked.assigned_to_id != by.pk or locked.status != ConversationStatus.ACTIVE:
-            raise services.ChatError(_("Alleen in een lopende chat die u heeft aangenomen."))
+            raise ChatError(_("Alleen in een lopende chat die u heeft aangenomen."))
         dossier = ensure_dossier(conversation=locked, by=by)
         code = generate(CONTINUITY_LENGTH)
         expires = timezone.now() + timedelta(days=settings.CHAT_CONTINUITY_CODE_DAYS)
@@ -147,10 +139,10 @@ def issue_continuity_code(
             request=request,
             reason="continuïteitscode uitgegeven",
         )
-        name = services.employee_name(by)
+        name = employee_name(by)
         phone = by.phone_number
 
-        def message() -> str:  # in the visitor's language (services.append_message)
+        def message() -> str:  # in the visitor's language (messaging.append_message)
             route = (
                 _(" Je kunt %(name)s ook bellen: %(phone)s.") % {"name": name, "phone": phone}
                 if phone
@@ -168,7 +160,7 @@ def issue_continuity_code(
                 "route": route,
             }
 
-        services.append_message(locked, sender="system", kind="event", body=message)
+        append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=message)
     return IssuedCode(code=code, expires_at=expires)
 
 

@@ -23,10 +23,11 @@ from vangnet.accounts.policy import AccessDenied, Action, may, owns_handover, ro
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
+from vangnet.contacts.services import ContactError, file_contact, open_dossier
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.regions.selectors import InvalidPostcode, national_desk, route_postcode
 
-from . import continuity, events, services
+from . import continuity, events, messaging, services
 from .models import Conversation, ConversationStatus, Handover, HandoverStatus, MessageKind, Sender
 
 
@@ -109,13 +110,13 @@ def request_handover(
             conversation.save()
             handover.conversation = conversation
             join_code = continuity.new_join_code(handover)
-            services.append_message(
+            messaging.append_message(
                 conversation,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.EVENT,
                 body=_("De Kindertelefoon vraagt Veilig Thuis erbij. Even geduld."),
             )
-            services.append_message(
+            messaging.append_message(
                 conversation,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.NOTE,
@@ -144,7 +145,7 @@ def child_joins(*, handover: Handover) -> Conversation:
     assert conversation is not None
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        services.append_message(
+        messaging.append_message(
             locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=_("Het kind is erbij.")
         )
         events.publish(events.conversation_group(locked.pk), {"type": "chat.state"})
@@ -204,7 +205,6 @@ def register_phone_handover(
     *, handover: Handover, by: User, outcome: services.ClosingRegistration, request: Any = None
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
-    from vangnet.contacts.services import ContactError, file_contact, open_dossier
 
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)

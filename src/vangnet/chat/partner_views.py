@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, require
+from vangnet.errors import show_on_form
 
 from . import handovers, selectors, services
 from .forms import HandoverForm
@@ -70,7 +71,7 @@ def handover_new(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             except services.ChatError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 # Shown once, on the next page; only its hash is kept.
                 request.session[JOIN_CODE_SESSION_KEY] = {str(handover.pk): join_code}

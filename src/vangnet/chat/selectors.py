@@ -13,6 +13,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import (
     AccessDenied,
     Action,
+    may,
     owns_handover,
     regions_where,
     roles_for,
@@ -20,9 +21,9 @@ from vangnet.accounts.policy import (
     scope_own_handovers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import record_access, refuse
 
-from .models import Conversation, ConversationStatus, Handover, Message, MessageKind
+from .models import Conversation, ConversationStatus, Handover, HandoverStatus, Message, MessageKind
 
 SESSION_KEY = "vangnet_chat"
 
@@ -67,12 +68,21 @@ def transcript_after(
     reaches (`upto`: staff notes are not sent to the visitor, so their numbers leave holes).
 
     A socket's own check admitted the reader; what an employee or volunteer is sent is logged
-    like the page that shows it (the visitor reads their own chat by their session)."""
-    messages = list(messages_after(conversation, after=after, for_visitor=for_visitor))
+    like the page that shows it (the visitor reads their own chat by their session).
+
+    `upto` is read before the messages, and only messages up to it are sent: a message that
+    is committed between the two reads then comes with its broadcast. Read the other way
+    round, `upto` could reach past a message the answer does not hold, and the page, taking
+    everything up to `upto` as shown, would drop that message when its broadcast came."""
     last = (
         Conversation.objects.filter(pk=conversation.pk)
         .values_list("last_sequence", flat=True)
         .first()
+    ) or 0
+    messages = list(
+        messages_after(conversation, after=after, for_visitor=for_visitor).filter(
+            sequence__lte=last
+        )
     )
     if reader is not None and messages:
         record_access(
@@ -82,7 +92,7 @@ def transcript_after(
             roles=roles_for(reader, Action.HANDLE_CHAT, conversation),
             reason="gesprek opgehaald door de verbinding",
         )
-    return messages, max(after, last or 0)
+    return messages, max(after, last)
 
 
 # The queue pages by this many; the heading counts everything waiting (Issue 13.5).
@@ -141,11 +151,9 @@ def conversation_for_staff(
         if not regions_where(user, Action.HANDLE_CHAT):
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
-    from vangnet.accounts.policy import may
 
     if not may(user, Action.HANDLE_CHAT, conversation):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=conversation, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=conversation, request=request)
     if log:
         record_access(
             user=user,
@@ -162,8 +170,6 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
     They carry what the helpline agreed with the child: logged like any other list."""
     from django.db.models import Q
 
-    from .models import Handover, HandoverStatus
-
     handovers = list(
         scope(Handover.objects.all(), user, Action.HANDLE_CHAT)
         .filter(channel=Handover.Channel.PHONE)
@@ -178,9 +184,6 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
 
 
 def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | None) -> Any:
-    from vangnet.accounts.policy import may
-
-    from .models import Handover
 
     handover = (
         Handover.objects.select_related("organisation", "region", "contact")
@@ -192,8 +195,7 @@ def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | N
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
     if not may(user, Action.HANDLE_CHAT, handover):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=handover, request=request)
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=handover, logged=True)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=handover, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,

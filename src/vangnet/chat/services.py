@@ -1,4 +1,8 @@
-"""Business actions of the chat: start, send, accept, forward, leave, close, purge.
+"""Business actions of a conversation: start, send, accept, forward, leave, close.
+
+Beside them in the chat app: desks.py (desk settings), presence.py (who is there), queue.py
+(place, estimate, overflow, sweep), retention.py (transcripts), messaging.py (appending a
+message, locking, logging: shared by all of them), continuity.py and handovers.py.
 
 Each action runs in one transaction, locks the conversation it changes, writes, logs access
 to personal data, and publishes its real-time events only after commit.
@@ -6,32 +10,42 @@ to personal data, and publishes its real-time events only after commit.
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
 from vangnet.contacts.services import ContactDetails, ContactError, file_contact
-from vangnet.regions.models import Region
-from vangnet.regions.selectors import InvalidPostcode, national_desk, normalise_pc4
+from vangnet.regions.models import Postcode, Region
+from vangnet.regions.selectors import (
+    InvalidPostcode,
+    national_desk,
+    normalise_pc4,
+    social_map_for,
+)
 
-from . import events
+from .continuity import ensure_dossier
+from .desks import chat_open_for, desk_for
+from .errors import ChatClosed, ChatError
+from .messaging import (
+    append_message,
+    clean_body,
+    clean_key,
+    employee_name,
+    lock_conversation,
+    log_access,
+    require_chat_rights,
+    state_changed,
+)
 from .models import (
-    Availability,
-    ChatDesk,
     ContinuityCode,
     Conversation,
     ConversationStatus,
@@ -41,147 +55,7 @@ from .models import (
     MessageKind,
     Sender,
 )
-from .opening import chat_hours_open
-
-
-class ChatError(Exception):
-    """A chat action that cannot be done; the message tells the person why, in plain words."""
-
-
-class ChatClosed(ChatError):
-    pass
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def desk_for(region: Region) -> ChatDesk:
-    desk, _created = ChatDesk.objects.get_or_create(region=region)
-    return desk
-
-
-def update_desk(
-    *, desk: ChatDesk, by: User, changes: dict[str, Any], request: Any = None
-) -> ChatDesk:
-    if not may(by, Action.MANAGE_CHAT_DESK, desk.region):
-        raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=desk.region)
-    with transaction.atomic():
-        locked = ChatDesk.objects.select_for_update().get(pk=desk.pk)
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        locked.full_clean()
-        locked.save()
-        record_access(
-            user=by,
-            action=AccessLogAction.CHANGE,
-            obj=locked,
-            roles=roles_for(by, Action.MANAGE_CHAT_DESK, locked.region),
-            request=request,
-        )
-    return locked
-
-
-def chat_open_for(region: Region) -> bool:
-    return chat_hours_open() and desk_for(region).is_open
-
-
-def employee_name(user: User) -> str:
-    return user.first_name.strip() or _("Medewerker")
-
-
-def serialise(message: Message) -> dict[str, Any]:
-    return {
-        "seq": message.sequence,
-        "sender": message.sender,
-        "author": message.author_name,
-        "kind": message.kind,
-        "body": message.body,
-        "url": message.link_url,
-        "at": message.created_at.isoformat(),
-        "key": message.client_key,
-    }
-
-
-def _append(
-    conversation: Conversation,
-    *,
-    sender: str,
-    body: str | Callable[[], str],
-    kind: str = MessageKind.TEXT,
-    author: User | None = None,
-    link_url: str = "",
-    client_key: str = "",
-) -> Message:
-    """Add one message with the next sequence number. The caller holds the row lock (or
-    created the conversation in this transaction), so its `last_sequence` is current."""
-    if callable(body):
-        # Written for the visitor: in their language, not in that of the employee acting.
-        with translation.override(conversation.language):
-            body = body()
-    conversation.last_sequence += 1
-    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
-    message = Message(
-        conversation=conversation,
-        sequence=conversation.last_sequence,
-        sender=sender,
-        author=author,
-        author_name=employee_name(author) if author is not None else "",
-        kind=kind,
-        body=body,
-        link_url=link_url,
-        client_key=client_key,
-    )
-    # The database enforces the sequence and the idempotency key (unique constraints); the
-    # callers handle the IntegrityError. Checking them here too would cost two queries.
-    message.full_clean(validate_unique=False, validate_constraints=False)
-    message.save()
-    events.publish(
-        events.conversation_group(conversation.pk),
-        {
-            "type": "chat.message",
-            "message": serialise(message),
-            "access": events.access_key(conversation),
-        },
-    )
-    return message
-
-
-append_message = _append
-
-
-def _state_changed(conversation: Conversation, *regions: int) -> None:
-    events.publish(
-        events.conversation_group(conversation.pk),
-        {
-            "type": "chat.state",
-            "conversation": conversation.pk,
-            "access": events.access_key(conversation),
-        },
-    )
-    for region_id in {conversation.region_id, *regions}:
-        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
-
-
-def _locked(conversation: Conversation) -> Conversation:
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
-
-
-def _log(
-    user: User, action: AccessLogAction, conversation: Conversation, request: Any = None
-) -> None:
-    record_access(
-        user=user,
-        action=action,
-        obj=conversation,
-        roles=roles_for(user, Action.HANDLE_CHAT, conversation),
-        request=request,
-    )
-
-
-def _require_chat_rights(user: User, conversation: Conversation) -> None:
-    if not may(user, Action.HANDLE_CHAT, conversation):
-        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation)
-
+from .presence import available_employees
 
 # --- the visitor -----------------------------------------------------------------------
 
@@ -210,8 +84,6 @@ def start_chat(*, intake: Intake, continuity: ContinuityCode | None = None) -> C
             postcode = normalise_pc4(intake.postcode)
         except InvalidPostcode as error:
             raise ChatError(str(error)) from error
-        from vangnet.regions.models import Postcode
-
         known = (
             Postcode.objects.select_related("municipality__region").filter(code=postcode).first()
         )
@@ -241,13 +113,13 @@ def start_chat(*, intake: Intake, continuity: ContinuityCode | None = None) -> C
         )
         conversation.full_clean()
         conversation.save()
-        _append(
+        append_message(
             conversation,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
             body=_("Je staat in de wachtrij."),
         )
-        _state_changed(conversation)
+        state_changed(conversation)
     return conversation
 
 
@@ -269,21 +141,21 @@ def _start_continued_chat(*, intake: Intake, continuity: ContinuityCode) -> Conv
         )
         conversation.full_clean()
         conversation.save()
-        _append(
+        append_message(
             conversation,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
             body=_("Je staat in de wachtrij. We zoeken %(name)s voor je.")
             % {"name": employee_name(continuity.employee)},
         )
-        _append(
+        append_message(
             conversation,
             sender=Sender.SYSTEM,
             kind=MessageKind.NOTE,
             body=_("Met een continuïteitscode van %(name)s; adviesdossier %(ref)s.")
             % {"name": employee_name(continuity.employee), "ref": continuity.dossier.reference},
         )
-        _state_changed(conversation)
+        state_changed(conversation)
     return conversation
 
 
@@ -312,20 +184,22 @@ def send_employee_message(
 def send_volunteer_message(
     *, conversation: Conversation, by: User, body: str, client_key: str
 ) -> Message:
-    text = _clean_body(body)
-    key = _clean_key(client_key)
+    text = clean_body(body)
+    key = clean_key(client_key)
     existing = Message.objects.filter(
         conversation=conversation, sender=Sender.VOLUNTEER, client_key=key
     ).first()
     if existing is not None:
         return existing
     with transaction.atomic():
-        locked = _locked(conversation)
+        locked = lock_conversation(conversation)
         if locked.volunteer_id != by.pk or not locked.volunteer_present:
             raise AccessDenied(action=Action.REQUEST_HANDOVER, obj=locked)
         if locked.status not in (ConversationStatus.WAITING, ConversationStatus.ACTIVE):
             raise ChatError(_("Deze chat is afgelopen; er kunnen geen berichten meer bij."))
-        message = _append(locked, sender=Sender.VOLUNTEER, author=by, body=text, client_key=key)
+        message = append_message(
+            locked, sender=Sender.VOLUNTEER, author=by, body=text, client_key=key
+        )
         message.author_name = employee_name(by)
         Message.objects.filter(pk=message.pk).update(author_name=message.author_name)
         return message
@@ -334,55 +208,25 @@ def send_volunteer_message(
 def volunteer_leaves(*, conversation: Conversation, by: User) -> None:
     """The volunteer steps out, as agreed with the child; the conversation goes on."""
     with transaction.atomic():
-        locked = _locked(conversation)
+        locked = lock_conversation(conversation)
         if locked.volunteer_id != by.pk or not locked.volunteer_present:
             return
         locked.volunteer_present = False
         locked.save(update_fields=["volunteer_present"])
-        _append(
+        append_message(
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
             body=lambda: _("De vrijwilliger van de Kindertelefoon heeft het gesprek verlaten."),
         )
-        _state_changed(locked)
-
-
-def _require_unicode(text: str) -> str:
-    """Text that is not valid Unicode (a lone surrogate from a JSON escape) cannot be stored."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ChatError(
-            _("Dit bericht bevat tekens die niet kunnen worden verstuurd. Pas het aan.")
-        ) from error
-    return text
-
-
-def _clean_body(body: str) -> str:
-    text = _require_unicode((body or "").replace("\x00", "").strip())
-    if not text:
-        raise ChatError(_("Een leeg bericht kan niet worden verstuurd."))
-    if len(text) > settings.CHAT_MESSAGE_MAX_LENGTH:
-        raise ChatError(
-            _("Een bericht mag hoogstens %(max)d tekens hebben.")
-            % {"max": settings.CHAT_MESSAGE_MAX_LENGTH}
-        )
-    return text
-
-
-def _clean_key(client_key: str) -> str:
-    key = (client_key or "").strip()
-    if not key or len(key) > 64 or not key.replace("-", "").isalnum():
-        raise ChatError(_("Dit bericht kon niet worden verstuurd (ongeldige sleutel)."))
-    return key
+        state_changed(locked)
 
 
 def _send_message(
     *, conversation: Conversation, sender: str, author: User | None, body: str, client_key: str
 ) -> Message:
-    text = _clean_body(body)
-    key = _clean_key(client_key)
+    text = clean_body(body)
+    key = clean_key(client_key)
     existing = Message.objects.filter(
         conversation=conversation, sender=sender, client_key=key
     ).first()
@@ -390,9 +234,9 @@ def _send_message(
         return existing  # a retry of a message that was stored: once is enough
     try:
         with transaction.atomic():
-            locked = _locked(conversation)
+            locked = lock_conversation(conversation)
             if author is not None:
-                _require_chat_rights(author, locked)
+                require_chat_rights(author, locked)
                 if locked.assigned_to_id != author.pk:
                     raise ChatError(
                         _("Alleen de medewerker die de chat heeft aangenomen kan berichten sturen.")
@@ -401,32 +245,16 @@ def _send_message(
                 sender == Sender.VISITOR and locked.status == ConversationStatus.WAITING
             ):
                 raise ChatError(_("Deze chat is afgelopen; er kunnen geen berichten meer bij."))
-            return _append(locked, sender=sender, author=author, body=text, client_key=key)
+            return append_message(locked, sender=sender, author=author, body=text, client_key=key)
     except IntegrityError:
         # The same key raced in from a second connection: the first one won.
         return Message.objects.get(conversation=conversation, sender=sender, client_key=key)
 
 
-def visitor_connected(*, conversation: Conversation, connected: bool) -> None:
-    now = timezone.now()
-    changed = (
-        Conversation.objects.filter(pk=conversation.pk)
-        .exclude(visitor_connected=connected)
-        .update(visitor_connected=connected, visitor_seen_at=now)
-    )
-    if not changed:
-        Conversation.objects.filter(pk=conversation.pk).update(visitor_seen_at=now)
-    else:
-        events.publish_now(
-            events.conversation_group(conversation.pk),
-            {"type": "chat.presence", "visitor_connected": connected},
-        )
-
-
 def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
     """The visitor ends the chat (button, quick exit, or gone too long while waiting)."""
     with transaction.atomic():
-        locked = _locked(conversation)
+        locked = lock_conversation(conversation)
         now = timezone.now()
         if locked.status == ConversationStatus.WAITING:
             locked.status = ConversationStatus.ABANDONED
@@ -445,164 +273,10 @@ def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
                 if reason == "quick_exit"
                 else _("De bezoeker heeft de chat verlaten.")
             )
-            _append(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=body)
+            append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=body)
         else:
             return
-        _state_changed(locked)
-
-
-# --- the queue -------------------------------------------------------------------------
-
-
-def ensure_dossier(*, conversation: Conversation, by: User) -> Any:
-    from .continuity import ensure_dossier as _ensure
-
-    return _ensure(conversation=conversation, by=by)
-
-
-def available_employees(region: Region | int) -> list[int]:
-    """Ids of employees who take chats of `region` and whose queue page is connected now."""
-    region_id = region if isinstance(region, int) else region.pk
-    fresh = timezone.now() - timedelta(seconds=settings.CHAT_PRESENCE_SECONDS)
-    from vangnet.accounts.policy import GRANTS
-
-    roles = [role for role, actions in GRANTS.items() if Action.HANDLE_CHAT in actions]
-    return list(
-        Availability.objects.filter(
-            is_available=True,
-            heartbeat_at__gte=fresh,
-            user__is_active=True,
-            user__memberships__region_id=region_id,
-            user__memberships__role__in=roles,
-        )
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-
-
-@dataclass(frozen=True)
-class QueueStatus:
-    position: int
-    available: int
-    estimate_minutes: int | None  # None: nobody is available to estimate from
-
-
-def typical_duration_minutes(region_id: int) -> float:
-    since = timezone.now() - timedelta(days=30)
-    durations = [
-        (ended - accepted).total_seconds() / 60
-        for accepted, ended in Conversation.objects.filter(
-            region_id=region_id, accepted_at__gte=since, ended_at__isnull=False
-        )
-        .order_by("-accepted_at")
-        .values_list("accepted_at", "ended_at")[:50]
-        if accepted is not None and ended is not None  # the filter says so; the types do not
-    ]
-    if len(durations) < 5:
-        return float(settings.CHAT_TYPICAL_DURATION_MINUTES)
-    return statistics.median(durations)
-
-
-def queue_status(conversation: Conversation) -> QueueStatus:
-    ahead = (
-        Conversation.objects.filter(
-            region_id=conversation.region_id, status=ConversationStatus.WAITING
-        )
-        .filter(
-            Q(queued_at__lt=conversation.queued_at)
-            | Q(queued_at=conversation.queued_at, pk__lt=conversation.pk)
-        )
-        .count()
-    )
-    position = ahead + 1
-    available = available_employees(conversation.region_id)
-    if not available:
-        return QueueStatus(position=position, available=0, estimate_minutes=None)
-    busy = set(
-        Conversation.objects.filter(
-            assigned_to_id__in=available, status=ConversationStatus.ACTIVE
-        ).values_list("assigned_to_id", flat=True)
-    )
-    free = len(available) - len(busy)
-    if position <= free:
-        return QueueStatus(position=position, available=len(available), estimate_minutes=1)
-    # Each available employee finishes a chat of typical length; the visitor waits for
-    # (position - free) of those to end, spread over everyone available.
-    rounds = math.ceil((position - free) / len(available))
-    minutes = math.ceil(rounds * typical_duration_minutes(conversation.region_id))
-    return QueueStatus(position=position, available=len(available), estimate_minutes=minutes)
-
-
-def overflow_if_due(*, conversation: Conversation) -> bool:
-    """Send a waiting chat to the national desk when nobody of its region came in time."""
-    if conversation.status != ConversationStatus.WAITING or conversation.overflowed:
-        return False
-    if conversation.preferred_employee_id or conversation.volunteer_id:
-        return False  # asked for a person, or a handover: it stays where it was sent
-    region = conversation.region
-    if region.is_national_desk:
-        return False
-    desk = desk_for(region)
-    if not desk.overflow_to_national_desk:
-        return False
-    waited = (timezone.now() - conversation.queued_at).total_seconds()
-    if waited < desk.overflow_after_seconds or available_employees(region):
-        return False
-    national = national_desk()
-    if not chat_open_for(national):
-        return False
-    with transaction.atomic():
-        locked = _locked(conversation)
-        if locked.status != ConversationStatus.WAITING or locked.overflowed:
-            return False
-        previous = locked.region_id
-        locked.region = national
-        locked.overflowed = True
-        locked.save(update_fields=["region", "overflowed"])
-        _append(
-            locked,
-            sender=Sender.SYSTEM,
-            kind=MessageKind.NOTE,
-            body=_("Doorgezet naar het landelijk loket: niemand van %(region)s was beschikbaar.")
-            % {"region": region.name},
-        )
-        _state_changed(locked, previous)
-    conversation.refresh_from_db()
-    return True
-
-
-def sweep_waiting_chats() -> int:
-    """Mark waiting chats whose visitor has been disconnected too long as abandoned."""
-    now = timezone.now()
-    limit = now - timedelta(seconds=settings.CHAT_WAITING_VISITOR_GONE_SECONDS)
-    gone = (
-        Conversation.objects.filter(status=ConversationStatus.WAITING, visitor_connected=False)
-        .filter(
-            Q(visitor_seen_at__lt=limit) | Q(visitor_seen_at__isnull=True, created_at__lt=limit)
-        )
-        # A warm handover waits for the child for as long as the join code is valid: the
-        # child has not left, they have not come yet (seed 000; the code lasts 30 minutes).
-        .exclude(handover__join_digest__gt="", handover__join_expires_at__gt=now)
-    )
-    count = 0
-    for conversation in gone:
-        leave_chat(conversation=conversation)
-        count += 1
-    return count
-
-
-def set_availability(*, user: User, available: bool) -> Availability:
-    if available and not may(user, Action.HANDLE_CHAT):
-        raise AccessDenied(action=Action.HANDLE_CHAT)
-    now = timezone.now()
-    availability, _created = Availability.objects.update_or_create(
-        user=user, defaults={"is_available": available, "changed_at": now, "heartbeat_at": now}
-    )
-    return availability
-
-
-def heartbeat(*, user: User) -> None:
-    Availability.objects.filter(user=user).update(heartbeat_at=timezone.now())
+        state_changed(locked)
 
 
 # --- the employee ----------------------------------------------------------------------
@@ -610,8 +284,8 @@ def heartbeat(*, user: User) -> None:
 
 def accept_chat(*, conversation: Conversation, by: User, request: Any = None) -> Conversation:
     with transaction.atomic():
-        locked = _locked(conversation)
-        _require_chat_rights(by, locked)
+        locked = lock_conversation(conversation)
+        require_chat_rights(by, locked)
         if locked.status != ConversationStatus.WAITING:
             if locked.assigned_to_id and locked.assigned_to_id != by.pk:
                 raise ChatError(_("Een collega heeft deze chat al aangenomen."))
@@ -628,8 +302,8 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
         locked.assigned_to = by
         locked.accepted_at = locked.accepted_at or timezone.now()
         locked.save(update_fields=["status", "assigned_to", "accepted_at"])
-        _log(by, AccessLogAction.CHANGE, locked, request)
-        _append(
+        log_access(by, AccessLogAction.CHANGE, locked, request)
+        append_message(
             locked,
             sender=Sender.SYSTEM,
             kind=MessageKind.EVENT,
@@ -643,31 +317,29 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
             handover.accepted_by = by
             handover.accepted_at = timezone.now()
             handover.save(update_fields=["status", "accepted_by", "accepted_at"])
-        _state_changed(locked)
+        state_changed(locked)
     return locked
 
 
 def send_resource(
     *, conversation: Conversation, by: User, entry_id: int, client_key: str
 ) -> Message:
-    from vangnet.regions.selectors import social_map_for
-
     entry = social_map_for(region=conversation.region).filter(pk=entry_id).first()
     if entry is None:
         raise ChatError(_("Deze link staat niet (meer) op de sociale kaart."))
-    key = _clean_key(client_key)
+    key = clean_key(client_key)
     existing = Message.objects.filter(
         conversation=conversation, sender=Sender.EMPLOYEE, client_key=key
     ).first()
     if existing is not None:
         return existing
     with transaction.atomic():
-        locked = _locked(conversation)
-        _require_chat_rights(by, locked)
+        locked = lock_conversation(conversation)
+        require_chat_rights(by, locked)
         if locked.assigned_to_id != by.pk or locked.status != ConversationStatus.ACTIVE:
             raise ChatError(_("Alleen in een lopende chat die u heeft aangenomen."))
         body = f"{entry.name}: {entry.description}" if entry.description else entry.name
-        return _append(
+        return append_message(
             locked,
             sender=Sender.EMPLOYEE,
             author=by,
@@ -691,8 +363,8 @@ def forward_chat(
     if (to_user is None) == (to_region is None):
         raise ChatError(_("Kies een collega of een regio om naar door te verbinden."))
     with transaction.atomic():
-        locked = _locked(conversation)
-        _require_chat_rights(by, locked)
+        locked = lock_conversation(conversation)
+        require_chat_rights(by, locked)
         if locked.status != ConversationStatus.ACTIVE or locked.assigned_to_id != by.pk:
             raise ChatError(
                 _("Alleen een lopende chat die u heeft aangenomen kan worden doorverbonden.")
@@ -736,10 +408,10 @@ def forward_chat(
             }
         if note.strip():
             note_text = f"{note_text} {note.strip()}"
-        _log(by, AccessLogAction.CHANGE, locked, request)
-        _append(locked, sender=Sender.SYSTEM, kind=MessageKind.NOTE, body=note_text[:2000])
-        _append(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=visitor_text)
-        _state_changed(locked, previous_region)
+        log_access(by, AccessLogAction.CHANGE, locked, request)
+        append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.NOTE, body=note_text[:2000])
+        append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=visitor_text)
+        state_changed(locked, previous_region)
     return locked
 
 
@@ -787,8 +459,8 @@ def close_chat(
 ) -> Contact:
     """End the chat and register it as an advice contact. Without an outcome, no close."""
     with transaction.atomic():
-        locked = _locked(conversation)
-        _require_chat_rights(by, locked)
+        locked = lock_conversation(conversation)
+        require_chat_rights(by, locked)
         if locked.status not in (ConversationStatus.ACTIVE, ConversationStatus.VISITOR_LEFT):
             raise ChatError(_("Deze chat is al afgesloten."))
         if locked.assigned_to_id != by.pk:
@@ -817,7 +489,7 @@ def close_chat(
         locked.closed_at = now
         locked.ended_at = locked.ended_at or now
         locked.save(update_fields=["status", "contact", "closed_at", "ended_at"])
-        _log(by, AccessLogAction.CHANGE, locked, request)
+        log_access(by, AccessLogAction.CHANGE, locked, request)
         Handover.objects.filter(conversation=locked).exclude(
             status=HandoverStatus.COMPLETED
         ).update(status=HandoverStatus.COMPLETED, completed_at=now, contact=contact)
@@ -825,47 +497,11 @@ def close_chat(
             locked.volunteer_present = False
             locked.save(update_fields=["volunteer_present"])
         if was_active:
-            _append(
+            append_message(
                 locked,
                 sender=Sender.SYSTEM,
                 kind=MessageKind.EVENT,
                 body=lambda: _("De medewerker heeft de chat afgesloten."),
             )
-        _state_changed(locked)
+        state_changed(locked)
     return contact
-
-
-# --- retention -------------------------------------------------------------------------
-
-
-def purge_old_transcripts(*, now: Any = None, ended_before: Any = None, keep: Any = ()) -> int:
-    """Delete the messages of chats that ended longer ago than the retention period (or
-    before `ended_before`, as the daily retention computes it), except the chats in `keep`
-    (a legal hold).
-
-    The outcome registration (the contact) stays; only the words of the conversation go.
-    """
-    moment = now or timezone.now()
-    limit = ended_before or moment - timedelta(days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS)
-    due = Conversation.objects.filter(
-        transcript_purged_at__isnull=True,
-        status__in=[ConversationStatus.CLOSED, ConversationStatus.ABANDONED],
-        ended_at__lt=limit,
-    ).exclude(pk__in=list(keep))
-    purged = 0
-    for conversation_id in due.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            Message.objects.filter(conversation_id=conversation_id).delete()
-            Conversation.objects.filter(pk=conversation_id).update(
-                transcript_purged_at=moment, nickname=""
-            )
-            record_access(
-                user=None,
-                action=AccessLogAction.DELETE,
-                object_type="chat.conversation",
-                object_id=str(conversation_id),
-                username="bewaartermijn",
-                reason=f"transcript ouder dan {settings.CHAT_TRANSCRIPT_RETENTION_DAYS} dagen",
-            )
-        purged += 1
-    return purged

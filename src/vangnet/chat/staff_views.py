@@ -11,11 +11,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
+from vangnet.regions.selectors import social_map_for
 
-from . import continuity, handovers, selectors, services
+from . import continuity, desks, handovers, presence, selectors, services
 from .forms import DeskForm, ForwardForm, OutcomeForm
-from .models import Availability, ContinuityCode, Conversation, ConversationStatus
+from .models import (
+    Availability,
+    ContinuityCode,
+    Conversation,
+    ConversationStatus,
+    HandoverStatus,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -59,7 +67,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
     available = request.POST.get("available") == "1"
-    services.set_availability(user=user, available=available)
+    presence.set_availability(user=user, available=available)
     messages.success(
         request,
         _("U staat op beschikbaar voor chats.") if available else _("U staat op afwezig."),
@@ -82,7 +90,7 @@ def accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 
 def _colleagues(conversation: Conversation, user: User) -> list[tuple[int, str]]:
-    ids = [pk for pk in services.available_employees(conversation.region_id) if pk != user.pk]
+    ids = [pk for pk in presence.available_employees(conversation.region_id) if pk != user.pk]
     return [(u.pk, u.display_name) for u in User.objects.filter(pk__in=ids).order_by("first_name")]
 
 
@@ -94,7 +102,6 @@ def _conversation_page(
     forward_form: ForwardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from vangnet.regions.selectors import social_map_for
 
     user = _user(request)
     mine = conversation.assigned_to_id == user.pk
@@ -171,7 +178,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 request=request,
             )
         except services.ChatError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(request, _("De chat is doorverbonden."))
             return redirect("chat_staff:queue")
@@ -204,7 +211,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 request=request,
             )
         except services.ChatError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -285,7 +292,7 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
                     request=request,
                 )
             except services.ChatError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -302,7 +309,8 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
         {
             "handover": handover,
             "form": form,
-            "can_register": handover.accepted_by_id == user.pk and handover.status == "accepted",
+            "can_register": handover.accepted_by_id == user.pk
+            and handover.status == HandoverStatus.ACCEPTED,
         },
         status=status,
     )
@@ -315,13 +323,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     region: Region | None = getattr(request, "active_region", None)
     if region is None or not may(user, Action.MANAGE_CHAT_DESK, region):
         raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=region)
-    chat_desk = services.desk_for(region)
+    chat_desk = desks.desk_for(region)
     form = DeskForm(request.POST or None, instance=chat_desk)
     if request.method == "POST":
         if form.is_valid():
-            services.update_desk(
-                desk=chat_desk, by=user, changes=form.cleaned_data, request=request
-            )
+            desks.update_desk(desk=chat_desk, by=user, changes=form.cleaned_data, request=request)
             messages.success(request, _("De instellingen van het chatloket zijn opgeslagen."))
             return redirect("chat_staff:desk")
         return render(request, "chat/staff/desk.html", {"form": form, "region": region}, status=400)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.tasks import TaskResultStatus, task
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from . import services
+from . import queue
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 def sweep_waiting_chats_task() -> int:
     """Sweep once, then make sure the next sweep is planned (also when this one failed)."""
     try:
-        swept = services.sweep_waiting_chats()
+        swept = queue.sweep_waiting_chats()
     finally:
         ensure_sweep_scheduled()
     if swept:
@@ -52,3 +53,8 @@ def ensure_sweep_scheduled() -> bool:
     run_after = timezone.now() + timedelta(seconds=settings.CHAT_SWEEP_SECONDS)
     sweep_waiting_chats_task.using(run_after=run_after).enqueue()
     return True
+
+
+def ensure_sweep_scheduled_after_migrate(**kwargs: Any) -> None:
+    """Receiver of post_migrate (ChatConfig.ready)."""
+    ensure_sweep_scheduled()

@@ -6,6 +6,8 @@ about the conversation goes into a URL, and the page keeps no transcript on the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vangnet.audit.services import client_address
+from vangnet.contacts import codes
+from vangnet.errors import show_on_form
 from vangnet.regions.selectors import RoutingUnavailable, national_desk
 
 from . import continuity, handovers, selectors, services
@@ -69,11 +74,11 @@ def chat(request: HttpRequest) -> HttpResponse:
         try:
             conversation = _start_or_join(request, intake, data.get("code") or "")
         except continuity.CodeRefused as error:
-            form.add_error("code", str(error))
+            show_on_form(form, error, field="code")
         except services.ChatClosed:
             return _closed(request)
         except services.ChatError as error:
-            form.add_error("postcode", str(error))
+            show_on_form(form, error, field="postcode")
         else:
             request.session.cycle_key()
             request.session[selectors.SESSION_KEY] = str(conversation.public_id)
@@ -87,11 +92,9 @@ def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):
     the warm handover the volunteer started."""
     if not code.strip():
         return services.start_chat(intake=intake)
-    from vangnet.audit.services import client_address
-
     address = client_address(request)
     session_key = request.session.session_key
-    if len(continuity.normalise(code)) == continuity.JOIN_LENGTH:
+    if len(codes.normalise(code)) == codes.JOIN_LENGTH:
         handover = continuity.redeem_join_code(
             code, address=address, session_key=session_key, request=request
         )
@@ -121,8 +124,10 @@ def still_here(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def leave_on_quick_exit(request: HttpRequest) -> None:
-    """Quick exit ends a running chat too: the employee sees that the visitor had to go."""
+def leave_on_quick_exit(request: HttpRequest, **kwargs: Any) -> None:
+    """Quick exit ends a running chat too: the employee sees that the visitor had to go.
+
+    Receiver of core's `quick_exit` event (connected in ChatConfig.ready)."""
     conversation = selectors.visitor_conversation(request.session)
     if conversation is not None:
         services.leave_chat(conversation=conversation, reason="quick_exit")

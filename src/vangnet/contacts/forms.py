@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.models import User
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 
 from .models import (
@@ -207,17 +208,11 @@ class ContactForm(forms.Form):
 
     def show(self, error: ContactError) -> None:
         """Put a refused registration's messages at their fields."""
-        show_errors(self, error)
+        show_on_form(self, error, field_names=SERVICE_FIELD_TO_FORM_FIELD)
 
 
-def show_errors(form: forms.Form, error: ContactError) -> None:
-    if not error.errors:
-        form.add_error(None, str(error))
-    aliases = {"summary": "question"}
-    for name, messages in error.errors.items():
-        target = aliases.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
+# The service's name of a field where the form's differs.
+SERVICE_FIELD_TO_FORM_FIELD = {"summary": "question"}
 
 
 class PersonForm(forms.Form):

@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, regions_where, roles_for
+from vangnet.accounts.policy import Action, may, regions_where, roles_for
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.regions.models import Region
 
+from .codes import digest, looks_like_code
 from .models import AdviceDossier, Contact, DossierEvent
 
 PAGE_SIZE = 25
@@ -34,25 +35,22 @@ def contact_page(
 ) -> Page:
     """One page of the region's contact register; the shown records are logged as seen."""
     if not may(user, Action.VIEW_CONTACT, region):
-        record_access(
+        raise refuse(
             user=user,
-            action=AccessLogAction.REFUSED,
+            action=Action.VIEW_CONTACT,
             obj=region,
             request=request,
             reason="contactregister van een andere regio",
         )
-        raise AccessDenied(action=Action.VIEW_CONTACT, obj=region, logged=True)
     queryset = Contact.objects.filter(region=region).select_related("registered_by")
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=roles_for(user, Action.VIEW_CONTACT, region),
-            request=request,
-        )
-    return page_obj
+    return logged_page(
+        queryset,
+        size=PAGE_SIZE,
+        page=page,
+        user=user,
+        roles=roles_for(user, Action.VIEW_CONTACT, region),
+        request=request,
+    )
 
 
 def dossier_to_register_in(*, user: User, region: Region, dossier_id: str) -> AdviceDossier | None:
@@ -99,8 +97,7 @@ def contact_detail(*, user: User, contact_id: int, request: HttpRequest) -> Cont
     """One contact, when the user may see it; a refusal is logged and raised."""
     contact = Contact.objects.select_related("region", "registered_by").get(pk=contact_id)
     if not may(user, Action.VIEW_CONTACT, contact):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=contact, request=request)
-        raise AccessDenied(action=Action.VIEW_CONTACT, obj=contact, logged=True)
+        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=contact, request=request)
     roles = roles_for(user, Action.VIEW_CONTACT, contact)
     record_access(
         user=user,
@@ -116,8 +113,7 @@ def dossier_detail(*, user: User, dossier_id: int, request: HttpRequest) -> Advi
     """An advice dossier with its whole history, when the user may see it. Logged."""
     dossier = AdviceDossier.objects.select_related("region", "owner").get(pk=dossier_id)
     if not may(user, Action.VIEW_CONTACT, dossier):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=dossier, request=request)
-        raise AccessDenied(action=Action.VIEW_CONTACT, obj=dossier, logged=True)
+        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=dossier, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
@@ -130,15 +126,13 @@ def dossier_detail(*, user: User, dossier_id: int, request: HttpRequest) -> Advi
 
 def dossier_history(dossier: AdviceDossier) -> list[dict[str, object]]:
     """Everything in the dossier in the order it happened: contacts and chats."""
-    from vangnet.chat.models import Conversation
-
     items: list[dict[str, object]] = [
         {"at": c.received_at, "kind": "contact", "contact": c}
         for c in dossier.contacts.select_related("registered_by").order_by("received_at", "pk")
     ]
     items += [
         {"at": conv.created_at, "kind": "chat", "chat": conv}
-        for conv in Conversation.objects.filter(dossier=dossier).select_related("assigned_to")
+        for conv in dossier.conversations.select_related("assigned_to")
     ]
     # Contacts show themselves; the other events say what happened to the dossier.
     items += [
@@ -184,9 +178,6 @@ def search_dossiers(
     The found dossiers on the shown page are logged as seen, with what was searched for
     (criteria names only: the access log holds no names or dates of birth either).
     """
-    from vangnet.chat.continuity import digest, looks_like_code
-    from vangnet.chat.models import ContinuityCode
-
     allowed = regions_where(user, Action.VIEW_CONTACT)
     if search.region is not None:
         allowed &= {search.region.pk}
@@ -196,7 +187,9 @@ def search_dossiers(
         by_reference = Q(reference=reference.upper())
         if looks_like_code(reference):
             by_reference |= Q(
-                pk__in=ContinuityCode.objects.filter(digest=digest(reference)).values("dossier_id")
+                pk__in=AdviceDossier.objects.filter(
+                    continuity_codes__digest=digest(reference)
+                ).values("pk")
             )
         queryset = queryset.filter(by_reference)
     if search.person_name.strip():
@@ -212,15 +205,13 @@ def search_dossiers(
             Q(owner=search.employee) | Q(contacts__registered_by=search.employee)
         )
     queryset = queryset.distinct().select_related("region", "owner").order_by("-opened_at", "-pk")
-    page_obj = Paginator(queryset, SEARCH_PAGE_SIZE).get_page(page)
     criteria = [name for name, value in vars(search).items() if value]
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=roles_for(user, Action.VIEW_CONTACT),
-            request=request,
-            reason="zoeken op " + ", ".join(criteria),
-        )
-    return page_obj
+    return logged_page(
+        queryset,
+        size=SEARCH_PAGE_SIZE,
+        page=page,
+        user=user,
+        roles=roles_for(user, Action.VIEW_CONTACT),
+        request=request,
+        reason="zoeken op " + ", ".join(criteria),
+    )

@@ -21,6 +21,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
+from vangnet.errors import DomainError
 from vangnet.regions.models import Region
 
 from .models import (
@@ -43,17 +44,11 @@ MAX_DURATION_MINUTES = 600
 ASKERS_WITH_SECTOR = frozenset({AskerType.PROFESSIONAL, AskerType.PARTNER})
 
 
-class ContactError(Exception):
+class ContactError(DomainError):
     """A refused action on the register; the message tells the employee what to do.
 
     `errors` maps form fields to messages, so a form can show each one at its field.
     """
-
-    def __init__(self, message: str = "", *, errors: dict[str, list[str]] | None = None):
-        self.errors = errors or {}
-        if not message:
-            message = " ".join(m for messages in self.errors.values() for m in messages)
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

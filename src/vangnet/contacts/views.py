@@ -14,10 +14,18 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, may_break_glass, require
 from vangnet.accounts.services import AccountError
 from vangnet.accounts.services import break_glass as break_glass_service
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 
 from . import selectors, services
-from .forms import ContactForm, OwnerForm, PersonForm, ReasonForm, SearchForm, show_errors
+from .forms import (
+    SERVICE_FIELD_TO_FORM_FIELD,
+    ContactForm,
+    OwnerForm,
+    PersonForm,
+    ReasonForm,
+    SearchForm,
+)
 from .models import AdviceDossier, Contact, DossierPerson
 
 
@@ -184,7 +192,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except services.ContactError as error:
-                show_errors(form, error)
+                show_on_form(form, error, field_names=SERVICE_FIELD_TO_FORM_FIELD)
             else:
                 dossier = contact.dossier
                 assert dossier is not None  # register_contact always files it
@@ -214,7 +222,7 @@ def _dossier_action_failed(
         messages.error(request, str(error))
         return redirect("contacts:dossier", dossier_id=dossier.pk)
     bound = next(iter(forms.values()))
-    show_errors(bound, error)  # type: ignore[arg-type]  # always a Form
+    show_on_form(bound, error, field_names=SERVICE_FIELD_TO_FORM_FIELD)  # type: ignore[arg-type]  # always a Form
     return _render_dossier(request, dossier, status=400, **forms)  # type: ignore[arg-type]  # the forms of this page
 
 

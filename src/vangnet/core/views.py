@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.api import errors as api_errors
+from vangnet.audit.services import record_unlogged_refusal
+from vangnet.core import events
 
 from .health import check_channel_layer, check_database
 
@@ -37,9 +37,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """Quick exit: forget this browser's session on the server too (the page already left)."""
-    from vangnet.chat.views import leave_on_quick_exit
-
-    leave_on_quick_exit(request)
+    events.quick_exit.send(sender=quick_exit, request=request)
     request.session.flush()
     response = HttpResponse(status=204)
     # The browser forgets everything of this site: its cache, storage and cookies. Browsers
@@ -65,23 +63,22 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Every refusal lands in the access log, once: here, unless a selector already logged it."""
-    if not getattr(exception, "logged", False):
-        obj = getattr(exception, "obj", None)
-        record_access(
-            user=request.user,
-            action=AccessLogAction.REFUSED,
-            obj=obj if isinstance(obj, Model) and obj.pk is not None else None,
-            object_type="" if isinstance(obj, Model) else "page",
-            object_id="" if isinstance(obj, Model) else request.path[:255],
-            request=request,
-        )
+    record_unlogged_refusal(
+        exception, user=request.user, kind="page", path=request.path, request=request
+    )
     message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
     return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page; under /api/ the API's JSON 404."""
+    if api_errors.is_api_request(request):
+        return api_errors.not_found_response()
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500 page; under /api/ the API's JSON 500."""
+    if api_errors.is_api_request(request):
+        return api_errors.server_error_response()
     return render(request, "core/error.html", {"status": 500}, status=500)

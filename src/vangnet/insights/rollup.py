@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
@@ -32,7 +32,16 @@ from vangnet.core.workdays import add_working_days
 from vangnet.reports.models import JournalEntry, MonitoringMoment, Report, ReporterFeedback
 from vangnet.reports.workflow import OPEN_STATES, ReportState
 
-from .models import WHOLE_DAY, Metric, RollupState, Snapshot, SnapshotMetric, Tally
+from .models import (
+    MONTHLY,
+    WHOLE_DAY,
+    Metric,
+    RollupState,
+    Snapshot,
+    SnapshotMetric,
+    Tally,
+    month_metric,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +287,7 @@ def recount_days(days: Iterable[date], *, today: date | None = None) -> int:
         _count_reports(counter, start, end, today)
         with transaction.atomic():
             Tally.objects.filter(day__gte=first, day__lte=last).exclude(
-                metric=Metric.CONTACTS_MONTH
+                metric__in=MONTH_METRICS
             ).delete()
             Tally.objects.bulk_create(
                 (
@@ -299,13 +308,38 @@ def recount_days(days: Iterable[date], *, today: date | None = None) -> int:
     return written
 
 
+# Every metric whose rows are sums per month, re-counted from day (or hour) rows by
+# `_recount_months`.
+MONTH_METRICS = [Metric.CONTACTS_MONTH, *(month_metric(metric) for metric in sorted(MONTHLY))]
+
+
 def _recount_months(first: date, last: date) -> int:
-    """The month rows of the heat map, from the hour rows of every month touched."""
+    """The month rows of every month touched: the heat map's (from the hour rows) and the
+    month sums of the day rows (`models.MONTHLY`)."""
     month = first.replace(day=1)
     written = 0
     while month <= last:
         after = (month + timedelta(days=32)).replace(day=1)
-        Tally.objects.filter(metric=Metric.CONTACTS_MONTH, day=month).delete()
+        Tally.objects.filter(metric__in=MONTH_METRICS, day=month).delete()
+        sums = (
+            Tally.objects.filter(metric__in=sorted(MONTHLY), day__gte=month, day__lt=after)
+            .values("metric", "region_id", "key")
+            .annotate(n=Sum("count"), t=Sum("total"))
+        )
+        month_sums = [
+            Tally(
+                metric=month_metric(row["metric"]),
+                region_id=row["region_id"],
+                day=month,
+                hour=WHOLE_DAY,
+                key=row["key"],
+                count=row["n"],
+                total=row["t"],
+            )
+            for row in sums
+        ]
+        Tally.objects.bulk_create(month_sums, batch_size=5000)
+        written += len(month_sums)
         rows = (
             Tally.objects.filter(metric=Metric.CONTACTS, day__gte=month, day__lt=after)
             .annotate(weekday=ExtractIsoWeekDay("day"))
@@ -479,4 +513,13 @@ def rebuild(*, now: datetime | None = None) -> RefreshResult:
         state.last_run_at = now
         state.save()
     refresh_snapshot(now=now)
+    _vacuum_tallies()
     return RefreshResult(days=len(days), rows=result_rows)
+
+
+def _vacuum_tallies() -> None:
+    """After rewriting every tally, mark the table's pages all-visible, so that the figures'
+    index-only scans need not visit the table until autovacuum would have come round."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE insights_tally")

@@ -14,9 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.contacts.models import Sector
+from vangnet.contacts.models import Sector, ViolenceForm
 
 from .framework import FrameworkOutcome
+from .signals import signal_label
 
 
 def _reference(prefix: str) -> str:
@@ -162,7 +163,6 @@ class MeldcodeRecord(models.Model):
 
     @property
     def violence_form_labels(self) -> list[str]:
-        from vangnet.contacts.models import ViolenceForm
 
         labels = dict(ViolenceForm.choices)
         return [str(labels.get(code, code)) for code in self.forms_of_violence]
@@ -187,7 +187,6 @@ class Signal(models.Model):
 
     @property
     def label(self) -> str:
-        from .signals import signal_label
 
         return signal_label(self.code) if self.code else str(_("Eigen beschrijving"))
 

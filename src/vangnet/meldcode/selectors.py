@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import (
-    AccessDenied,
     Action,
     may,
     may_edit_meldcode_record,
@@ -17,7 +16,7 @@ from vangnet.accounts.policy import (
     scope_meldcode_records,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.regions.models import Region
 
 from . import framework
@@ -37,19 +36,17 @@ def records_page(*, user: User, page: str | int | None, request: HttpRequest) ->
     queryset = scope_meldcode_records(
         MeldcodeRecord.objects.select_related("professional", "organisation"), user
     )
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=sorted(
-                set(roles_for(user, Action.USE_MELDCODE))
-                | set(roles_for(user, Action.VIEW_ORGANISATION_MELDCODE))
-            ),
-            request=request,
-        )
-    return page_obj
+    return logged_page(
+        queryset,
+        size=PAGE_SIZE,
+        page=page,
+        user=user,
+        roles=sorted(
+            set(roles_for(user, Action.USE_MELDCODE))
+            | set(roles_for(user, Action.VIEW_ORGANISATION_MELDCODE))
+        ),
+        request=request,
+    )
 
 
 def record_for(
@@ -73,8 +70,7 @@ def record_for(
         may_edit_meldcode_record(user, record) if edit else may_view_meldcode_record(user, record)
     )
     if not allowed:
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=record, request=request)
-        raise AccessDenied(action=Action.USE_MELDCODE, obj=record, logged=True)
+        raise refuse(user=user, action=Action.USE_MELDCODE, obj=record, request=request)
     if not edit:
         record_access(
             user=user,
@@ -104,10 +100,7 @@ def reminder_of(*, user: User, reminder_id: int, request: HttpRequest) -> Remind
     if reminder is None:
         raise Http404
     if reminder.professional_id != user.pk or not may_edit_meldcode_record(user, reminder.record):
-        record_access(
-            user=user, action=AccessLogAction.REFUSED, obj=reminder.record, request=request
-        )
-        raise AccessDenied(action=Action.USE_MELDCODE, obj=reminder.record, logged=True)
+        raise refuse(user=user, action=Action.USE_MELDCODE, obj=reminder.record, request=request)
     return reminder
 
 
@@ -119,14 +112,13 @@ def advice_request_page(
 ) -> Page:
     """The call-back requests of the active region: open ones first, urgent first."""
     if region is None or not may(user, Action.HANDLE_ADVICE_REQUEST, region):
-        record_access(
+        raise refuse(
             user=user,
-            action=AccessLogAction.REFUSED,
+            action=Action.HANDLE_ADVICE_REQUEST,
             obj=region,
             request=request,
             reason="terugbelverzoeken van een regio zonder rol",
         )
-        raise AccessDenied(action=Action.HANDLE_ADVICE_REQUEST, obj=region, logged=True)
     queryset = scope(AdviceRequest.objects.all(), user, Action.HANDLE_ADVICE_REQUEST).filter(
         region=region
     )
@@ -134,18 +126,14 @@ def advice_request_page(
         queryset = queryset.filter(status=AdviceRequestStatus.DONE).order_by("-completed_at")
     else:
         queryset = queryset.exclude(status=AdviceRequestStatus.DONE)
-    page_obj = Paginator(
-        queryset.select_related("taken_by", "record__organisation"), PAGE_SIZE
-    ).get_page(page)
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, region),
-            request=request,
-        )
-    return page_obj
+    return logged_page(
+        queryset.select_related("taken_by", "record__organisation"),
+        size=PAGE_SIZE,
+        page=page,
+        user=user,
+        roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, region),
+        request=request,
+    )
 
 
 def advice_request_for(
@@ -161,10 +149,9 @@ def advice_request_for(
     if advice_request is None:
         raise Http404
     if not may(user, Action.HANDLE_ADVICE_REQUEST, advice_request):
-        record_access(
-            user=user, action=AccessLogAction.REFUSED, obj=advice_request, request=request
+        raise refuse(
+            user=user, action=Action.HANDLE_ADVICE_REQUEST, obj=advice_request, request=request
         )
-        raise AccessDenied(action=Action.HANDLE_ADVICE_REQUEST, obj=advice_request, logged=True)
     if log_view:
         record_access(
             user=user,

@@ -28,9 +28,12 @@ from vangnet.accounts.policy import (
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact, ViolenceForm
-from vangnet.contacts.services import ContactDetails, ContactError, file_contact
+from vangnet.contacts.services import ContactDetails, ContactError, file_contact, may_become_report
+from vangnet.errors import DomainError
 from vangnet.regions.models import PartnerOrganisation, Region
 from vangnet.regions.selectors import InvalidPostcode, route_postcode
+from vangnet.reports.models import PersonRole
+from vangnet.reports.services import PersonDetails, ReporterDetails, ReportError, receive_report
 
 from . import framework
 from .models import (
@@ -49,7 +52,9 @@ from .models import (
     Signal,
     TimelineEntry,
 )
+from .reporting import prepared_report, region_accepts_online_reports
 from .signals import ALL_SIGNALS, signal_label
+from .tasks import fire_reminder
 
 # DOMAIN.md: honour-based violence, forced marriage and FGM → consult Veilig Thuis at once.
 CONSULT_VEILIG_THUIS_AT_ONCE = frozenset(
@@ -60,7 +65,7 @@ CONSULT_VEILIG_THUIS_AT_ONCE = frozenset(
 REMINDER_TIME = time(8, 0)
 
 
-class MeldcodeError(Exception):
+class MeldcodeError(DomainError):
     """Input the professional can correct; the message says how (Dutch, for the page)."""
 
 
@@ -551,15 +556,6 @@ def submit_online_report(
 ) -> MeldcodeRecord:
     """Send the prepared report to the region's Veilig Thuis intake, where it arrives as a new
     report with the professional as reporter. Only where the region accepts online reports."""
-    from vangnet.reports.models import PersonRole
-    from vangnet.reports.services import (
-        PersonDetails,
-        ReporterDetails,
-        ReportError,
-        receive_report,
-    )
-
-    from .reporting import prepared_report, region_accepts_online_reports
 
     if parents_informed not in ParentsInformed.values:
         raise MeldcodeError(_("Geef aan of de ouders weten dat u meldt."))
@@ -663,7 +659,6 @@ def _actions_taken(record: MeldcodeRecord) -> str:
 
 def _dossier_to_continue(record: MeldcodeRecord) -> AdviceDossier | None:
     """The advice dossier of an answered call-back in the same region: the report continues it."""
-    from vangnet.contacts.services import may_become_report
 
     advice = (
         record.advice_requests.filter(status=AdviceRequestStatus.DONE, region=record.region)
@@ -699,7 +694,6 @@ def set_reminder(
     request: HttpRequest | None = None,
 ) -> Reminder:
     """A reminder at the date the professional chose: a task shows it on the overview then."""
-    from .tasks import fire_reminder
 
     if due_on <= timezone.localdate():
         raise MeldcodeError(_("Kies een datum na vandaag."))

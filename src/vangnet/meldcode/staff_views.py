@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, require
+from vangnet.errors import show_on_form
 
 from . import selectors, services
 from .forms import CompleteAdviceRequestForm
@@ -87,7 +88,7 @@ def complete(request: HttpRequest, request_id: int) -> HttpResponse:
                 advice_request=advice_request, by=user, request=request, **form.cleaned_data
             )
         except services.MeldcodeError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(
                 request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, may_edit_meldcode_record, require
 from vangnet.audit.models import AccessLogAction
+from vangnet.errors import show_on_form
 from vangnet.regions.models import PartnerOrganisation
 
 from . import framework, pdf, selectors, services
@@ -93,7 +94,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
             try:
                 record = services.open_record(by=user, request=request, **form.cleaned_data)
             except services.MeldcodeError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(
                     request, _("Het dossier is geopend. Begin met stap 1: de signalen.")
@@ -146,7 +147,7 @@ def _step_page(
             try:
                 save(user, record, form.cleaned_data)
             except services.MeldcodeError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(request, success)
                 return redirect(next_url, record_id=record.pk)
@@ -289,7 +290,7 @@ def decision(request: HttpRequest, record_id: int) -> HttpResponse:
                     record=record, by=user, request=request, **form.cleaned_data
                 )
             except services.MeldcodeError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(request, _("Uw besluit is vastgelegd."))
                 return redirect(after(record), record_id=record.pk)
@@ -320,7 +321,7 @@ def report(request: HttpRequest, record_id: int) -> HttpResponse:
                     record=record, by=user, request=request, **form.cleaned_data
                 )
             except services.MeldcodeError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
             else:
                 messages.success(request, _("De melding is vastgelegd in het dossier."))
                 return redirect("meldcode:detail", record_id=record.pk)
@@ -365,7 +366,7 @@ def report_online(request: HttpRequest, record_id: int) -> HttpResponse:
                 request=request,
             )
         except services.MeldcodeError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
         else:
             messages.success(
                 request,

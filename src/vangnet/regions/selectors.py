@@ -15,6 +15,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.policy import Action, may, regions_where, require
+from vangnet.errors import DomainError
 
 from .models import Municipality, Postcode, Region, SocialMapEntry
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 _POSTCODE_PATTERN = re.compile(r"([1-9][0-9]{3})(?: *[A-Za-z]{2})?", re.ASCII)
 
 
-class InvalidPostcode(ValueError):
+class InvalidPostcode(DomainError, ValueError):
     """The input is not a Dutch postcode; the message says how to fix it."""
 
 

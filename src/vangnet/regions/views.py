@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, require
+from vangnet.errors import show_on_form
 
 from . import selectors, services
 from .forms import SocialMapEntryForm, SocialMapFilterForm
@@ -52,14 +53,9 @@ def _entry_form(by: User, data: Any = None, **kwargs: Any) -> SocialMapEntryForm
     )
 
 
-def _add_service_errors(form: SocialMapEntryForm, exc: ValidationError) -> None:
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
-    for field, problems in errors.items():
-        for problem in problems:
-            name = field if field in form.fields else None
-            if name is None and problem.code in NAME_ERROR_CODES:
-                name = "name"
-            form.add_error(name, problem)
+def _name_problem(problem: ValidationError) -> str | None:
+    """A clash with another entry (unique) is about its name."""
+    return "name" if problem.code in NAME_ERROR_CODES else None
 
 
 @require_GET
@@ -114,7 +110,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                 municipality=data["municipality"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            show_on_form(form, exc, field_for=_name_problem)
         else:
             messages.success(
                 request, _("%(name)s staat nu op de sociale kaart.") % {"name": entry.name}
@@ -144,7 +140,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         try:
             entry = services.update_social_map_entry(entry=entry, by=by, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            show_on_form(form, exc, field_for=_name_problem)
         else:
             messages.success(
                 request, _("De wijzigingen in %(name)s zijn opgeslagen.") % {"name": entry.name}

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.contacts.models import Channel, Sector, ViolenceForm
+from vangnet.errors import show_on_form
 from vangnet.regions.models import PartnerOrganisation, Region
 
 from .models import PersonRole
@@ -19,7 +20,7 @@ from .services import (
     ReporterDetails,
     ReportError,
 )
-from .workflow import TriageOutcome
+from .workflow import ReportState, TriageOutcome
 
 # A report never comes in through the chat (DOMAIN.md).
 REPORT_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.CHAT]
@@ -155,18 +156,27 @@ PersonFormSet = forms.formset_factory(PersonForm, extra=2, min_num=1, max_num=12
 
 
 def show_report_errors(form: forms.Form, persons: Any, error: ReportError) -> None:
-    """Put a refused receipt's messages at their fields (persons-N-field in the formset)."""
-    if not error.errors:
-        form.add_error(None, str(error))
+    """Put a refused receipt's messages at their fields: `persons-N-field` at that field of
+    the N-th person's form in the formset, the rest on `form` (show_on_form)."""
+    rest: dict[str, list[str]] = {}
     for name, messages in error.errors.items():
+        person_form, field = _person_field(persons, name)
+        if person_form is None:
+            rest[name] = messages
+            continue
         for message in messages:
-            if name.startswith("persons-"):
-                _prefix, index, field = name.split("-", 2)
-                person_form = persons.forms[int(index)] if int(index) < len(persons.forms) else None
-                if person_form is not None and field in person_form.fields:
-                    person_form.add_error(field, message)
-                    continue
-            form.add_error(name if name in form.fields else None, message)
+            person_form.add_error(field, message)
+    if rest or not error.errors:
+        show_on_form(form, ReportError(str(error) if not error.errors else "", errors=rest))
+
+
+def _person_field(persons: Any, name: str) -> tuple[forms.Form | None, str]:
+    if not name.startswith("persons-"):
+        return None, name
+    _prefix, index, field = name.split("-", 2)
+    if int(index) < len(persons.forms) and field in persons.forms[int(index)].fields:
+        return persons.forms[int(index)], field
+    return None, name
 
 
 class AssessmentForm(forms.Form):
@@ -289,7 +299,6 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .workflow import ReportState
 
         self.fields["state"].choices = [  # type: ignore[attr-defined]  # Form.fields is typed as Field; this one is a choice field
             ("", _("Alle")),

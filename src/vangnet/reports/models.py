@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.contacts.models import Channel, Sector, ViolenceForm
 from vangnet.core.crypto import EncryptedTextField
 
-from .workflow import OPEN_STATES, ReportState, TriageOutcome
+from .workflow import OPEN_STATES, STEPS, ReportState, TriageOutcome
 
 
 def new_reference() -> str:
@@ -249,7 +249,6 @@ class JournalEntry(models.Model):
 
     @property
     def step_label(self) -> str:
-        from .workflow import STEPS
 
         if self.step in STEPS:
             return str(STEPS[self.step].label)

@@ -23,13 +23,12 @@ from vangnet.accounts.models import Membership, Role
 from vangnet.core.workdays import working_days_before
 
 from .deadlines import Deadline, deadlines_of
+from .models import Report, Reporter, ReporterFeedback
 
 logger = logging.getLogger(__name__)
 
 
 def _reporter_email(report_id: int) -> tuple[str, str] | None:
-    from .models import Reporter
-
     reporter = Reporter.objects.select_related("report").filter(report_id=report_id).first()
     if reporter is None or not reporter.email:
         return None
@@ -37,8 +36,6 @@ def _reporter_email(report_id: int) -> tuple[str, str] | None:
 
 
 def _mark(feedback_ids: list[int], mail: str, *, attempts: int | None = None) -> None:
-    from .models import ReporterFeedback
-
     values: dict[str, object] = {"mail": mail}
     if mail == ReporterFeedback.Mail.SENT:
         values.update(emailed=True, mail_sent_at=timezone.now())
@@ -51,8 +48,6 @@ def send_status_link(report_id: int, status_url: str, *, new_link: bool = False)
     """The receipt with the status link (or a new link after the reporter identified
     themselves). Sent at once, not by the worker: the link's secret is never stored, not even
     in the task queue. Whether it went out shows on the report; returns that."""
-    from .models import ReporterFeedback
-
     receipts = ReporterFeedback.objects.filter(
         report_id=report_id, kind=ReporterFeedback.Kind.RECEIVED
     ).values_list("pk", flat=True)
@@ -109,8 +104,6 @@ def send_feedback_task(*, feedback_id: int, attempt: int = 1) -> str:
     """News after receipt: only that there is news; the status page says what (no findings).
     A mail server that fails or hangs (EMAIL_TIMEOUT) is tried again later, the wait doubling,
     up to REPORT_FEEDBACK_MAIL_ATTEMPTS times. Returns the feedback's mail state."""
-    from .models import ReporterFeedback
-
     feedback = ReporterFeedback.objects.select_related("report").filter(pk=feedback_id).first()
     if feedback is None:
         return "gone"
@@ -145,8 +138,6 @@ def send_feedback_task(*, feedback_id: int, attempt: int = 1) -> str:
 
 
 def _retry_feedback(feedback_id: int, attempt: int) -> str:
-    from .models import ReporterFeedback
-
     backend = send_feedback_task.get_backend()
     if attempt >= settings.REPORT_FEEDBACK_MAIL_ATTEMPTS or not backend.supports_defer:
         _mark([feedback_id], ReporterFeedback.Mail.FAILED, attempts=attempt)
@@ -176,8 +167,6 @@ def _due_text(deadline: Deadline) -> str:
 
 def schedule_reminders(report_id: int) -> None:
     """Enqueue a reminder for each deadline the report now has."""
-    from .models import Report
-
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return
@@ -192,8 +181,6 @@ def schedule_reminders(report_id: int) -> None:
 def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
     """Mail the owner and the region's team leads, if the deadline still applies. Returns how
     many were told. The mail holds the reference and the deadline, no personal data."""
-    from .models import Report
-
     report = Report.objects.select_related("owner", "region").filter(pk=report_id).first()
     if report is None or not report.is_open:
         return 0
@@ -226,13 +213,3 @@ def remind_deadline(*, report_id: int, kind: str, due: str) -> int:
             sorted(recipients),
         )
     return len(recipients)
-
-
-@task()
-def delete_expired_reports_task() -> int:
-    """Daily: destroy closed reports past their retention end (not under a legal hold)."""
-    from .services import delete_expired_reports
-
-    deleted = delete_expired_reports()
-    logger.info("retention: %s report(s) destroyed", deleted)
-    return deleted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -23,7 +23,7 @@ from vangnet.accounts.policy import (
     scope_own_transfers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.contacts.models import DossierPerson
 from vangnet.regions.models import Region
 
@@ -32,11 +32,6 @@ from .models import JournalEntry, Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
 
 PAGE_SIZE = 25
-
-
-def _refuse(user: User, action: Action, obj: object, request: HttpRequest | None) -> AccessDenied:
-    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, request=request)  # type: ignore[arg-type]  # a report or a region: a Model
-    return AccessDenied(action=action, obj=obj, logged=True)
 
 
 def report_page(
@@ -49,7 +44,7 @@ def report_page(
     request: HttpRequest,
 ) -> Page:
     if not may(user, Action.VIEW_REPORT, region):
-        raise _refuse(user, Action.VIEW_REPORT, region, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     queryset = Report.objects.filter(region=region).select_related("owner", "transferred_to")
     if state in ReportState.values:
         queryset = queryset.filter(state=state)
@@ -57,16 +52,14 @@ def report_page(
         queryset = queryset.filter(state__in=OPEN_STATES)
     if overdue_only:
         queryset = queryset.filter(overdue_filter())
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
-    if page_obj.object_list:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
-            roles=roles_for(user, Action.VIEW_REPORT, region),
-            request=request,
-        )
-    return page_obj
+    return logged_page(
+        queryset,
+        size=PAGE_SIZE,
+        page=page,
+        user=user,
+        roles=roles_for(user, Action.VIEW_REPORT, region),
+        request=request,
+    )
 
 
 def report_for_reporter(reference: str) -> Report | None:
@@ -89,7 +82,7 @@ def report_detail(*, user: User, report_id: int, request: HttpRequest | None) ->
         .get(pk=report_id)
     )
     if not may(user, Action.VIEW_REPORT, report):
-        raise _refuse(user, Action.VIEW_REPORT, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
@@ -107,7 +100,7 @@ def reporter_identity(
     """The reporter's identity, only for roles that need it and with a stated reason; the
     access log says who saw it and why (DOMAIN.md: the identity is never shown otherwise)."""
     if not may(user, Action.VIEW_REPORTER_IDENTITY, report):
-        raise _refuse(user, Action.VIEW_REPORTER_IDENTITY, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORTER_IDENTITY, obj=report, request=request)
     reporter = Reporter.objects.get(report=report)
     record_access(
         user=user,
@@ -253,7 +246,7 @@ def earlier_history(
 ) -> list[HistoryMatch]:
     """What the employee sees on the report page; each display is logged."""
     if not may(user, Action.VIEW_REPORT, report):
-        raise _refuse(user, Action.VIEW_REPORT, report, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
     matches = _find_earlier_history(report)
     if matches:
         record_access(
@@ -285,7 +278,7 @@ class DeadlineRow:
 def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> list[DeadlineRow]:
     """The team's open deadlines, soonest first (a team = the region's Veilig Thuis)."""
     if not may(user, Action.VIEW_REPORT, region):
-        raise _refuse(user, Action.VIEW_REPORT, region, request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     now = timezone.now()
     rows = []
     for report in Report.objects.filter(region=region, state__in=OPEN_STATES).select_related(

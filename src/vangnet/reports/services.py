@@ -32,6 +32,7 @@ from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector
 from vangnet.contacts.services import convert_dossier, may_become_report
 from vangnet.core.crypto import search_hash
 from vangnet.core.workdays import add_working_days
+from vangnet.errors import DomainError
 from vangnet.regions.models import PartnerOrganisation, Region
 
 from . import notifications
@@ -46,6 +47,7 @@ from .models import (
     ReportPerson,
     SafetyCondition,
 )
+from .selectors import earlier_history_count
 from .workflow import ReportState, TriageOutcome, WorkflowError, enforce, enforce_state
 
 TRANSFER_KINDS = frozenset(
@@ -53,14 +55,8 @@ TRANSFER_KINDS = frozenset(
 )
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """Input the report cannot take; `errors` maps form fields to messages."""
-
-    def __init__(self, message: str = "", *, errors: dict[str, list[str]] | None = None):
-        self.errors = errors or {}
-        if not message:
-            message = " ".join(m for messages in self.errors.values() for m in messages)
-        super().__init__(message)
 
 
 @dataclass
@@ -339,7 +335,6 @@ def receive_report(
                 is_victim=person.is_victim,
                 is_alleged_perpetrator=person.is_alleged_perpetrator,
             )
-        from .selectors import earlier_history_count
 
         found = earlier_history_count(report)
         _journal(

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied, Action, may, may_break_glass, require
+from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, may_break_glass, require
 from vangnet.accounts.services import AccountError
 from vangnet.contacts import selectors as contact_selectors
 from vangnet.contacts.models import AdviceDossier, PersonRelation
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 
 from . import selectors, services
@@ -43,7 +44,7 @@ from .forms import (
     TriageForm,
     show_report_errors,
 )
-from .models import Report
+from .models import PersonRole, Report
 from .transfer_document import transfer_pdf
 from .workflow import STEPS, WorkflowError, may_take
 
@@ -118,7 +119,7 @@ def _prefill(dossier: AdviceDossier) -> tuple[dict[str, Any], list[dict[str, Any
         }
         for p in dossier.persons.all()
     ]
-    return initial, persons or [{"role": "child"}]
+    return initial, persons or [{"role": PersonRole.CHILD}]
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,7 +166,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     initial: dict[str, Any] = {}
-    person_initial: list[dict[str, Any]] = [{"role": "child"}, {"role": "parent"}]
+    person_initial: list[dict[str, Any]] = [{"role": PersonRole.CHILD}, {"role": PersonRole.PARENT}]
     if dossier is not None:
         initial, person_initial = _prefill(dossier)
     form = ReportForm(initial=initial)
@@ -263,7 +264,6 @@ def _render_report(
 
 def _colleagues(report: Report) -> list[User]:
     """Who may handle reports in the report's region."""
-    from vangnet.accounts.policy import GRANTS
 
     roles = [role for role, actions in GRANTS.items() if Action.HANDLE_REPORT in actions]
     return list(
@@ -288,7 +288,7 @@ def report_owner(request: HttpRequest, report_id: int) -> HttpResponse:
             report=report, by=user, owner=form.cleaned_data["owner"], request=request
         )
     except services.ReportError as error:
-        form.add_error("owner", str(error))
+        show_on_form(form, error, field="owner")
         return _render_report(request, report, bound={"owner": form}, status=400)
     except WorkflowError as error:
         messages.error(request, str(error))
@@ -328,9 +328,7 @@ def report_add_person(request: HttpRequest, report_id: int) -> HttpResponse:
                 report=report, by=user, person=form.person(), request=request
             )
         except services.ReportError as error:
-            for name, field_messages in error.errors.items():
-                for message in field_messages:
-                    form.add_error(name if name in form.fields else None, message)
+            show_on_form(form, error)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect("reports:detail", report_id=report_id)
@@ -541,11 +539,7 @@ def report_step(request: HttpRequest, report_id: int, step: str) -> HttpResponse
     try:
         call(report, user, form, request)
     except services.ReportError as error:
-        for name, field_messages in error.errors.items():
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
-        if not error.errors:
-            form.add_error(None, str(error))
+        show_on_form(form, error)
         return _render_report(request, _report(request, report_id), bound={step: form}, status=400)
     except WorkflowError as error:
         messages.error(request, str(error))

@@ -18,7 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.accounts.policy import Action, may
+from vangnet.accounts.policy import AccessDenied, Action, may
+from vangnet.errors import DomainError
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
@@ -55,7 +56,7 @@ class TriageOutcome(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", _("Omzetten in advies of afsluiten")
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A step the workflow does not allow now; the message says why and what to do instead."""
 
 
@@ -168,7 +169,6 @@ def enforce_state(report: Report, name: str, *, target: str) -> None:
 
 def enforce(report: Report, name: str, *, target: str, by: User) -> None:
     """Refuse the step unless the report's state, the target and the person allow it."""
-    from vangnet.accounts.policy import AccessDenied
 
     enforce_state(report, name, target=target)
     step = STEPS[name]

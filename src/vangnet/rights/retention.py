@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vangnet.audit.services import remove_entries_before
-from vangnet.chat.services import purge_old_transcripts
+from vangnet.chat.retention import purge_old_transcripts
 from vangnet.contacts.services import delete_expired_advice
 from vangnet.meldcode.services import delete_expired_meldcode_records
 from vangnet.reports.services import delete_expired_reports

@@ -23,6 +23,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier
+from vangnet.errors import DomainError
 from vangnet.reports import services as report_services
 from vangnet.reports.models import Report, ReportPerson
 
@@ -44,13 +45,8 @@ PARENTS_DECIDE_UNDER = 16
 CHILD_CONSULTED_FROM = 12
 
 
-class RequestError(Exception):
-    """A refused request action, with messages per field the user can act on."""
-
-    def __init__(self, message: str = "", *, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class RequestError(DomainError):
+    """A refused request action, with messages per field the user can act on (ADR 0028)."""
 
 
 def _age_on(born: date, day: date) -> int:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.contacts.models import AdviceDossier
+from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 from vangnet.reports.models import Report
 
@@ -152,7 +153,7 @@ def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
                 request=request,
             )
         except services.RequestError as error:
-            _show_errors(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Verzoek geregistreerd."))
             return redirect("rights:request_detail", request_id=created.pk)
@@ -162,14 +163,6 @@ def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
         {"report": report, "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _show_errors(form: forms.Form, error: services.RequestError) -> None:
-    if error.message:
-        form.add_error(None, error.message)
-    for field, problems in error.errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _detail(
@@ -285,10 +278,10 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                 )
     except services.RequestError as error:
         if form is None:
-            messages.error(request, error.message or _("Controleer de passages."))
+            messages.error(request, str(error) or _("Controleer de passages."))
             item = _subject_request(request, request_id)
             return _detail(request, item, passage_errors=error.errors, status=400)
-        _show_errors(form, error)
+        show_on_form(form, error)
     if form is not None and form.errors:
         name = {"correct": "correction"}.get(action, action)
         return _detail(request, item, bound={name: form}, status=400)

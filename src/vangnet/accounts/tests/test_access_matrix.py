@@ -30,8 +30,14 @@ from vangnet.accounts.models import Role, RoleGrantRequest, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ContinuityCode, Conversation, Handover
 from vangnet.contacts.models import AdviceDossier, Contact, DossierPerson
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.meldcode import services as meldcode_services
+from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
+from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
+from vangnet.reports.models import Report
+from vangnet.rights import services as rights_services
+from vangnet.rights.models import SubjectRequest
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     AdviceDossierFactory,
     ContactFactory,
@@ -49,13 +55,7 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
-from vangnet.meldcode import services as meldcode_services
-from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
-from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
-from vangnet.reports.models import Report
-from vangnet.reports.testing import a_report, transferred_report
-from vangnet.rights import services as rights_services
-from vangnet.rights.models import SubjectRequest
+from vangnet.testing.reports import a_report, transferred_report
 
 # Outcomes. Numbers are status codes; redirects say where they go.
 LI = "302 → login"
@@ -548,8 +548,16 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /staff/reports/{other_report}/persons/": {"role": "child", "name": "Zus"},
     "POST /staff/reports/{own_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS loopt"},
     "POST /staff/reports/{other_report}/break-glass/": {"reason": BREAK_GLASS_REASON},
-    "POST /staff/rights/retention/hold/": {"kind": "dossier", "object_id": "{own_dossier}", "reason": "Rechtszaak loopt"},
-    "POST /staff/rights/retention/hold/?other": {"kind": "dossier", "object_id": "{other_dossier}", "reason": "Rechtszaak"},
+    "POST /staff/rights/retention/hold/": {
+        "kind": "dossier",
+        "object_id": "{own_dossier}",
+        "reason": "Rechtszaak loopt",
+    },
+    "POST /staff/rights/retention/hold/?other": {
+        "kind": "dossier",
+        "object_id": "{other_dossier}",
+        "reason": "Rechtszaak",
+    },
     "POST /staff/rights/requests/": {"reference": "{own_report_reference}"},
     "POST /staff/rights/requests/new/{own_report}/": {
         "kind": "copy",

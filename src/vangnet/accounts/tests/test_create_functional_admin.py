@@ -13,8 +13,8 @@ from django.test import Client
 from vangnet.accounts.management.commands import create_functional_admin as command
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import RegionFactory, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

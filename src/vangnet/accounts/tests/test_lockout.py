@@ -15,7 +15,7 @@ from django.test import Client
 from vangnet.accounts.lockout import locked_usernames
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import DEFAULT_PASSWORD, RegionFactory, make_user
+from vangnet.testing.factories import DEFAULT_PASSWORD, RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vangnet import settings as project_settings
 from vangnet.accounts.middleware import IDLE_KEY
 from vangnet.accounts.models import Role, User
-from vangnet.core.testing.auth import current_code, login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import current_code, login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     RegionFactory,
     confirmed_totp_device,

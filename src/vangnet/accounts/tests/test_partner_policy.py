@@ -13,7 +13,9 @@ from vangnet.accounts.policy import (
 )
 from vangnet.api.auth import PartnerClient, create_token
 from vangnet.chat.models import Handover
-from vangnet.core.testing.factories import (
+from vangnet.regions.models import PartnerOrganisation
+from vangnet.reports.models import Report
+from vangnet.testing.factories import (
     HandoverFactory,
     PartnerOrganisationFactory,
     RegionFactory,
@@ -21,9 +23,7 @@ from vangnet.core.testing.factories import (
     make_user,
     national_desk,
 )
-from vangnet.regions.models import PartnerOrganisation
-from vangnet.reports.models import Report
-from vangnet.reports.testing import transferred_report
+from vangnet.testing.reports import transferred_report
 
 pytestmark = pytest.mark.django_db
 

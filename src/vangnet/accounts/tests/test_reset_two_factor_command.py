@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import confirmed_totp_device, make_user
+from vangnet.testing.factories import confirmed_totp_device, make_user
 
 pytestmark = pytest.mark.django_db
 

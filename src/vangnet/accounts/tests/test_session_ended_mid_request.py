@@ -12,8 +12,8 @@ from django.test import RequestFactory
 
 from vangnet.accounts.middleware import IDLE_KEY, IDLE_WRITE_SECONDS, SessionMiddleware
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

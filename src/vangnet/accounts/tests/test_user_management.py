@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vangnet.accounts.models import Membership, Role, User
 from vangnet.accounts.selectors import PAGE_SIZE
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     PartnerOrganisationFactory,
     RegionFactory,

@@ -21,8 +21,8 @@ from vangnet.accounts.policy import (
     may_manage_user,
 )
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     RegionFactory,
     add_membership,

@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from vangnet.api.auth import create_token
 from vangnet.chat.models import Handover
-from vangnet.core.testing.factories import (
+from vangnet.regions.models import PartnerOrganisation, Region
+from vangnet.reports.models import Report
+from vangnet.testing.factories import (
     HandoverFactory,
     PartnerOrganisationFactory,
     PostcodeFactory,
@@ -16,9 +18,7 @@ from vangnet.core.testing.factories import (
     helpline,
     national_desk,
 )
-from vangnet.regions.models import PartnerOrganisation, Region
-from vangnet.reports.models import Report
-from vangnet.reports.testing import transferred_report
+from vangnet.testing.reports import transferred_report
 
 HANDOVER_BODY = {
     "channel": "phone",

@@ -28,9 +28,9 @@ from vangnet.accounts.models import PartnerApiToken, Role
 from vangnet.api.auth import PartnerTokenAuthentication
 from vangnet.api.throttling import PartnerKeyRateThrottle, PartnerKeyWriteRateThrottle
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
 from vangnet.regions.models import PartnerOrganisation
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 from .helpers import HANDOVER_BODY, PartnerWorld, client_with, key_for, partner_world
 

@@ -130,7 +130,7 @@ def test_a_malformed_or_oversized_id_gets_the_same_json_404(path):
 def test_a_server_error_under_the_api_is_json_and_elsewhere_the_sites_page():
     from django.test import RequestFactory
 
-    from vangnet.api.errors import server_error
+    from vangnet.core.views import server_error
 
     api = server_error(RequestFactory().get("/api/v1/handovers/1"))
     page = server_error(RequestFactory().get("/staff/"))

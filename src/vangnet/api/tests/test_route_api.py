@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.throttling import AnonRateThrottle
 
-from vangnet.core.testing.factories import (
+from vangnet.testing.factories import (
     MunicipalityFactory,
     PostcodeFactory,
     RegionFactory,

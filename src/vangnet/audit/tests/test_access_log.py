@@ -12,8 +12,8 @@ from django.db import DatabaseError, connection, connections, transaction
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry, AppendOnlyError
 from vangnet.audit.services import record_access, verify_chain
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import ContactFactory, RegionFactory, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import ContactFactory, RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry, AccessLogRecord, AppendOnlyError
 from vangnet.audit.services import record_access, verify_chain
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     RegionFactory,
     add_membership,

@@ -10,8 +10,9 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat.models import ConversationStatus
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import Channel
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     ConversationFactory,
     DossierPersonFactory,
@@ -35,7 +36,7 @@ def test_a_report_intake_filled_from_a_dossier_logs_the_dossier():
     region = RegionFactory.create()
     user = make_user(Role.TRIAGE, region=region)
     dossier = DossierPersonFactory.create(dossier__region=region, name="Lisa Bakker").dossier
-    ContactFactory.create(region=region, dossier=dossier, channel="phone")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.PHONE)
     client = login_verified(Client(), user)
 
     page = client.get(f"/staff/reports/new/?dossier={dossier.pk}")

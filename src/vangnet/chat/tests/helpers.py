@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from vangnet.accounts.models import Role, User
-from vangnet.chat import services
+from vangnet.chat import presence, services
 from vangnet.chat.models import Conversation, Message
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, make_user, national_desk
 from vangnet.regions.models import Region
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, make_user, national_desk
 
 
 def region_with_postcode(name: str = "Utrecht", code: str = "3511") -> Region:
@@ -29,7 +29,7 @@ def employee_at_desk(region: Region, *, username: str = "", available: bool = Tr
         Role.ADVICE_DESK, region=region, **({"username": username} if username else {})
     )
     if available:
-        services.set_availability(user=user, available=True)
+        presence.set_availability(user=user, available=True)
     return user
 
 

@@ -37,16 +37,16 @@ from vangnet.asgi import application
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat import handovers, services
 from vangnet.chat.models import Conversation, Handover
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.regions.models import Region
+from vangnet.routing import websocket_urlpatterns
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
     confirmed_totp_device,
     helpline,
     make_user,
     national_desk,
 )
-from vangnet.regions.models import Region
-from vangnet.routing import websocket_urlpatterns
 
 from .helpers import region_with_postcode
 
@@ -97,9 +97,9 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
 # fmt: on
 
 HANDOVER_REQUEST = handovers.HandoverRequest(
-    channel="chat",
+    channel=Handover.Channel.CHAT,
     consent=True,
-    summary_by="volunteer",
+    summary_by=Handover.SummaryBy.VOLUNTEER,
     volunteer_stays=True,
     child_anonymous=True,
     summary="Meisje van 12, ruzie thuis.",

@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat import services
+from vangnet.chat import desks, services
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.chat.selectors import SESSION_KEY
 from vangnet.contacts.models import Contact
-from vangnet.core.testing.auth import login_verified
+from vangnet.testing.auth import login_verified
 
 from .helpers import employee_at_desk, region_with_postcode
 
@@ -191,15 +191,15 @@ def test_the_queue_shows_who_is_waiting_and_logs_that_it_was_seen():
 
 def test_team_lead_sets_the_overflow_time_with_validation():
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.factories import make_user
+    from vangnet.testing.factories import make_user
 
     utrecht = region_with_postcode()
     lead = login_verified(Client(), make_user(Role.TEAM_LEAD, region=utrecht))
 
     refused = lead.post("/staff/chat/desk/", {"overflow_after_seconds": "5"})
     assert refused.status_code == 400
-    assert services.desk_for(utrecht).overflow_after_seconds == 180
+    assert desks.desk_for(utrecht).overflow_after_seconds == 180
 
     lead.post("/staff/chat/desk/", {"overflow_after_seconds": "60", "is_open": "on"})
-    desk = services.desk_for(utrecht)
+    desk = desks.desk_for(utrecht)
     assert desk.overflow_after_seconds == 60 and desk.overflow_to_national_desk is False

@@ -11,11 +11,11 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat import services
-from vangnet.chat.models import Conversation, ConversationStatus, Message
+from vangnet.chat import desks, presence, queue, retention, services
+from vangnet.chat.models import Availability, Conversation, ConversationStatus, Message
 from vangnet.chat.opening import chat_hours_open
 from vangnet.contacts.models import Channel, Contact
-from vangnet.core.testing.factories import make_user, national_desk
+from vangnet.testing.factories import make_user, national_desk
 
 from .helpers import (
     employee_at_desk,
@@ -96,7 +96,7 @@ def test_outside_opening_hours_no_chat_starts(settings, monkeypatch):
 
 def test_a_closed_regional_desk_sends_visitors_to_the_national_desk_or_says_closed():
     utrecht = region_with_postcode()
-    desk = services.desk_for(utrecht)
+    desk = desks.desk_for(utrecht)
     desk.is_open = False
     desk.save()
 
@@ -256,11 +256,11 @@ def test_when_the_visitor_leaves_the_employee_still_registers_the_outcome():
 def test_a_waiting_chat_overflows_to_the_national_desk_when_nobody_comes(monkeypatch):
     utrecht = region_with_postcode()
     chat = visitor_starts_chat()
-    assert services.overflow_if_due(conversation=chat) is False  # too soon
+    assert queue.overflow_if_due(conversation=chat) is False  # too soon
 
-    later = timezone.now() + timedelta(seconds=services.desk_for(utrecht).overflow_after_seconds)
+    later = timezone.now() + timedelta(seconds=desks.desk_for(utrecht).overflow_after_seconds)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    assert services.overflow_if_due(conversation=chat) is True
+    assert queue.overflow_if_due(conversation=chat) is True
 
     chat.refresh_from_db()
     assert chat.region == national_desk() and chat.home_region == utrecht
@@ -274,28 +274,28 @@ def test_a_waiting_chat_stays_in_its_region_while_someone_there_is_available(mon
     chat = visitor_starts_chat()
     employee_at_desk(utrecht)
 
-    later = timezone.now() + timedelta(seconds=services.desk_for(utrecht).overflow_after_seconds)
+    later = timezone.now() + timedelta(seconds=desks.desk_for(utrecht).overflow_after_seconds)
     monkeypatch.setattr(timezone, "now", lambda: later)
     # Presence is a heartbeat: refresh it at the moved-on clock.
-    for availability in services.Availability.objects.all():
-        services.heartbeat(user=availability.user)
+    for availability in Availability.objects.all():
+        presence.heartbeat(user=availability.user)
 
-    assert services.overflow_if_due(conversation=chat) is False
+    assert queue.overflow_if_due(conversation=chat) is False
 
 
 def test_queue_position_and_an_honest_estimate():
     utrecht = region_with_postcode()
     first, second, third = visitor_starts_chat(), visitor_starts_chat(), visitor_starts_chat()
 
-    nobody = services.queue_status(third)
+    nobody = queue.queue_status(third)
     assert (nobody.position, nobody.estimate_minutes) == (3, None)
 
     employee_at_desk(utrecht)
-    assert services.queue_status(first).estimate_minutes == 1  # someone is free now
-    status = services.queue_status(third)
+    assert queue.queue_status(first).estimate_minutes == 1  # someone is free now
+    status = queue.queue_status(third)
     assert status.position == 3
     assert status.estimate_minutes == 2 * 15  # two typical chats of 15 minutes before it
-    assert services.queue_status(second).position == 2
+    assert queue.queue_status(second).position == 2
 
 
 def test_forwarding_to_another_region_puts_the_chat_in_that_queue_with_a_note_for_staff():
@@ -336,11 +336,11 @@ def test_forwarding_to_a_colleague_who_is_not_available_is_refused():
 def test_a_visitor_gone_too_long_while_waiting_leaves_the_queue(settings, monkeypatch):
     region_with_postcode()
     chat = visitor_starts_chat()
-    services.visitor_connected(conversation=chat, connected=False)
+    presence.visitor_connected(conversation=chat, connected=False)
     later = timezone.now() + timedelta(seconds=settings.CHAT_WAITING_VISITOR_GONE_SECONDS + 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
 
-    assert services.sweep_waiting_chats() == 1
+    assert queue.sweep_waiting_chats() == 1
 
     chat.refresh_from_db()
     assert chat.status == ConversationStatus.ABANDONED
@@ -355,9 +355,9 @@ def test_transcripts_are_removed_after_the_retention_period_but_the_contact_stay
     contact = services.close_chat(conversation=chat, by=employee, outcome=OUTCOME)
 
     almost = timezone.now() + timedelta(days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS - 1)
-    assert services.purge_old_transcripts(now=almost) == 0
+    assert retention.purge_old_transcripts(now=almost) == 0
     after = timezone.now() + timedelta(days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS + 1)
-    assert services.purge_old_transcripts(now=after) == 1
+    assert retention.purge_old_transcripts(now=after) == 1
 
     chat.refresh_from_db()
     assert chat.transcript_purged_at is not None and chat.nickname == ""
@@ -372,8 +372,8 @@ def test_a_partner_cannot_set_themselves_available_for_chats():
     utrecht = region_with_postcode()
     volunteer = make_user(Role.HELPLINE_VOLUNTEER, region=utrecht)
     with pytest.raises(AccessDenied):
-        services.set_availability(user=volunteer, available=True)
-    assert services.available_employees(utrecht) == []
+        presence.set_availability(user=volunteer, available=True)
+    assert presence.available_employees(utrecht) == []
 
 
 def test_the_purge_command_reports_what_it_removed(settings):

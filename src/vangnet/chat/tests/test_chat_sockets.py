@@ -14,10 +14,10 @@ from django.test import Client
 
 from vangnet.accounts.models import Role
 from vangnet.asgi import application
-from vangnet.chat import services
+from vangnet.chat import desks, services
 from vangnet.chat.models import Conversation, ConversationStatus, Message
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import DEFAULT_PASSWORD, confirmed_totp_device, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import DEFAULT_PASSWORD, confirmed_totp_device, make_user
 
 from .helpers import employee_at_desk, region_with_postcode
 
@@ -283,7 +283,7 @@ def test_a_waiting_visitor_is_moved_to_the_national_desk_by_the_socket_and_told_
 
     monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
     utrecht = region_with_postcode()
-    desk = services.desk_for(utrecht)
+    desk = desks.desk_for(utrecht)
     desk.overflow_after_seconds = 0
     desk.save()
     visitor, chat = visitor_browser()

@@ -23,9 +23,9 @@ from django.db import OperationalError
 from django.test import Client
 
 from vangnet.accounts.middleware import IDLE_KEY
-from vangnet.chat import consumers, services
+from vangnet.chat import consumers, desks
 from vangnet.chat.models import Message
-from vangnet.core.testing.auth import login_verified
+from vangnet.testing.auth import login_verified
 
 from .helpers import region_with_postcode
 from .test_chat_sockets import connect, next_of, send, socket, visitor_browser
@@ -91,7 +91,7 @@ def test_a_waiting_child_is_still_sent_on_to_the_national_desk_after_the_databas
 ):
     monkeypatch.setattr(consumers, "VISITOR_TICK_SECONDS", 0.05)
     utrecht = region_with_postcode()
-    desk = services.desk_for(utrecht)
+    desk = desks.desk_for(utrecht)
     desk.overflow_after_seconds = 0
     desk.save()
     visitor, chat = visitor_browser()

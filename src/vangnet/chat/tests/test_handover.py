@@ -11,12 +11,12 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.chat import continuity, handovers, services
+from vangnet.chat import continuity, handovers, presence, services
 from vangnet.chat.models import Conversation, ConversationStatus, Handover, HandoverStatus
 from vangnet.chat.selectors import SESSION_KEY
-from vangnet.contacts.models import Contact
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import Channel, Contact
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     helpline,
     make_user,
@@ -28,9 +28,9 @@ from .helpers import employee_at_desk, region_with_postcode, transcript
 pytestmark = pytest.mark.django_db
 
 REQUEST = handovers.HandoverRequest(
-    channel="chat",
+    channel=Handover.Channel.CHAT,
     consent=True,
-    summary_by="volunteer",
+    summary_by=Handover.SummaryBy.VOLUNTEER,
     volunteer_stays=True,
     child_anonymous=True,
     summary="Jongen van 14. Vader slaat hem, is ongeduldig en veeleisend. Moeder kan niet helpen.",
@@ -242,7 +242,7 @@ def test_when_the_employee_is_away_her_team_takes_the_chat_with_the_history():
     chat.save()
     issued = continuity.issue_continuity_code(conversation=chat, by=marieke)
     chat.refresh_from_db()
-    services.set_availability(user=marieke, available=False)
+    presence.set_availability(user=marieke, available=False)
 
     Client().post("/chat/", {"code": issued.code})
 
@@ -306,7 +306,9 @@ def test_a_phone_handover_is_accepted_and_the_call_registered_in_the_same_place(
     from dataclasses import replace
 
     handover, join_code = handovers.request_handover(
-        organisation=sanne.organisation, by=sanne, request=replace(REQUEST, channel="phone")
+        organisation=sanne.organisation,
+        by=sanne,
+        request=replace(REQUEST, channel=Handover.Channel.PHONE),
     )
     assert join_code == "" and handover.conversation is None
     marieke = national_employee()
@@ -328,7 +330,7 @@ def test_a_phone_handover_is_accepted_and_the_call_registered_in_the_same_place(
     assert response.status_code == 302
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.COMPLETED and handover.contact is not None
-    assert handover.contact.dossier is not None and handover.contact.channel == "phone"
+    assert handover.contact.dossier is not None and handover.contact.channel == Channel.PHONE
 
 
 def test_the_employee_revokes_a_code_on_the_dossier_page_and_it_stops_working():

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from vangnet.api.auth import create_token
 from vangnet.chat.models import Handover, HandoverStatus
-from vangnet.core.testing.factories import PartnerOrganisationFactory, helpline, national_desk
+from vangnet.testing.factories import PartnerOrganisationFactory, helpline, national_desk
 
 from .helpers import region_with_postcode
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from vangnet.chat import services
+from vangnet.chat import queue
 from vangnet.chat.models import Conversation, ConversationStatus, HandoverStatus
 
 from .test_handover import chat_handover, child_browser
@@ -24,7 +24,7 @@ def test_a_handover_chat_is_not_swept_while_the_childs_code_is_still_valid():
     # Six minutes after the request the child has not opened the chat yet (the code lasts 30).
     Conversation.objects.filter(pk=handover.conversation_id).update(created_at=minutes_ago(6))
 
-    services.sweep_waiting_chats()
+    queue.sweep_waiting_chats()
 
     handover.refresh_from_db()
     assert handover.conversation.status == ConversationStatus.WAITING
@@ -40,7 +40,7 @@ def test_once_the_code_expired_unused_the_chat_is_swept_and_the_handover_no_long
     Conversation.objects.filter(pk=handover.conversation_id).update(created_at=minutes_ago(31))
     type(handover).objects.filter(pk=handover.pk).update(join_expires_at=minutes_ago(1))
 
-    assert services.sweep_waiting_chats() == 1
+    assert queue.sweep_waiting_chats() == 1
 
     handover.refresh_from_db()
     assert handover.conversation.status == ConversationStatus.ABANDONED

@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from vangnet.chat import selectors
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.chat.tasks import ensure_sweep_scheduled, sweep_waiting_chats_task
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import ConversationFactory
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import ConversationFactory
 
 from .helpers import employee_at_desk, region_with_postcode
 

@@ -26,8 +26,8 @@ from vangnet.accounts.models import Membership, Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.chat import consumers, services
 from vangnet.chat.models import Conversation
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import add_membership, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import add_membership, make_user
 
 from .helpers import employee_at_desk, region_with_postcode
 from .test_chat_sockets import connect, next_of, send, socket, visitor_browser

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from vangnet.chat import consumers, services
-from vangnet.chat.models import Conversation, Message
+from vangnet.chat.models import Conversation, Message, Sender
 
 from .helpers import employee_at_desk, region_with_postcode
 from .test_chat_sockets import connect, next_of, send, socket, visitor_browser
@@ -44,7 +44,7 @@ def test_text_that_is_not_valid_unicode_gets_a_clear_error_and_the_chat_goes_on(
         await child.disconnect()
 
     async_to_sync(scenario)()
-    assert list(Message.objects.filter(sender="visitor").values_list("body", flat=True)) == [
+    assert list(Message.objects.filter(sender=Sender.VISITOR).values_list("body", flat=True)) == [
         "Gaat het nu wel?"
     ]
 
@@ -100,7 +100,7 @@ def test_thirty_messages_queued_during_a_drop_all_arrive_exactly_once(monkeypatc
 
     async_to_sync(scenario)()
     stored = list(
-        Message.objects.filter(conversation=chat, sender="visitor")
+        Message.objects.filter(conversation=chat, sender=Sender.VISITOR)
         .order_by("sequence")
         .values_list("client_key", "body")
     )

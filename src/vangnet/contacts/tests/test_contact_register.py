@@ -6,8 +6,8 @@ import pytest
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import ContactFactory, RegionFactory, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import ContactFactory, RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogEntry
 from vangnet.chat.continuity import digest
 from vangnet.contacts import services
-from vangnet.contacts.models import AdviceDossier, DossierEvent, DossierPerson
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, DossierPerson
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     ContinuityCodeFactory,
@@ -196,13 +196,13 @@ def test_removing_a_person_is_recorded_without_the_name(desk):
 def test_a_chat_alone_can_never_become_a_report():
     region = RegionFactory.create()
     dossier = AdviceDossierFactory.create(region=region, is_anonymous=False)
-    ContactFactory.create(region=region, dossier=dossier, channel="chat")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.CHAT)
 
     assert not services.may_become_report(dossier)
     with pytest.raises(services.ContactError, match="Via de chat kan geen melding"):
         services.refuse_chat_only_report(dossier)
 
-    ContactFactory.create(region=region, dossier=dossier, channel="phone")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.PHONE)
     assert services.may_become_report(dossier)
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import AdviceDossier, Contact, DossierEvent
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import AdviceDossierFactory, RegionFactory, make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import AdviceDossierFactory, RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -135,7 +135,7 @@ def test_after_choosing_english_the_start_page_is_in_english(client):
 
 
 def test_after_choosing_english_the_chat_page_is_in_english(client):
-    from vangnet.core.testing.factories import national_desk
+    from vangnet.testing.factories import national_desk
 
     national_desk()
     choose_english(client)
@@ -158,8 +158,8 @@ def test_a_too_short_password_is_refused_in_dutch(client):
     that catalog alone (Dutch is the source language), but a `makemessages -l nl` would drop it.
     """
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.auth import login_verified
-    from vangnet.core.testing.factories import RegionFactory, make_user
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import RegionFactory, make_user
 
     region = RegionFactory.create()
     login_verified(client, make_user(Role.FUNCTIONAL_ADMIN, region=region))

@@ -8,10 +8,10 @@ import pytest
 
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation
-from vangnet.core.testing.factories import RegionFactory, make_user, national_desk
+from vangnet.demo.activity import load_demo_activity
 from vangnet.insights import figures, rollup
-from vangnet.insights.demo import load_demo_activity
 from vangnet.insights.selectors import Period
+from vangnet.testing.factories import RegionFactory, make_user, national_desk
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from vangnet.contacts.models import AskerType, Channel
-from vangnet.core.testing.factories import ContactFactory, RegionFactory
 from vangnet.insights import rollup
 from vangnet.insights.export import Quarter, as_csv, as_ods, statistics_tables
 from vangnet.insights.selectors import Scope
+from vangnet.testing.factories import ContactFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -6,21 +6,23 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import Sum
 
 from vangnet.accounts.models import Role
 from vangnet.chat.models import Conversation, ConversationStatus
 from vangnet.contacts.models import Channel
-from vangnet.core.testing.factories import (
+from vangnet.core.workdays import add_working_days
+from vangnet.insights import figures, rollup
+from vangnet.insights.models import MONTHLY, Metric
+from vangnet.insights.selectors import Period
+from vangnet.reports.models import Report, Reporter, ReporterFeedback
+from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     RegionFactory,
     make_user,
 )
-from vangnet.core.workdays import add_working_days
-from vangnet.insights import figures, rollup
-from vangnet.insights.selectors import Period
-from vangnet.reports.models import Report, Reporter, ReporterFeedback
-from vangnet.reports.workflow import ReportState
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -59,7 +61,7 @@ def report(region, by, received: datetime, *, source=("police", True), **fields)
     made = Report.objects.create(
         region=region,
         received_by=by,
-        channel="phone",
+        channel=Channel.PHONE,
         received_at=received,
         forms_of_violence=["physical_abuse"],
         concerns="zorgen",
@@ -147,8 +149,12 @@ def test_assessment_deadline_counts_working_days_across_kings_day(utrecht):
     report(utrecht, lead, at(thursday, 12), state=ReportState.RECEIVED, source=("", False))
     # Feedback within 5 working days of the triage: from 1 May that is Monday 11 May (5 May,
     # Liberation Day, does not count); from 4 May it is Tuesday 12 May.
-    ReporterFeedback.objects.create(report=on_time, kind="triage", at=at(date(2026, 5, 11), 17))
-    ReporterFeedback.objects.create(report=late, kind="triage", at=at(date(2026, 5, 13), 9))
+    ReporterFeedback.objects.create(
+        report=on_time, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 11), 17)
+    )
+    ReporterFeedback.objects.create(
+        report=late, kind=ReporterFeedback.Kind.TRIAGE, at=at(date(2026, 5, 13), 9)
+    )
     # Investigations: 10 weeks; one concluded in time, one after.
     start = at(date(2026, 3, 2), 9)
     due = date(2026, 5, 11)
@@ -261,3 +267,49 @@ def test_heat_map_of_whole_months_and_loose_days_adds_up(utrecht):
         date(2026, 3, 1),
     )
     assert figures._whole_months(Period(date(2026, 3, 2), date(2026, 3, 30))) is None
+
+
+def _by_key(rows) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]  # a queryset of tallies
+    sums: dict[tuple[str, str], int] = {}
+    for row in rows.values("key").annotate(n=Sum("count"), t=Sum("total")):
+        sums[(row["key"], "count")] = row["n"]
+        sums[(row["key"], "total")] = row["t"]
+    return sums
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period(date(2026, 2, 20), date(2026, 4, 10)),  # loose days, March whole, loose days
+        Period(date(2026, 3, 1), date(2026, 4, 30)),  # two whole months
+        Period(date(2026, 3, 2), date(2026, 3, 30)),  # no whole month
+        Period(date(2025, 3, 1), date(2026, 5, 14)),  # more than a year
+    ],
+    ids=["edges", "months", "days", "year"],
+)
+def test_month_sums_count_every_day_once(utrecht, period):
+    by = make_user(Role.ADVICE_DESK, region=utrecht)
+    report(utrecht, by, at(MONDAY, 10))
+    report(utrecht, by, at(date(2026, 4, 7), 11), source=("school", True))
+    report(utrecht, by, at(date(2026, 2, 27), 11), source=("", False))
+    rollup.rebuild(now=NOW)
+
+    for metric in sorted(MONTHLY):
+        from_months = _by_key(figures.tallies((utrecht.pk,), period, metric))
+        from_days = _by_key(figures.day_tallies((utrecht.pk,), period, metric))
+        assert from_months == from_days, metric
+
+
+def test_a_late_fact_in_a_past_month_reaches_its_month_sum(utrecht):
+    rollup.rebuild(now=NOW)
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    before = figures.sums_by_key((utrecht.pk,), march, Metric.CONTACTS_DAY)
+    # A call of 10 March registered only now, weeks later.
+    ContactFactory.create(
+        region=utrecht, channel=Channel.PHONE, received_at=at(date(2026, 3, 10), 10)
+    )
+
+    rollup.refresh(now=NOW + timedelta(minutes=5))
+
+    after = figures.sums_by_key((utrecht.pk,), march, Metric.CONTACTS_DAY)
+    assert after["phone"] == before["phone"] + 1

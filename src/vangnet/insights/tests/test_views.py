@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import RegionFactory, make_user, national_desk
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import RegionFactory, make_user, national_desk
 
 pytestmark = pytest.mark.django_db
 

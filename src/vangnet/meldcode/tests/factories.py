@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vangnet.accounts.models import Role, User
-from vangnet.core.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
 from vangnet.meldcode import services
 from vangnet.meldcode.models import MeldcodeRecord
 from vangnet.regions.models import PartnerOrganisation, Region
+from vangnet.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
 
 
 @dataclass

@@ -13,8 +13,8 @@ from django.test import Client
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 from .factories import School, open_record, school
 

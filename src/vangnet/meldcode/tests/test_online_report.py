@@ -7,10 +7,10 @@ import re
 import pytest
 from django.test import Client
 
-from vangnet.core.testing.auth import login_verified
 from vangnet.meldcode import services
-from vangnet.meldcode.models import RecordStatus, ReportChannel
+from vangnet.meldcode.models import Decision, RecordStatus, ReportChannel
 from vangnet.reports.models import Report
+from vangnet.testing.auth import login_verified
 
 from .factories import open_record, school
 
@@ -35,7 +35,7 @@ def decided_to_report(s):
             record=record, by=s.teacher, question=number, answer=True, reasoning="Zorgen."
         )
     return services.record_decision(
-        record=record, by=s.teacher, decision="report", reasoning="Meldnorm."
+        record=record, by=s.teacher, decision=Decision.REPORT, reasoning="Meldnorm."
     )
 
 

@@ -12,7 +12,6 @@ from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact
-from vangnet.core.testing.factories import PostcodeFactory, RegionFactory, make_user
 from vangnet.meldcode import services
 from vangnet.meldcode.framework import FrameworkOutcome, all_paths
 from vangnet.meldcode.models import (
@@ -23,6 +22,7 @@ from vangnet.meldcode.models import (
     TimelineEntry,
 )
 from vangnet.meldcode.tasks import fire_reminder
+from vangnet.testing.factories import PostcodeFactory, RegionFactory, make_user
 
 from .factories import open_record, school
 
@@ -261,13 +261,17 @@ def test_a_decision_needs_reasons_and_the_first_question_answered():
     s = school()
     record = open_record(s.teacher)
     with pytest.raises(services.MeldcodeError, match="stap 4"):
-        services.record_decision(record=record, by=s.teacher, decision="report", reasoning="x")
+        services.record_decision(
+            record=record, by=s.teacher, decision=Decision.REPORT, reasoning="x"
+        )
     _answer(record, s.teacher, {1: True, 2: True})
     with pytest.raises(services.MeldcodeError):
-        services.record_decision(record=record, by=s.teacher, decision="report", reasoning="")
+        services.record_decision(
+            record=record, by=s.teacher, decision=Decision.REPORT, reasoning=""
+        )
     with pytest.raises(services.MeldcodeError, match="hulp"):
         services.record_decision(
-            record=record, by=s.teacher, decision="help_and_report", reasoning="x"
+            record=record, by=s.teacher, decision=Decision.HELP_AND_REPORT, reasoning="x"
         )
     record.refresh_from_db()
     assert record.decision == ""
@@ -279,7 +283,9 @@ def test_reporting_by_phone_after_deciding_to_report():
     with pytest.raises(services.MeldcodeError):
         services.record_phone_report(record=record, by=s.teacher, parents_informed="yes")
     _answer(record, s.teacher, {1: True, 2: True})
-    services.record_decision(record=record, by=s.teacher, decision="report", reasoning="Meldnorm.")
+    services.record_decision(
+        record=record, by=s.teacher, decision=Decision.REPORT, reasoning="Meldnorm."
+    )
     record = services.record_phone_report(
         record=record, by=s.teacher, parents_informed="not_safe", report_reference="VT-123"
     )

@@ -7,9 +7,9 @@ from django.test import Client
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import make_user
 from vangnet.meldcode import services
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import make_user
 
 from .factories import open_record, school
 

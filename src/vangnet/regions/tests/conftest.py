@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vangnet.regions.services import load_municipalities, load_postcodes, load_regions
+from vangnet.regions.data_import import load_municipalities, load_postcodes, load_regions
 
 from .files import DATA
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from vangnet.core.testing.factories import PartnerOrganisationFactory
-from vangnet.regions.models import Municipality, Postcode, Region
-from vangnet.regions.selectors import route_postcode
-from vangnet.regions.services import (
+from vangnet.regions.data_import import (
     RegionDataError,
     load_municipalities,
     load_postcodes,
     load_regions,
 )
+from vangnet.regions.models import Municipality, Postcode, Region
+from vangnet.regions.selectors import route_postcode
+from vangnet.testing.factories import PartnerOrganisationFactory
 
 from .files import DATA, write
 

@@ -7,13 +7,13 @@ import csv
 import pytest
 from django.db.models import Count
 
-from vangnet.regions.models import Municipality, Region
-from vangnet.regions.selectors import route_postcode
-from vangnet.regions.services import (
+from vangnet.regions.data_import import (
     MUNICIPALITIES_FILE,
     POSTCODES_FILE,
     load_shipped_region_data,
 )
+from vangnet.regions.models import Municipality, Region
+from vangnet.regions.selectors import route_postcode
 
 pytestmark = [
     pytest.mark.django_db,

@@ -12,28 +12,28 @@ from django.core.exceptions import ValidationError
 from vangnet.accounts.models import Membership, Role
 from vangnet.accounts.policy import AccessDenied, Action, may
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.demo import (
+from vangnet.demo.people import (
     DEMO_LOCAL_TEAMS,
     DEMO_NATIONAL_SOCIAL_MAP,
     load_demo_people_and_contacts,
 )
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.regions.data_import import load_shipped_region_data
+from vangnet.regions.models import Region, SocialMapEntry
+from vangnet.regions.selectors import social_map_for
+from vangnet.regions.services import (
+    create_social_map_entry,
+    set_social_map_entry_active,
+    update_social_map_entry,
+)
+from vangnet.regions.views import PAGE_SIZE
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     MunicipalityFactory,
     RegionFactory,
     SocialMapEntryFactory,
     make_user,
     national_desk,
 )
-from vangnet.regions.models import Region, SocialMapEntry
-from vangnet.regions.selectors import social_map_for
-from vangnet.regions.services import (
-    create_social_map_entry,
-    load_shipped_region_data,
-    set_social_map_entry_active,
-    update_social_map_entry,
-)
-from vangnet.regions.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import RegionFactory, make_user
 from vangnet.reports.deadlines import DeadlineKind, current_deadline
 from vangnet.reports.models import Report
-from vangnet.reports.testing import a_report
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import RegionFactory, make_user
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db
 

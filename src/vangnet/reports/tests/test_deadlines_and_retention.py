@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.factories import RegionFactory, make_user
-from vangnet.reports import notifications, services
+from vangnet.reports import notifications, services, tasks
 from vangnet.reports.models import JournalEntry, Report, Reporter, ReportPerson
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report, transferred_report
-from vangnet.reports.workflow import ReportState
+from vangnet.reports.workflow import ReportState, TriageOutcome
+from vangnet.testing.factories import RegionFactory, make_user
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report, transferred_report
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,9 @@ def test_no_reminder_once_the_step_was_taken():
     services.record_safety_assessment(
         report=report, by=owner, acute_unsafety=False, structural_unsafety=True, assessment="x"
     )
-    services.record_triage_decision(report=report, by=owner, outcome="local_team", rationale="y")
+    services.record_triage_decision(
+        report=report, by=owner, outcome=TriageOutcome.LOCAL_TEAM, rationale="y"
+    )
     services.approve_triage(report=report, by=make_user(Role.BEHAVIOURAL_SCIENTIST, region=region))
     mail.outbox.clear()
     assert notifications.remind_deadline.call(report_id=report.pk, kind="assessment", due=due) == 0
@@ -113,7 +115,7 @@ def test_no_reminder_once_the_step_was_taken():
 def test_the_reporter_hears_after_triage_transfer_and_closure_without_findings(
     django_capture_on_commit_callbacks, settings
 ):
-    from vangnet.core.testing.factories import PartnerOrganisationFactory
+    from vangnet.testing.factories import PartnerOrganisationFactory
 
     # The worker sends the news; here it runs at once.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -163,5 +165,5 @@ def test_the_retention_task_does_the_same_work():
     Report.objects.filter(pk=report.pk).update(
         state=ReportState.CLOSED, retention_until=date(2020, 1, 1), closed_at=timezone.now()
     )
-    assert notifications.delete_expired_reports_task.call() == 1
+    assert tasks.delete_expired_reports_task.call() == 1
     assert not Report.objects.exists()

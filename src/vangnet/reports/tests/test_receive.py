@@ -9,16 +9,10 @@ from django.db import connection
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.contacts.models import DossierEvent
-from vangnet.core.testing.factories import (
-    AdviceDossierFactory,
-    ContactFactory,
-    RegionFactory,
-    make_user,
-)
+from vangnet.contacts.models import Channel, DossierEvent
 from vangnet.core.workdays import add_working_days
 from vangnet.reports.deadlines import current_deadline
-from vangnet.reports.models import JournalEntry, Report, ReportPerson
+from vangnet.reports.models import JournalEntry, PersonRole, Report, ReportPerson
 from vangnet.reports.services import (
     PersonDetails,
     ReporterDetails,
@@ -26,8 +20,14 @@ from vangnet.reports.services import (
     is_valid_bsn,
     status_token_matches,
 )
-from vangnet.reports.testing import CHILD, SCHOOL_REPORTER, a_report
 from vangnet.reports.workflow import ReportState
+from vangnet.testing.factories import (
+    AdviceDossierFactory,
+    ContactFactory,
+    RegionFactory,
+    make_user,
+)
+from vangnet.testing.reports import CHILD, SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_a_bsn_must_pass_the_eleven_check():
 
 def test_a_bsn_is_found_by_its_hash_not_its_value():
     report = a_report(RegionFactory.create()).report
-    child = report.persons.get(role="child")
+    child = report.persons.get(role=PersonRole.CHILD)
     assert child.bsn == CHILD.bsn
     assert child.bsn_hash and CHILD.bsn not in child.bsn_hash
 
@@ -111,7 +111,7 @@ def test_a_professional_reporter_needs_organisation_and_sector():
 
 def test_no_report_through_the_chat():
     with pytest.raises(ReportError):
-        a_report(RegionFactory.create(), channel="chat")
+        a_report(RegionFactory.create(), channel=Channel.CHAT)
     assert not Report.objects.exists()
 
 
@@ -132,8 +132,8 @@ def test_a_professional_may_submit_a_report_in_their_region():
 def test_a_report_from_an_advice_dossier_closes_the_dossier_as_converted():
     region = RegionFactory.create()
     dossier = AdviceDossierFactory.create(region=region, is_anonymous=False)
-    ContactFactory.create(region=region, dossier=dossier, channel="chat")
-    ContactFactory.create(region=region, dossier=dossier, channel="phone")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.CHAT)
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.PHONE)
 
     report = a_report(region, source_dossier=dossier).report
 
@@ -146,7 +146,7 @@ def test_a_report_from_an_advice_dossier_closes_the_dossier_as_converted():
 def test_a_chat_alone_never_becomes_a_report():
     region = RegionFactory.create()
     dossier = AdviceDossierFactory.create(region=region)
-    ContactFactory.create(region=region, dossier=dossier, channel="chat")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.CHAT)
 
     with pytest.raises(ReportError, match="chat"):
         a_report(region, source_dossier=dossier)
@@ -160,7 +160,7 @@ def test_a_chat_alone_never_becomes_a_report():
 def test_a_dossier_converts_only_once():
     region = RegionFactory.create()
     dossier = AdviceDossierFactory.create(region=region)
-    ContactFactory.create(region=region, dossier=dossier, channel="phone")
+    ContactFactory.create(region=region, dossier=dossier, channel=Channel.PHONE)
     a_report(region, source_dossier=dossier)
     with pytest.raises(ReportError):
         a_report(region, source_dossier=dossier)
@@ -176,7 +176,7 @@ def test_an_acute_report_must_be_acted_on_within_24_hours():
 
 def test_a_person_needs_something_to_recognise_them_by():
     with pytest.raises(ReportError):
-        a_report(RegionFactory.create(), persons=[PersonDetails(role="child")])
+        a_report(RegionFactory.create(), persons=[PersonDetails(role=PersonRole.CHILD)])
     assert not ReportPerson.objects.exists()
 
 

@@ -13,11 +13,11 @@ from django.test import Client
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.audit.selectors import visible_entries
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import RegionFactory, make_user
 from vangnet.reports import notifications, services
 from vangnet.reports.models import ReporterFeedback
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import RegionFactory, make_user
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 

@@ -21,18 +21,19 @@ from vangnet.accounts.models import Role
 from vangnet.accounts.policy import GRANTS, Action
 from vangnet.api.auth import create_token
 from vangnet.audit.models import AccessLogEntry
-from vangnet.contacts.models import Sector
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import Channel, Sector
+from vangnet.reports import services
+from vangnet.reports.models import Report
+from vangnet.reports.services import ReporterDetails
+from vangnet.reports.workflow import TriageOutcome
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     PartnerOrganisationFactory,
     RegionFactory,
     make_user,
     national_desk,
 )
-from vangnet.reports import services
-from vangnet.reports.models import Report
-from vangnet.reports.services import ReporterDetails
-from vangnet.reports.testing import a_report
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -92,7 +93,7 @@ class World:
         )
         self.by_phone = a_report(self.region, by=self.triage, reporter=REPORTER).report
         self.online = a_report(
-            self.region, by=self.professional, channel="written", reporter=REPORTER
+            self.region, by=self.professional, channel=Channel.WRITTEN, reporter=REPORTER
         ).report
         self.transfer(self.by_phone)
         self.transfer(self.online)
@@ -110,7 +111,10 @@ class World:
             assessment="Herhaald letsel gezien op school.",
         )
         report = services.record_triage_decision(
-            report=report, by=self.triage, outcome="local_team", rationale="Via het wijkteam."
+            report=report,
+            by=self.triage,
+            outcome=TriageOutcome.LOCAL_TEAM,
+            rationale="Via het wijkteam.",
         )
         report = services.approve_triage(report=report, by=self.scientist)
         services.transfer_report(

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 
 from vangnet.api.auth import create_token
-from vangnet.core.testing.factories import PartnerOrganisationFactory, RegionFactory
 from vangnet.reports.api import TransferSerializer
-from vangnet.reports.testing import SCHOOL_REPORTER, transferred_report
 from vangnet.reports.transfer_document import transfer_pdf
 from vangnet.reports.transfer_package import TransferPackage, transfer_package
+from vangnet.testing.factories import PartnerOrganisationFactory, RegionFactory
+from vangnet.testing.reports import SCHOOL_REPORTER, transferred_report
 
 pytestmark = pytest.mark.django_db
 

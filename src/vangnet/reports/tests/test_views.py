@@ -8,18 +8,18 @@ from django.test import Client
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.contacts.models import DossierEvent
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.contacts.models import Channel, DossierEvent
+from vangnet.reports import public_views
+from vangnet.reports.models import Report
+from vangnet.reports.workflow import ReportState
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     DossierPersonFactory,
     RegionFactory,
     make_user,
 )
-from vangnet.reports import public_views
-from vangnet.reports.models import Report
-from vangnet.reports.testing import SCHOOL_REPORTER, a_report
-from vangnet.reports.workflow import ReportState
+from vangnet.testing.reports import SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_intake_from_a_named_dossier_is_prefilled_and_converts_it():
     )
     dossier = person.dossier
     ContactFactory.create(
-        region=region, dossier=dossier, channel="phone", forms_of_violence=["neglect"]
+        region=region, dossier=dossier, channel=Channel.PHONE, forms_of_violence=["neglect"]
     )
     client = _client(user)
 

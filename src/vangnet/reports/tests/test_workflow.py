@@ -14,13 +14,11 @@ from hypothesis.extra.django import TestCase
 
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
-from vangnet.core.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
 from vangnet.regions.models import PartnerOrganisation
 from vangnet.reports import services
 from vangnet.reports.deadlines import current_deadline
 from vangnet.reports.models import Report
 from vangnet.reports.services import ConditionDetails, ReportError
-from vangnet.reports.testing import a_report
 from vangnet.reports.workflow import (
     STEPS,
     ReportState,
@@ -28,6 +26,8 @@ from vangnet.reports.workflow import (
     WorkflowError,
     enforce,
 )
+from vangnet.testing.factories import PartnerOrganisationFactory, RegionFactory, make_user
+from vangnet.testing.reports import a_report
 
 # --- Generated from the table ---------------------------------------------------------
 
@@ -137,7 +137,7 @@ def test_triage_waits_for_the_behavioural_scientists_approval(world):
 
 def test_the_one_who_decided_cannot_approve_their_own_triage(world):
     add_scientist = make_user(Role.TRIAGE, region=world.region)
-    from vangnet.core.testing.factories import add_membership
+    from vangnet.testing.factories import add_membership
 
     add_membership(add_scientist, Role.BEHAVIOURAL_SCIENTIST, world.region)
     report = services.record_safety_assessment(

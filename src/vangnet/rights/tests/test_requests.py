@@ -14,14 +14,14 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
 from vangnet.core.pdf import render
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import RegionFactory, make_user
 from vangnet.reports.models import JournalEntry, Report
-from vangnet.reports.testing import CHILD, FATHER, SCHOOL_REPORTER, a_report
 from vangnet.reports.transfer_document import transfer_pdf
 from vangnet.rights import services
 from vangnet.rights.copy import copy_document
 from vangnet.rights.models import CopyPassage, Release, RequestState, SubjectRequest
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import RegionFactory, make_user
+from vangnet.testing.reports import CHILD, FATHER, SCHOOL_REPORTER, a_report
 
 pytestmark = pytest.mark.django_db
 

@@ -15,22 +15,22 @@ from vangnet.audit.models import AccessLogAction, AccessLogCheckpoint, AccessLog
 from vangnet.audit.services import record_access, remove_entries_before, verify_chain
 from vangnet.chat.models import ConversationStatus, Message
 from vangnet.contacts.models import AdviceDossier, Contact
-from vangnet.core.testing.clock import frozen_clock, moment
-from vangnet.core.testing.factories import (
+from vangnet.meldcode.models import MeldcodeRecord
+from vangnet.meldcode.tests.factories import open_record, school
+from vangnet.reports.models import Report
+from vangnet.reports.services import retention_end
+from vangnet.reports.workflow import ReportState
+from vangnet.rights.models import HeldKind, LegalHold, OrganisationRetention, RetentionRun
+from vangnet.rights.retention import add_years, run_retention
+from vangnet.testing.clock import frozen_clock, moment
+from vangnet.testing.factories import (
     AdviceDossierFactory,
     ContactFactory,
     ConversationFactory,
     RegionFactory,
     make_user,
 )
-from vangnet.meldcode.models import MeldcodeRecord
-from vangnet.meldcode.tests.factories import open_record, school
-from vangnet.reports.models import Report
-from vangnet.reports.services import retention_end
-from vangnet.reports.testing import a_report
-from vangnet.reports.workflow import ReportState
-from vangnet.rights.models import HeldKind, LegalHold, OrganisationRetention, RetentionRun
-from vangnet.rights.retention import add_years, run_retention
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db
 

@@ -13,15 +13,15 @@ from django_tasks_db.models import DBTaskResult
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogAction, AccessLogEntry
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import AdviceDossierFactory, RegionFactory, make_user
-from vangnet.reports.models import Report
-from vangnet.reports.testing import a_report
-from vangnet.reports.workflow import ReportState
 from vangnet.contacts.models import AdviceDossier
+from vangnet.reports.models import Report
+from vangnet.reports.workflow import ReportState
 from vangnet.rights.models import LegalHold, RetentionRun
 from vangnet.rights.retention import add_years, run_retention
 from vangnet.rights.tasks import ensure_retention_scheduled, next_run_at, run_retention_task
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import AdviceDossierFactory, RegionFactory, make_user
+from vangnet.testing.reports import a_report
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from vangnet.accounts.models import Role
-from vangnet.core.testing.auth import login_verified
-from vangnet.core.testing.factories import (
+from vangnet.testing.auth import login_verified
+from vangnet.testing.factories import (
     ContactFactory,
     RegionFactory,
     add_membership,

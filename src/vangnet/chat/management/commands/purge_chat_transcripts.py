@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from vangnet.chat.services import purge_old_transcripts
+from vangnet.chat.retention import purge_old_transcripts
 
 
 class Command(BaseCommand):

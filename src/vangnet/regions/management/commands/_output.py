@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from vangnet.regions.services import ImportResult
+from vangnet.regions.data_import import ImportResult
 
 
 def report(command: BaseCommand, result: ImportResult, *, pruning_possible: bool = True) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from vangnet.regions.services import export_region_data
+from vangnet.regions.data_import import export_region_data
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vangnet.regions.services import MUNICIPALITY_FORMATS, RegionDataError, load_municipalities
+from vangnet.regions.data_import import MUNICIPALITY_FORMATS, RegionDataError, load_municipalities
 
 from ._output import report
 

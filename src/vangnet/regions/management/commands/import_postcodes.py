@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vangnet.regions.services import POSTCODE_FORMATS, RegionDataError, load_postcodes
+from vangnet.regions.data_import import POSTCODE_FORMATS, RegionDataError, load_postcodes
 
 from ._output import report
 

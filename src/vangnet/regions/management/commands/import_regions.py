@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vangnet.regions.services import REGIONS_FILE, RegionDataError, load_regions
+from vangnet.regions.data_import import REGIONS_FILE, RegionDataError, load_regions
 
 from ._output import report
 

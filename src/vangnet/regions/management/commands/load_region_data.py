@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vangnet.regions.services import DATA_DIR, RegionDataError, load_shipped_region_data
+from vangnet.regions.data_import import DATA_DIR, RegionDataError, load_shipped_region_data
 
 from ._output import report
 

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from vangnet.accounts.models import User
-from vangnet.contacts.models import Sector
+from vangnet.contacts.models import Channel, Sector
 from vangnet.regions.models import PartnerOrganisation, Region
-
-from . import services
-from .models import Report
-from .services import ConditionDetails, PersonDetails, ReporterDetails
+from vangnet.reports import services
+from vangnet.reports.models import PersonRole, Report
+from vangnet.reports.services import ConditionDetails, PersonDetails, ReporterDetails
+from vangnet.reports.workflow import TriageOutcome
 
 SCHOOL = ReporterDetails(
     name="Annemiek de Wit",
@@ -46,14 +46,17 @@ GP = ReporterDetails(
 def _family(surname: str, child: str, born: date, street: str) -> list[PersonDetails]:
     return [
         PersonDetails(
-            role="child",
+            role=PersonRole.CHILD,
             name=f"{child} {surname}",
             date_of_birth=born,
             address=street,
             is_victim=True,
         ),
         PersonDetails(
-            role="parent", name=f"Ouder {surname}", address=street, is_alleged_perpetrator=True
+            role=PersonRole.PARENT,
+            name=f"Ouder {surname}",
+            address=street,
+            is_alleged_perpetrator=True,
         ),
     ]
 
@@ -80,7 +83,7 @@ def load_demo_reports(users: dict[str, User], regions: dict[str, Region]) -> int
         received = services.receive_report(
             region=region,
             by=tim,
-            channel="phone",
+            channel=Channel.PHONE,
             reporter=reporter,
             persons=persons,
             forms_of_violence=forms,
@@ -129,7 +132,10 @@ def load_demo_reports(users: dict[str, User], regions: dict[str, Region]) -> int
         assessment="Structurele onveiligheid; geen acuut gevaar.",
     )
     services.record_triage_decision(
-        report=school, by=tim, outcome="local_team", rationale="Milde zorgen; ouders willen hulp."
+        report=school,
+        by=tim,
+        outcome=TriageOutcome.LOCAL_TEAM,
+        rationale="Milde zorgen; ouders willen hulp.",
     )
     # 3. Transferred to the local team, waiting for acceptance (log in as wijkteam-amersfoort).
     pending = receive(

@@ -22,6 +22,9 @@ from vangnet.contacts.services import (
     note_contact_in_dossier,
     open_dossier,
 )
+from vangnet.demo.reports import load_demo_reports
+from vangnet.meldcode import services as meldcode
+from vangnet.meldcode.models import MeldcodeRecord
 from vangnet.regions.models import Municipality, PartnerOrganisation, Region, SocialMapEntry
 
 DEMO_PASSWORD = "Vangnet-demo-2026!"  # noqa: S105  (printed on purpose; demo mode only)
@@ -336,8 +339,6 @@ def load_demo_people_and_contacts() -> DemoResult:
                 name_dossier(dossier=contact.dossier, by=users[by], persons=NAMED_DEMO_PERSONS)
     load_demo_social_map(regions)
     load_demo_meldcode(regions, users)
-    from vangnet.reports.demo import load_demo_reports
-
     load_demo_reports(users, regions)
     return DemoResult(users=list(DEMO_USERS), contacts_created=created)
 
@@ -378,9 +379,6 @@ def load_demo_social_map(regions: dict[str, Region]) -> None:
 def load_demo_meldcode(regions: dict[str, Region], users: dict[str, User]) -> None:
     """Online reports in a few regions, and one meldcode record in progress (steps 1 and 2);
     loading again changes nothing."""
-    from vangnet.meldcode import services as meldcode
-    from vangnet.meldcode.models import MeldcodeRecord
-
     Region.objects.filter(code__in=DEMO_ONLINE_REPORT_REGIONS).update(accepts_online_reports=True)
     lisa = users["juf-lisa"]
     if not lisa.phone_number:

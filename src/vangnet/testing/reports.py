@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from vangnet.accounts.models import Role, User
-from vangnet.contacts.models import Sector
-from vangnet.core.testing.factories import add_membership, make_user
+from vangnet.contacts.models import Channel, Sector
 from vangnet.regions.models import PartnerOrganisation, Region
-
-from .models import Report
-from .services import PersonDetails, ReceivedReport, ReporterDetails, receive_report
+from vangnet.reports import services
+from vangnet.reports.models import PersonRole, Report
+from vangnet.reports.services import PersonDetails, ReceivedReport, ReporterDetails, receive_report
+from vangnet.reports.workflow import TriageOutcome
+from vangnet.testing.factories import add_membership, make_user
 
 SCHOOL_REPORTER = ReporterDetails(
     name="Annemiek de Vries",
@@ -24,7 +25,7 @@ SCHOOL_REPORTER = ReporterDetails(
 )
 
 CHILD = PersonDetails(
-    role="child",
+    role=PersonRole.CHILD,
     name="Sem Jansen",
     date_of_birth=date(2016, 4, 12),
     bsn="111222333",
@@ -32,7 +33,7 @@ CHILD = PersonDetails(
     is_victim=True,
 )
 FATHER = PersonDetails(
-    role="parent",
+    role=PersonRole.PARENT,
     name="Peter Jansen",
     date_of_birth=date(1984, 9, 1),
     address="Lindelaan 4, Utrecht",
@@ -50,7 +51,7 @@ def a_report(region: Region, *, by: User | None = None, **overrides: Any) -> Rec
     values: dict[str, Any] = {
         "region": region,
         "by": by or intake_user(region),
-        "channel": "phone",
+        "channel": Channel.PHONE,
         "reporter": SCHOOL_REPORTER,
         "persons": [CHILD, FATHER],
         "forms_of_violence": ["physical_abuse"],
@@ -70,8 +71,6 @@ def staff(region: Region, *roles: str) -> User:
 
 def transferred_report(region: Region, team: PartnerOrganisation) -> Report:
     """A report through assessment and four-eyes triage, transferred to `team`, not accepted."""
-    from . import services
-
     triage = make_user(Role.TRIAGE, region=region)
     scientist = make_user(Role.BEHAVIOURAL_SCIENTIST, region=region)
     report = a_report(region, by=triage).report
@@ -83,7 +82,10 @@ def transferred_report(region: Region, team: PartnerOrganisation) -> Report:
         assessment="Herhaald letsel gezien op school.",
     )
     report = services.record_triage_decision(
-        report=report, by=triage, outcome="local_team", rationale="Hulp via het wijkteam."
+        report=report,
+        by=triage,
+        outcome=TriageOutcome.LOCAL_TEAM,
+        rationale="Hulp via het wijkteam.",
     )
     report = services.approve_triage(report=report, by=scientist)
     return services.transfer_report(

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from vangnet.accounts.models import Role
-from vangnet.core.demo import DEMO_PASSWORD, load_demo_people_and_contacts
+from vangnet.demo.activity import load_demo_activity
+from vangnet.demo.people import DEMO_PASSWORD, load_demo_people_and_contacts
 from vangnet.insights import rollup
-from vangnet.insights.demo import load_demo_activity
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
-"""The public REST API for partner systems, versioned under /api/v1/.
+"""The public REST API for partner systems, versioned under /api/v1/: the endpoints of the
+apps (chat, regions, reports) in one URL map, beside the project's `urls.py` (above the apps).
 
 Record ids use the `id` converter: at most 18 digits, so an id too large for the database is
-an unknown path (a JSON 404, vangnet.api.errors.page_not_found), never a server error.
+an unknown path (a JSON 404, vangnet.core.views.page_not_found), never a server error.
 """
 
 from django.urls import path, register_converter

@@ -11,7 +11,7 @@ quarterly statistics as CSV and ODS. Prints a table and writes
 bench-results/insights-latest.json. Nothing is asserted; figures go to docs/performance.md.
 
     INSIGHTS_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/vangnet_bench_insights \
-        python -m vangnet.insights_bench [--contacts N] [--reports N] [--chats N]
+        python -m benchmarks.insights_bench [--contacts N] [--reports N] [--chats N]
 
 The database named there is emptied first: never point it at real data.
 """
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 # Weight per hour (0-23) for contacts: quiet at night, busy in office hours.
 HOUR_CASE = (
@@ -178,10 +178,10 @@ def main() -> int:
         call_command("load_region_data", verbosity=0)
 
     from vangnet.accounts.models import Role
-    from vangnet.core.testing.auth import login_verified
-    from vangnet.core.testing.factories import make_user, national_desk
     from vangnet.insights import rollup
     from vangnet.regions.models import Region
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import make_user, national_desk
 
     desk = national_desk()
     lead = make_user(Role.TEAM_LEAD, region=desk, username=f"bench-lead-{time.time_ns()}")

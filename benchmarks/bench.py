@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _configure() -> str:
@@ -73,9 +73,9 @@ def main() -> int:
     from vangnet.accounts.models import Role
     from vangnet.audit.models import AccessLogAction
     from vangnet.audit.services import record_access, verify_chain
-    from vangnet.core.testing.auth import login_verified
-    from vangnet.core.testing.factories import ContactFactory, make_user
     from vangnet.regions.models import Postcode, Region
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import ContactFactory, make_user
 
     results: dict[str, Any] = {"database": connection.vendor, "python": sys.version.split()[0]}
     postcodes = list(Postcode.objects.values_list("code", flat=True))

@@ -5,7 +5,7 @@ N visitors and N employees talk at once, one conversation each: the visitor's so
 conversation, each turn waiting until the other side has the message. Measured: end-to-end
 latency (send frame out → `message` frame in at the other side), the server's `ack`, overall
 messages per second, the server processes' memory and CPU. Then the same client load runs
-against a bare WebSocket relay (`vangnet.bench_relay`: no Django, no database) — the
+against a bare WebSocket relay (`benchmarks.bench_relay`: no Django, no database) — the
 practical ceiling on this machine — and the ratio chat/relay is printed.
 
 Modes, each on a fresh throw-away database:
@@ -18,9 +18,9 @@ Modes, each on a fresh throw-away database:
 Nothing is asserted: the table is printed and written to bench-results/chat-latest.json;
 figures are recorded in docs/performance.md.
 
-    python -m vangnet.chat_bench                                  # 100 conversations, both modes
-    python -m vangnet.chat_bench --conversations 1000 --mode scaled
-    python -m vangnet.chat_bench --messages 40 --intake http      # visitors through the intake form
+    python -m benchmarks.chat_bench                               # 100 conversations, both modes
+    python -m benchmarks.chat_bench --conversations 1000 --mode scaled
+    python -m benchmarks.chat_bench --messages 40 --intake http   # visitors through the intake form
 
 The client and the servers share the machine's cores; the relay run shows what that costs.
 """
@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench-results" / "chat-latest.json"
 POSTGRES_DATABASE = "vangnet_bench_chat"
 LAYER_PREFIX = "vangnet-bench-chat"
@@ -129,7 +129,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 def run_worker(env: dict[str, str], workdir: Path, *args: str) -> Any:
     out = workdir / f"worker-{uuid.uuid4().hex}.json"
     subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "vangnet.chat_bench", "--worker", *args, "--out", str(out)],
+        [sys.executable, "-m", "benchmarks.chat_bench", "--worker", *args, "--out", str(out)],
         cwd=ROOT,
         env=env,
         check=True,
@@ -151,8 +151,8 @@ def worker_world(count: int, with_visitors: bool) -> dict[str, Any]:
     from vangnet.accounts.middleware import IDLE_KEY
     from vangnet.accounts.models import Role
     from vangnet.chat import selectors, services
-    from vangnet.core.testing.factories import confirmed_totp_device, make_user
     from vangnet.regions.models import Postcode
+    from vangnet.testing.factories import confirmed_totp_device, make_user
 
     postcode = Postcode.objects.select_related("municipality__region").get(code=POSTCODE)
     region = postcode.municipality.region
@@ -749,7 +749,7 @@ def run_chat(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
 
 
 def run_relay(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    relay = Server.start("relay", ["vangnet.bench_relay"], dict(os.environ), workdir)
+    relay = Server.start("relay", ["benchmarks.bench_relay"], dict(os.environ), workdir)
     try:
         relay.wait_healthy()
         base = f"ws://127.0.0.1:{relay.port}/pair"
@@ -856,7 +856,7 @@ def raise_file_limit(conversations: int) -> None:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m vangnet.chat_bench",
+        prog="python -m benchmarks.chat_bench",
         description="Chat benchmark over real WebSockets (see docs/performance.md).",
     )
     parser.add_argument("--conversations", type=int, default=100, help="N at once (100)")

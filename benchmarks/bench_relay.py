@@ -3,12 +3,12 @@
 No Django, no database, no channel layer: a pure `websockets` server that pairs two
 sockets by the id in their path (`/pair/<id>/visitor` and `/pair/<id>/employee`) and
 forwards what one sends to the other. It speaks just enough of the chat's protocol for
-`vangnet.chat_bench` to drive it with the very same client: `hello` is answered with an
+`benchmarks.chat_bench` to drive it with the very same client: `hello` is answered with an
 empty `history`, and `{"type": "send", "key", "body"}` becomes a `message` frame at the
 peer plus an `ack` to the sender (the chat server sends those two and also echoes the
 message to its sender). `GET /healthz` answers 200.
 
-    python -m vangnet.bench_relay --port 8765
+    python -m benchmarks.bench_relay --port 8765
 """
 
 from __future__ import annotations

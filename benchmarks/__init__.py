@@ -1,0 +1,1 @@
+"""`make bench`: speed measured outside the installed package (docs/performance.md)."""

@@ -1,0 +1,150 @@
+"""Writing into a conversation, shared by every chat action: the one place a message is
+appended (with its sequence number and real-time event), the state event, the row lock, the
+access-log entry for a conversation, and what makes a message sendable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+
+from . import events
+from .errors import ChatError
+from .models import (
+    Conversation,
+    Message,
+    MessageKind,
+)
+
+
+def employee_name(user: User) -> str:
+    return user.first_name.strip() or _("Medewerker")
+
+
+def serialise(message: Message) -> dict[str, Any]:
+    return {
+        "seq": message.sequence,
+        "sender": message.sender,
+        "author": message.author_name,
+        "kind": message.kind,
+        "body": message.body,
+        "url": message.link_url,
+        "at": message.created_at.isoformat(),
+        "key": message.client_key,
+    }
+
+
+def append_message(
+    conversation: Conversation,
+    *,
+    sender: str,
+    body: str | Callable[[], str],
+    kind: str = MessageKind.TEXT,
+    author: User | None = None,
+    link_url: str = "",
+    client_key: str = "",
+) -> Message:
+    """Add one message with the next sequence number. The caller holds the row lock (or
+    created the conversation in this transaction), so its `last_sequence` is current."""
+    if callable(body):
+        # Written for the visitor: in their language, not in that of the employee acting.
+        with translation.override(conversation.language):
+            body = body()
+    conversation.last_sequence += 1
+    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
+    message = Message(
+        conversation=conversation,
+        sequence=conversation.last_sequence,
+        sender=sender,
+        author=author,
+        author_name=employee_name(author) if author is not None else "",
+        kind=kind,
+        body=body,
+        link_url=link_url,
+        client_key=client_key,
+    )
+    # The database enforces the sequence and the idempotency key (unique constraints); the
+    # callers handle the IntegrityError. Checking them here too would cost two queries.
+    message.full_clean(validate_unique=False, validate_constraints=False)
+    message.save()
+    events.publish(
+        events.conversation_group(conversation.pk),
+        {
+            "type": "chat.message",
+            "message": serialise(message),
+            "access": events.access_key(conversation),
+        },
+    )
+    return message
+
+
+def state_changed(conversation: Conversation, *regions: int) -> None:
+    events.publish(
+        events.conversation_group(conversation.pk),
+        {
+            "type": "chat.state",
+            "conversation": conversation.pk,
+            "access": events.access_key(conversation),
+        },
+    )
+    for region_id in {conversation.region_id, *regions}:
+        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
+
+
+def lock_conversation(conversation: Conversation) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+
+
+def log_access(
+    user: User, action: AccessLogAction, conversation: Conversation, request: Any = None
+) -> None:
+    record_access(
+        user=user,
+        action=action,
+        obj=conversation,
+        roles=roles_for(user, Action.HANDLE_CHAT, conversation),
+        request=request,
+    )
+
+
+def require_chat_rights(user: User, conversation: Conversation) -> None:
+    if not may(user, Action.HANDLE_CHAT, conversation):
+        raise AccessDenied(action=Action.HANDLE_CHAT, obj=conversation)
+
+
+def require_unicode(text: str) -> str:
+    """Text that is not valid Unicode (a lone surrogate from a JSON escape) cannot be stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ChatError(
+            _("Dit bericht bevat tekens die niet kunnen worden verstuurd. Pas het aan.")
+        ) from error
+    return text
+
+
+def clean_body(body: str) -> str:
+    text = require_unicode((body or "").replace("\x00", "").strip())
+    if not text:
+        raise ChatError(_("Een leeg bericht kan niet worden verstuurd."))
+    if len(text) > settings.CHAT_MESSAGE_MAX_LENGTH:
+        raise ChatError(
+            _("Een bericht mag hoogstens %(max)d tekens hebben.")
+            % {"max": settings.CHAT_MESSAGE_MAX_LENGTH}
+        )
+    return text
+
+
+def clean_key(client_key: str) -> str:
+    key = (client_key or "").strip()
+    if not key or len(key) > 64 or not key.replace("-", "").isalnum():
+        raise ChatError(_("Dit bericht kon niet worden verstuurd (ongeldige sleutel)."))
+    return key

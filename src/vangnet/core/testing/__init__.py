@@ -1,1 +1,0 @@
-"""Test helpers shared by all apps: factories and a logged-in, 2FA-verified client."""
