@@ -10,7 +10,7 @@ PORT ?= 8000
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 export PUBLIC_BASE_URL
 
-.PHONY: demo install test test-browser lint typecheck check bench serve worker messages clean
+.PHONY: demo install test test-browser lint typecheck check bench bench-history serve worker messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -26,10 +26,10 @@ demo: install
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	CHAT_OPENING_HOURS=$${CHAT_OPENING_HOURS:-always} \
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
 
 serve: install
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off
+	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
 
 worker: install
 	$(MANAGE) db_worker
@@ -68,11 +68,20 @@ typecheck: install
 check: lint typecheck test
 
 ## make bench: benchmarks/ (outside the installed package): the hot paths in-process, the chat
-## over real WebSockets, the insights at national scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL) (docs/performance.md)
+## over real WebSockets (closed loop with the bare relay, then the open loop as people chat), the
+## insights at national scale (INSIGHTS_BENCH_DATABASE_URL, PostgreSQL), earlier history and the
+## registers with 1,000,000 report persons (a database of its own on HISTORY_BENCH_POSTGRES)
+## (docs/performance.md)
 bench: install
 	$(PY) -m benchmarks.bench
 	$(PY) -m benchmarks.chat_bench $(CHAT_BENCH_ARGS)
+	$(PY) -m benchmarks.chat_bench_open $(CHAT_OPEN_BENCH_ARGS)
 	$(PY) -m benchmarks.insights_bench $(INSIGHTS_BENCH_ARGS)
+	$(PY) -m benchmarks.history_bench $(HISTORY_BENCH_ARGS)
+
+## make bench-history: only earlier history and the registers at scale
+bench-history: install
+	$(PY) -m benchmarks.history_bench $(HISTORY_BENCH_ARGS)
 
 messages: install
 	cd src/vangnet && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete && ../../$(PY) ../../manage.py compilemessages

@@ -171,6 +171,13 @@ TEMPLATES = [
 # --- Database, channel layer, cache, tasks ---------------------------------------------
 
 DATABASE_URL = required("DATABASE_URL") if PRODUCTION else env("DATABASE_URL")
+# A connection pool per process (psycopg's, through Django; ADR 0030) is the production
+# default on PostgreSQL: every process holds at most DATABASE_POOL_MAX_SIZE connections
+# however many request threads it runs, and a request that finds them all busy waits up to
+# DATABASE_POOL_TIMEOUT seconds for one instead of failing. DATABASE_POOL=false leaves
+# pooling to an external pooler (PgBouncer), with DATABASE_CONN_MAX_AGE as before;
+# DATABASE_POOL=true pools in development too.
+DATABASE_POOL = env_bool("DATABASE_POOL", PRODUCTION)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}",
@@ -178,6 +185,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL:
+    if env_int("DATABASE_CONN_MAX_AGE", 0):
+        raise ImproperlyConfigured(
+            "DATABASE_CONN_MAX_AGE keeps a connection per thread, the pool shares a few per "
+            "process: set DATABASE_POOL=false to use it (with an external pooler), or drop it."
+        )
+    from psycopg_pool import ConnectionPool
+
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # the pool checks a connection itself
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 30),
+        # A connection broken by a database restart is replaced, not handed out.
+        "check": ConnectionPool.check_connection,
+    }
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # Only PostgreSQL has the trigger that keeps the access log append-only (ADR 0003).
     raise ImproperlyConfigured(

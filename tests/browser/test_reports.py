@@ -26,6 +26,14 @@ from .conftest import ACTION_TIMEOUT_MS, PageChecks, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def open_step(page: Page, label: str) -> None:
+    """Open a step's form; the step due next is already open (the case's main action)."""
+    step = page.locator("details.step", has=page.locator("summary", has_text=label))
+    if step.get_attribute("open") is None:
+        step.locator("summary").click()
+    expect(step).to_have_attribute("open", "")
+
+
 @pytest.fixture
 def person_page(
     browser: Browser, live_server: LiveServer, page_checks: PageChecks
@@ -102,14 +110,14 @@ def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handle
 
     # Safety assessment, then the triage decision that waits for the second pair of eyes.
     page.get_by_role("link", name="Naar de melding").click()
-    page.locator("summary", has_text="Veiligheidsbeoordeling vastleggen").click()
+    open_step(page, "Veiligheidsbeoordeling vastleggen")
     page.get_by_label("Structurele onveiligheid").check()
     page.get_by_label("Veiligheidsbeoordeling", exact=True).fill(
         "Herhaald letsel; moeder erkent spanningen. Geen direct gevaar vandaag."
     )
     page.get_by_role("button", name="Veiligheidsbeoordeling vastleggen").click()
     expect(page.get_by_test_id("state")).to_have_text("Veiligheid beoordeeld, wacht op triage")
-    page.locator("summary", has_text="Triagebesluit vastleggen").click()
+    open_step(page, "Triagebesluit vastleggen")
     page.get_by_label("Overdracht aan lokaal team of SAVE-team").check()
     page.get_by_label("Onderbouwing").fill("Ouders staan open voor hulp; het wijkteam kan dit.")
     page.get_by_role("button", name="Triagebesluit vastleggen").click()
@@ -125,7 +133,7 @@ def test_a_schools_report_reaches_the_local_team_and_the_school_hears_who_handle
 
     # Transfer to the local team.
     page.reload()
-    page.locator("summary", has_text="Overdragen aan lokaal team of SAVE-team").click()
+    open_step(page, "Overdragen aan lokaal team of SAVE-team")
     page.get_by_label("Ontvangend team").select_option(label="Wijkteam Utrecht Oost")
     page.get_by_label("Wat het team moet weten").fill(
         "Gezin heeft opvoedsteun nodig; vader staat open voor een gesprek."

@@ -424,13 +424,10 @@ def approve_role_grant(
     membership, _created = Membership.objects.get_or_create(
         user=locked.user, region=locked.region, role=locked.role
     )
-    locked.status = RoleGrantRequest.Status.APPROVED
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    _log_change(
+    _decide(
+        locked,
         by=by,
-        user=locked.user,
+        status=RoleGrantRequest.Status.APPROVED,
         reason=(
             f"rol {locked.role} in {locked.region.code} goedgekeurd "
             f"(aangevraagd door {locked.requested_by.username})"
@@ -455,13 +452,10 @@ def reject_role_grant(
     )
     if not allowed:
         raise AccessDenied(action=Action.MANAGE_USERS, obj=locked.user)
-    locked.status = RoleGrantRequest.Status.REJECTED
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    _log_change(
+    _decide(
+        locked,
         by=by,
-        user=locked.user,
+        status=RoleGrantRequest.Status.REJECTED,
         reason=(
             f"aanvraag rol {locked.role} in {locked.region.code} "
             + (
@@ -473,6 +467,22 @@ def reject_role_grant(
         request=request,
     )
     return locked
+
+
+def _decide(
+    grant: RoleGrantRequest,
+    *,
+    by: User,
+    status: RoleGrantRequest.Status,
+    reason: str,
+    request: HttpRequest | None,
+) -> None:
+    """Record the decision on a locked request, and log it as a change to the user."""
+    grant.status = status
+    grant.decided_by = by
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _log_change(by=by, user=grant.user, reason=reason, request=request)
 
 
 def _grants_user_management(role: str) -> bool:

@@ -97,7 +97,8 @@ def verified_user(scope: dict[str, Any]) -> User | None:
     return user
 
 
-def _touch(scope: dict[str, Any]) -> None:
+def touch(scope: dict[str, Any]) -> None:
+    """Mark the socket's session as active now (on the database thread)."""
     # Only the idle mark of the session as it is now: writing back the handshake's copy
     # would bring back keys that pages have since changed.
     session = _session(scope)
@@ -110,4 +111,4 @@ def _touch(scope: dict[str, Any]) -> None:
 
 async def touch_session(scope: dict[str, Any]) -> None:
     """Activity on a socket counts as activity: typing a chat is not being idle."""
-    await database_sync_to_async(_touch)(scope)
+    await database_sync_to_async(touch)(scope)

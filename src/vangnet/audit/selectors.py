@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import Membership, User
 from vangnet.accounts.policy import Action, may, regions_where, require, roles_for
+from vangnet.pagination import Key, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
 from .models import AccessLogAction, AccessLogEntry, AccessLogRecord
 from .services import record_access
 
 PAGE_SIZE = 50
+NEWEST_ENTRY_FIRST = (Key("sequence", descending=True),)
 
 
 def search_access_log(
-    *, user: User, filters: dict[str, Any], page: str | int | None, request: HttpRequest
-) -> Page:
+    *, user: User, filters: dict[str, Any], params: Mapping[str, str], request: HttpRequest
+) -> KeysetPage[AccessLogEntry]:
+    """One page of the entries found, newest first, paged by sequence number (`params`: the
+    request's `after`/`before`/`last`, core.pagination)."""
     require(user, Action.VIEW_ACCESS_LOG)
     queryset = visible_entries(user)
     if filters.get("username"):
@@ -40,11 +44,10 @@ def search_access_log(
     if filters.get("date_to"):
         end = datetime.combine(filters["date_to"] + timedelta(days=1), time.min, tz)
         queryset = queryset.filter(at__lt=end)
-    page_obj = Paginator(
-        queryset.order_by("-sequence").prefetch_related("records"), PAGE_SIZE
-    ).get_page(page)
-    # Read the page before the search itself is logged, or the page would shift by one.
-    page_obj.object_list = list(page_obj.object_list)
+    # Read the page (keyset_page does) before the search itself is logged.
+    page_obj = keyset_page(
+        queryset.prefetch_related("records"), keys=NEWEST_ENTRY_FIRST, size=PAGE_SIZE, params=params
+    )
     described = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
     record_access(
         user=user,

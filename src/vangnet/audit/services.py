@@ -226,16 +226,30 @@ def logged_page[M: Model](
 ) -> Page[M]:
     """One page of `records`; the records on it are logged as seen (an empty page: nothing)."""
     page_obj = Paginator(records, size).get_page(page)
-    if page_obj.object_list:
+    shown = list(page_obj.object_list)
+    log_page_shown(shown, user=user, roles=roles, request=request, reason=reason)
+    return page_obj
+
+
+def log_page_shown(
+    shown: Sequence[Model],
+    *,
+    user: User,
+    roles: Iterable[str],
+    request: HttpRequest | None,
+    reason: str = "",
+) -> None:
+    """Log the records a page showed as seen, in one entry (an empty page: nothing). For
+    pages read by key (vangnet.pagination) as for numbered ones (`logged_page`)."""
+    if shown:
         record_access(
             user=user,
             action=AccessLogAction.VIEW,
-            objects=page_obj.object_list,
+            objects=shown,
             roles=roles,
             request=request,
             reason=reason,
         )
-    return page_obj
 
 
 @dataclass(frozen=True)

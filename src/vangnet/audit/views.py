@@ -21,10 +21,11 @@ def search(request: HttpRequest) -> HttpResponse:
     if (form.is_bound and form.is_valid()) or not form.is_bound:
         filters = form.cleaned_data if form.is_bound else {}
         page_obj = search_access_log(
-            user=user, filters=filters, page=request.GET.get("page"), request=request
+            user=user, filters=filters, params=request.GET, request=request
         )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     template = "audit/_results.html" if request.htmx else "audit/search.html"  # type: ignore[attr-defined]  # set by django-htmx middleware
     return render(
         request,

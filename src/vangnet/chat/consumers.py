@@ -15,10 +15,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 from collections import deque
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -30,20 +32,29 @@ from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
-from vangnet.accounts.websocket import touch_session, user_group, verified_user
+from vangnet.accounts.websocket import touch, user_group, verified_user
 from vangnet.audit.services import record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
-from .models import Conversation, ConversationStatus, Sender
+from .models import Conversation, ConversationStatus, Message, MessageKind, Sender
 
 logger = logging.getLogger(__name__)
 
-VISITOR_TICK_SECONDS = 5
+# A waiting visitor hears their place in the queue when the queue changes (pushed, ADR 0029);
+# this tick is the backstop: it marks them present, overflows to the national desk when due,
+# and refreshes the estimate, which also changes when colleagues' heartbeats lapse.
+VISITOR_TICK_SECONDS = 10
+# Queue changes come in bursts (a chat arrives, is accepted, moves); a queue page or a
+# waiting visitor hears the first at once and the rest as one more, at most this often.
+QUEUE_COALESCE_SECONDS = 0.5
+# An employee's session counts typing in a chat as activity; its idle mark is written at most
+# this often (the idle timeout is counted in minutes), not on every message.
+SESSION_TOUCH_SECONDS = 60
 # Once a chat is under way the queue needs no refreshing; the visitor's socket then only
 # confirms now and then that it is still connected (repairing a presence flag that a
 # reconnect on another process may have crossed). A database write per socket every five
 # seconds was what limited a busy process (docs/performance.md).
-VISITOR_PRESENCE_SECONDS = 30
+VISITOR_PRESENCE_SECONDS = 60
 QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
@@ -51,8 +62,14 @@ SEND_LIMIT, SEND_WINDOW = 10, 10.0
 # A page asks for the history when it (re)connects or sees a gap: a few times, not hundreds.
 HELLO_LIMIT, HELLO_WINDOW = 5, 10.0
 # How often an open staff or partner socket checks its session and rights unasked: the
-# backstop for what no service announces (the idle timeout, the session's expiry).
-ACCESS_RECHECK_SECONDS = 5
+# backstop for what no service announces (the idle timeout and the session's expiry, both
+# counted in minutes). Every change a service makes is pushed at once (`access.changed`,
+# state events, access keys); at 5 s, 1,000 open staff sockets spent a whole core on this
+# backstop alone (ADR 0029). Spread over the sockets, and skipped when a message was
+# checked meanwhile.
+ACCESS_RECHECK_SECONDS = 30
+# A typing hint is passed without a check of its own within this long after the last one.
+TYPING_TRUST_SECONDS = 5
 # Close codes the pages understand (chat.js, staff-chat.js reload and show why).
 CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
@@ -164,9 +181,81 @@ def take_slot(stamps: deque[float], *, limit: int, window: float) -> float:
     return 0.0
 
 
+class Coalesced:
+    """Run `action` when poked: the first poke at once, pokes during the next `window`
+    seconds together once more after it. Never two runs at the same time."""
+
+    def __init__(self, action: Any, window: float) -> None:
+        self.action = action
+        self.window = window
+        self.again = False
+        self.task: asyncio.Task[None] | None = None
+
+    def poke(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.again = True
+            return
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            self.again = False
+            try:
+                await self.action()
+            except DatabaseError:
+                logger.warning("A pushed refresh skipped a round: the database is away")
+            except Exception:  # the socket closed meanwhile: nobody left to tell
+                logger.debug("A pushed refresh found its socket gone", exc_info=True)
+                return
+            await asyncio.sleep(self.window)
+            if not self.again:
+                return
+
+    def cancel(self) -> None:
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+
+
+def _kind_of(text: str | None) -> str:
+    """The frame's type, if it has one (the frame is validated properly later)."""
+    try:
+        frame = json.loads(text or "")
+    except ValueError:
+        return ""
+    kind = frame.get("type") if isinstance(frame, dict) else None
+    return kind if isinstance(kind, str) else ""
+
+
 class _JsonSocket(AsyncWebsocketConsumer):
     hellos: deque[float] | None = None
     accepted: bool = False
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As channels does, without closing old database connections before every frame
+        and every group event: that was a hop to the database thread per event, also for
+        typing hints and broadcasts that touch no database. Every database call of these
+        sockets runs through `database_sync_to_async`, which closes them itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def call_service(self, function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Run a service on the database thread (one hop) and send what it published on
+        the event loop afterwards — what committed is published even when it then failed."""
+        published: events.Published = []
+
+        def work() -> Any:
+            with events.collecting() as collected:
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    published.extend(collected)
+
+        try:
+            return await database_sync_to_async(work)()
+        finally:
+            await events.apublish(published, self.channel_layer)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """While the channel layer (Redis) cannot be reached, a socket is answered — not a
@@ -189,7 +278,13 @@ class _JsonSocket(AsyncWebsocketConsumer):
         self.accepted = True
 
     async def send_json(self, content: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        try:
+            await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        except OSError:
+            # The client went away a moment ago and the server says so on the next send
+            # (uvicorn: ClientDisconnected). Its disconnect follows and ends this socket;
+            # taken for a channel layer that is away (`__call__`), it only misled the log.
+            logger.debug("A frame for a socket that just closed was dropped")
 
     async def send_error(self, message: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "message": message, **extra})
@@ -250,6 +345,11 @@ class _GuardedSocket(_JsonSocket):
     revoked: bool = False
     watchdog: asyncio.Task[None] | None = None
     access: str | None = None  # events.access_key of the conversation shown, if any
+    checked_at: float = 0.0  # time.monotonic() of the last check that said yes
+    touched_at: float = 0.0  # time.monotonic() of the last idle mark written
+    # Frames whose own database call asks the session and the policy first (`guarded`), in
+    # the same hop: a message costs one trip to the database thread, not two.
+    CHECKS_ITSELF = frozenset({"send"})
 
     def admit(self, user: User) -> bool:
         raise NotImplementedError
@@ -273,7 +373,36 @@ class _GuardedSocket(_JsonSocket):
             record_unlogged_refusal(refusal, user=user, kind="socket", path=self.scope["path"])
             return CLOSE_REFUSED
         self.user = user
+        self.checked_at = time.monotonic()
         return None
+
+    async def guarded(self, function: Any, /, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Check the session and the policy, count the frame as activity, and run a service
+        — in one hop. (False, None) when the answer was no: the socket is then closed."""
+        published: events.Published = []
+
+        def work() -> tuple[int | None, Any]:
+            code = self._check()
+            if code is not None:
+                return code, None
+            now = time.monotonic()
+            if now - self.touched_at >= SESSION_TOUCH_SECONDS:
+                touch(self.scope)
+                self.touched_at = now
+            with events.collecting() as collected:
+                try:
+                    return None, function(*args, **kwargs)
+                finally:
+                    published.extend(collected)
+
+        try:
+            code, result = await database_sync_to_async(work)()
+        finally:
+            await events.apublish(published, self.channel_layer)
+        if code is not None:
+            await self.revoke(code)
+            return False, None
+        return True, result
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
@@ -314,7 +443,10 @@ class _GuardedSocket(_JsonSocket):
 
     async def watch(self) -> None:
         while True:
-            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
+            # Spread over the sockets, so that they do not all ask in the same second.
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS * random.uniform(0.75, 1.0))  # noqa: S311
+            if time.monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS / 2:
+                continue  # a message was checked meanwhile
             try:
                 if not await self.still_allowed():
                     return
@@ -329,6 +461,18 @@ class _GuardedSocket(_JsonSocket):
             await super().send_json(content)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.revoked:
+            return
+        kind = _kind_of(text_data)
+        if kind in self.CHECKS_ITSELF:
+            await self.receive_frame(text_data)
+            return
+        if kind == "typing" and time.monotonic() - self.checked_at < TYPING_TRUST_SECONDS:
+            # A typing hint carries no data and reads none: the check of the last few
+            # seconds (and the pushed one, when a service says access changed) covers it,
+            # so it costs no trip to the database thread.
+            await self.receive_frame(text_data)
+            return
         try:
             allowed = await self.still_allowed()
         except DatabaseError:
@@ -361,6 +505,8 @@ class VisitorChatConsumer(_JsonSocket):
     ticker: asyncio.Task[None] | None = None
     superseded: bool = False
     send_hold_until: float = 0.0
+    waiting_in: str | None = None  # the queue group heard while waiting
+    pushed: Coalesced | None = None
 
     async def connect(self) -> None:
         session = self.scope.get("session")
@@ -376,12 +522,30 @@ class VisitorChatConsumer(_JsonSocket):
         self.last_typing = 0.0
         self.status = self.conversation.status
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.pushed = Coalesced(self.send_state, QUEUE_COALESCE_SECONDS)
+        await self.follow_queue(self.conversation.region_id)
         await self.accept()
         await self.supersede_older_sockets()
-        await database_sync_to_async(presence.visitor_connected)(
-            conversation=self.conversation, connected=True
+        await self.call_service(
+            presence.visitor_connected, conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
+
+    async def follow_queue(self, region_id: int | None) -> None:
+        """While waiting, hear the changes of the queue waited in (pushed, not polled);
+        afterwards, and after a move to another queue, only the right one or none."""
+        wanted = (
+            events.queue_group(region_id)
+            if region_id is not None and self.status == ConversationStatus.WAITING
+            else None
+        )
+        if wanted == self.waiting_in:
+            return
+        if self.waiting_in is not None:
+            await self.channel_layer.group_discard(self.waiting_in, self.channel_name)
+        if wanted is not None:
+            await self.channel_layer.group_add(wanted, self.channel_name)
+        self.waiting_in = wanted
 
     async def supersede_older_sockets(self) -> None:
         """At most CHAT_VISITOR_MAX_SOCKETS open per chat: the newest wins (a reconnect on a
@@ -416,18 +580,24 @@ class VisitorChatConsumer(_JsonSocket):
         self.superseded = True  # the visitor is still here, in a newer window
         if self.ticker is not None:
             self.ticker.cancel()
+        if self.pushed is not None:
+            self.pushed.cancel()
+        await self.follow_queue(None)
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.close(code=CLOSE_SUPERSEDED)
 
     async def disconnect(self, code: int) -> None:
         if self.ticker is not None:
             self.ticker.cancel()
+        if self.pushed is not None:
+            self.pushed.cancel()
         if self.conversation is not None:
             await self.forget_socket()
+            await self.follow_queue(None)
             await self.channel_layer.group_discard(self.group, self.channel_name)
             if not self.superseded:
-                await database_sync_to_async(presence.visitor_connected)(
-                    conversation=self.conversation, connected=False
+                await self.call_service(
+                    presence.visitor_connected, conversation=self.conversation, connected=False
                 )
 
     async def tick(self) -> None:
@@ -441,14 +611,15 @@ class VisitorChatConsumer(_JsonSocket):
             since_presence += VISITOR_TICK_SECONDS
             try:
                 if self.status == ConversationStatus.WAITING:
-                    state = await database_sync_to_async(self._waiting_tick)(conversation)
+                    state = await self.call_service(self._waiting_tick, conversation)
                     self.status = state["status"]
+                    await self.follow_queue(state.pop("region"))
                     if self.status == ConversationStatus.WAITING:
                         await self.send_json(state)
                     since_presence = 0.0
                 elif since_presence >= VISITOR_PRESENCE_SECONDS:
-                    await database_sync_to_async(presence.visitor_connected)(
-                        conversation=conversation, connected=True
+                    await self.call_service(
+                        presence.visitor_connected, conversation=conversation, connected=True
                     )
                     since_presence = 0.0
             except DatabaseError:
@@ -462,7 +633,7 @@ class VisitorChatConsumer(_JsonSocket):
         conversation.refresh_from_db()
         if conversation.status == ConversationStatus.WAITING:
             queue.overflow_if_due(conversation=conversation)
-        return visitor_state(conversation)
+        return {**visitor_state(conversation), "region": conversation.region_id}
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         assert self.conversation is not None
@@ -483,7 +654,7 @@ class VisitorChatConsumer(_JsonSocket):
                         self.group, {"type": "chat.typing", "sender": Sender.VISITOR.value}
                     )
             elif kind == "leave":
-                await database_sync_to_async(services.leave_chat)(conversation=self.conversation)
+                await self.call_service(services.leave_chat, conversation=self.conversation)
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
         except DatabaseError:
@@ -510,7 +681,8 @@ class VisitorChatConsumer(_JsonSocket):
                 retry_after=wait,
             )
         try:
-            message = await database_sync_to_async(services.send_visitor_message)(
+            message = await self.call_service(
+                services.send_visitor_message,
                 conversation=self.conversation,
                 body=text_field(frame, "body"),
                 client_key=text_field(frame, "key"),
@@ -524,14 +696,19 @@ class VisitorChatConsumer(_JsonSocket):
 
     async def send_state(self) -> None:
         assert self.conversation is not None
-        state = await database_sync_to_async(visitor_state)(self.conversation)
+
+        def read(conversation: Conversation) -> dict[str, Any]:
+            return {**visitor_state(conversation), "region": conversation.region_id}
+
+        state = await database_sync_to_async(read)(self.conversation)
         self.status = state["status"]
+        await self.follow_queue(state.pop("region"))
         await self.send_json(state)
 
     # --- group events ---
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        if event["message"]["kind"] != "note":
+        if event["message"]["kind"] != MessageKind.NOTE:
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
             await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
@@ -546,6 +723,11 @@ class VisitorChatConsumer(_JsonSocket):
     async def chat_presence(self, event: dict[str, Any]) -> None:
         return None
 
+    async def queue_changed(self, event: dict[str, Any]) -> None:
+        """The queue waited in changed: the place in it may have too (pushed, ADR 0029)."""
+        if self.pushed is not None and self.status == ConversationStatus.WAITING:
+            self.pushed.poke()
+
 
 def _key_of(text: str | None) -> str:
     try:
@@ -558,19 +740,17 @@ def _key_of(text: str | None) -> str:
         return ""
 
 
-class StaffChatConsumer(_GuardedSocket):
-    """An employee in one conversation, while they may handle chats of its region."""
+class _ConversationSocket(_GuardedSocket):
+    """A member of staff or a volunteer in one conversation: the frames they send are the
+    same; who they are (`sender`), what they see and which service stores their message
+    differ."""
 
     conversation: Conversation | None = None
+    sender: Sender
+    for_visitor: bool  # the history as the visitor sees it (no staff notes)
 
-    def admit(self, user: User) -> bool:
-        self.conversation = selectors.conversation_for_staff(
-            user=user,
-            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
-            log=False,
-        )
-        self.access = events.access_key(self.conversation)
-        return True
+    def send_message(self, **kwargs: Any) -> Message:
+        raise NotImplementedError
 
     def groups_for(self) -> list[str]:
         assert self.conversation is not None
@@ -585,17 +765,20 @@ class StaffChatConsumer(_GuardedSocket):
             kind = frame["type"]
             if kind == "hello":
                 await self.history(
-                    self.conversation, sequence_from(frame), for_visitor=False, reader=self.user
+                    self.conversation,
+                    sequence_from(frame),
+                    for_visitor=self.for_visitor,
+                    reader=self.user,
                 )
                 await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
             elif kind == "send":
-                await touch_session(self.scope)
-                message = await database_sync_to_async(services.send_employee_message)(
-                    conversation=self.conversation,
-                    by=self.user,
-                    body=text_field(frame, "body"),
-                    client_key=text_field(frame, "key"),
+                conversation, user, send = self.conversation, self.user, self.send_message
+                body, key = text_field(frame, "body"), text_field(frame, "key")
+                allowed, message = await self.guarded(
+                    lambda: send(conversation=conversation, by=user, body=body, client_key=key)
                 )
+                if not allowed:
+                    return
                 await self.send_json(
                     {"type": "ack", "key": message.client_key, "seq": message.sequence}
                 )
@@ -604,7 +787,7 @@ class StaffChatConsumer(_GuardedSocket):
                 if now - self.last_typing > 1.0:
                     self.last_typing = now
                     await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": Sender.EMPLOYEE.value}
+                        self.group, {"type": "chat.typing", "sender": self.sender.value}
                     )
             else:
                 raise BadFrame(_("Onbekend soort bericht."))
@@ -614,6 +797,29 @@ class StaffChatConsumer(_GuardedSocket):
             await self.refuse(error, text_data)
         except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.sender:
+            await self.send_json({"type": "typing"})
+
+
+class StaffChatConsumer(_ConversationSocket):
+    """An employee in one conversation, while they may handle chats of its region."""
+
+    sender = Sender.EMPLOYEE
+    for_visitor = False
+
+    def send_message(self, **kwargs: Any) -> Message:
+        return services.send_employee_message(**kwargs)
+
+    def admit(self, user: User) -> bool:
+        self.conversation = selectors.conversation_for_staff(
+            user=user,
+            conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
+            log=False,
+        )
+        self.access = events.access_key(self.conversation)
+        return True
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         if await self.may_pass(event):
@@ -625,10 +831,6 @@ class StaffChatConsumer(_GuardedSocket):
             assert self.conversation is not None
             await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
 
-    async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event["sender"] != "employee":
-            await self.send_json({"type": "typing"})
-
     async def chat_presence(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
 
@@ -638,6 +840,7 @@ class StaffQueueConsumer(_GuardedSocket):
 
     ticker: asyncio.Task[None] | None = None
     regions: frozenset[int] = frozenset()
+    changes: Coalesced | None = None
 
     def admit(self, user: User) -> bool:
         self.regions = frozenset(selectors.chat_regions(user))
@@ -647,6 +850,7 @@ class StaffQueueConsumer(_GuardedSocket):
         return [events.queue_group(region_id) for region_id in sorted(self.regions)]
 
     async def connect(self) -> None:
+        self.changes = Coalesced(self.tell_changed, QUEUE_COALESCE_SECONDS)
         await super().connect()
         if self.user is not None and not self.revoked:
             self.ticker = asyncio.create_task(self.tick())
@@ -654,6 +858,8 @@ class StaffQueueConsumer(_GuardedSocket):
     async def disconnect(self, code: int) -> None:
         if self.ticker is not None and self.ticker is not asyncio.current_task():
             self.ticker.cancel()
+        if self.changes is not None:
+            self.changes.cancel()
         await super().disconnect(code)
 
     async def still_allowed(self) -> bool:
@@ -674,7 +880,7 @@ class StaffQueueConsumer(_GuardedSocket):
         while not self.revoked:
             assert self.user is not None
             try:
-                await database_sync_to_async(self._tick_sync)(self.user)
+                await self.call_service(self._tick_sync, self.user)
             except DatabaseError:
                 # Skip a round, not the rest: this is the employee's availability heartbeat,
                 # and an employee who stops beating looks away and her queue overflows.
@@ -693,13 +899,23 @@ class StaffQueueConsumer(_GuardedSocket):
         await self.send_error(_("Deze verbinding ontvangt alleen."))
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
+        # The page fetches the queue anew for each of these: a burst of changes (a chat
+        # arrives and is accepted at once) is told as one, or two, not one per change.
+        assert self.changes is not None
+        self.changes.poke()
+
+    async def tell_changed(self) -> None:
         await self.send_json({"type": "queue.changed"})
 
 
-class VolunteerChatConsumer(_GuardedSocket):
+class VolunteerChatConsumer(_ConversationSocket):
     """The helpline volunteer in a warm-handover chat, for as long as they take part."""
 
-    conversation: Conversation | None = None
+    sender = Sender.VOLUNTEER
+    for_visitor = True
+
+    def send_message(self, **kwargs: Any) -> Message:
+        return services.send_volunteer_message(**kwargs)
 
     def admit(self, user: User) -> bool:
         handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
@@ -708,12 +924,6 @@ class VolunteerChatConsumer(_GuardedSocket):
             return False
         self.access = events.access_key(self.conversation)
         return True
-
-    def groups_for(self) -> list[str]:
-        assert self.conversation is not None
-        self.group = events.conversation_group(self.conversation.pk)
-        self.last_typing = 0.0
-        return [self.group]
 
     @staticmethod
     def _conversation(user: User, handover_id: int) -> Conversation | None:
@@ -725,47 +935,10 @@ class VolunteerChatConsumer(_GuardedSocket):
             return None
         return handover.conversation
 
-    async def receive_frame(self, text_data: str | None) -> None:
-        assert self.conversation is not None and self.user is not None
-        try:
-            frame = parse_frame(text_data)
-            kind = frame["type"]
-            if kind == "hello":
-                await self.history(
-                    self.conversation, sequence_from(frame), for_visitor=True, reader=self.user
-                )
-                await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
-            elif kind == "send":
-                await touch_session(self.scope)
-                message = await database_sync_to_async(services.send_volunteer_message)(
-                    conversation=self.conversation,
-                    by=self.user,
-                    body=text_field(frame, "body"),
-                    client_key=text_field(frame, "key"),
-                )
-                await self.send_json(
-                    {"type": "ack", "key": message.client_key, "seq": message.sequence}
-                )
-            elif kind == "typing":
-                now = time.monotonic()
-                if now - self.last_typing > 1.0:
-                    self.last_typing = now
-                    await self.channel_layer.group_send(
-                        self.group, {"type": "chat.typing", "sender": Sender.VOLUNTEER.value}
-                    )
-            else:
-                raise BadFrame(_("Onbekend soort bericht."))
-        except DatabaseError:
-            await self.refuse(database_away(), text_data)
-        except BadFrame as error:
-            await self.refuse(error, text_data)
-        except (services.ChatError, AccessDenied) as error:
-            await self.send_error(str(error), key=_key_of(text_data))
-
     async def chat_message(self, event: dict[str, Any]) -> None:
         if not await self.may_pass(event):
             return
-        if event["message"]["kind"] != "note":
+        if event["message"]["kind"] != MessageKind.NOTE:
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
             await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
@@ -777,10 +950,6 @@ class VolunteerChatConsumer(_GuardedSocket):
             return
         assert self.conversation is not None
         await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
-
-    async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event["sender"] != "volunteer":
-            await self.send_json({"type": "typing"})
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         return None

@@ -14,6 +14,7 @@ from vangnet.regions.models import Region
 from vangnet.regions.selectors import InvalidPostcode, normalise_pc4
 
 from .models import ChatDesk, Gender
+from .services import ClosingRegistration
 
 # A nickname is anything the visitor likes, but never a way to find them.
 _LOOKS_LIKE_CONTACT_DETAILS = re.compile(r"@|\d{6,}|(?:\+|00)\d{2}")
@@ -134,6 +135,20 @@ class OutcomeForm(forms.Form):
         help_text=_("Via de chat kan geen melding worden gedaan; dat gaat telefonisch."),
     )
 
+    def registration(self) -> ClosingRegistration:
+        """What was registered, for `close_chat` or a phone handover (after is_valid)."""
+        data = self.cleaned_data
+        return ClosingRegistration(
+            asker_type=data["asker_type"],
+            forms_of_violence=data["forms_of_violence"],
+            question=data["question"],
+            advice_given=data["advice_given"],
+            referral=data["referral"],
+            advised_to_report=data["advised_to_report"],
+            participants=data["participants"],
+            agreements=data["agreements"],
+        )
+
 
 class ForwardForm(forms.Form):
     to_user = forms.TypedChoiceField(
@@ -166,7 +181,22 @@ class ForwardForm(forms.Form):
 class DeskForm(forms.ModelForm):
     class Meta:
         model = ChatDesk
-        fields = ["is_open", "overflow_to_national_desk", "overflow_after_seconds"]
+        fields = [
+            "is_open",
+            "overflow_to_national_desk",
+            "overflow_after_seconds",
+            "return_after_seconds",
+            "offer_automatically",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the desk keeps its current time (older forms did not ask it).
+        self.fields["return_after_seconds"].required = False
+
+    def clean_return_after_seconds(self) -> int:
+        value = self.cleaned_data.get("return_after_seconds")
+        return value if value is not None else self.instance.return_after_seconds
 
 
 class HandoverForm(forms.Form):

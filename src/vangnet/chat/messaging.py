@@ -4,10 +4,13 @@ access-log entry for a conversation, and what makes a message sendable."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import Field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -51,15 +54,20 @@ def append_message(
     author: User | None = None,
     link_url: str = "",
     client_key: str = "",
+    numbered: bool = False,
 ) -> Message:
     """Add one message with the next sequence number. The caller holds the row lock (or
-    created the conversation in this transaction), so its `last_sequence` is current."""
+    created the conversation in this transaction), so its `last_sequence` is current;
+    `numbered`: the caller took the number already (`take_number`)."""
     if callable(body):
         # Written for the visitor: in their language, not in that of the employee acting.
         with translation.override(conversation.language):
             body = body()
-    conversation.last_sequence += 1
-    Conversation.objects.filter(pk=conversation.pk).update(last_sequence=conversation.last_sequence)
+    if not numbered:
+        conversation.last_sequence += 1
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_sequence=conversation.last_sequence
+        )
     message = Message(
         conversation=conversation,
         sequence=conversation.last_sequence,
@@ -72,8 +80,12 @@ def append_message(
         client_key=client_key,
     )
     # The database enforces the sequence and the idempotency key (unique constraints); the
-    # callers handle the IntegrityError. Checking them here too would cost two queries.
-    message.full_clean(validate_unique=False, validate_constraints=False)
+    # callers handle the IntegrityError. Checking them here too would cost two queries, and
+    # checking that the conversation and the author exist one more each (foreign keys,
+    # which the database checks as well).
+    message.full_clean(
+        exclude=["conversation", "author"], validate_unique=False, validate_constraints=False
+    )
     message.save()
     events.publish(
         events.conversation_group(conversation.pk),
@@ -148,3 +160,42 @@ def clean_key(client_key: str) -> str:
     if not key or len(key) > 64 or not key.replace("-", "").isalnum():
         raise ChatError(_("Dit bericht kon niet worden verstuurd (ongeldige sleutel)."))
     return key
+
+
+# What a message's checks need of the conversation, read back by the statement that numbers it.
+_NUMBERED_FIELDS = ("last_sequence", "status", "assigned_to_id", "region_id", "volunteer_present")
+
+
+def _column(name: str) -> str:
+    field = Conversation._meta.get_field(name)
+    assert isinstance(field, Field) and field.column  # a concrete field of the model
+    return connection.ops.quote_name(field.column)
+
+
+def take_number(conversation: Conversation) -> Conversation:
+    """Lock the conversation and take its next sequence number in one statement
+    (`UPDATE … RETURNING`, PostgreSQL and SQLite alike): the copy returned holds the number in
+    `last_sequence` and the conversation's state as the lock found it. A check that then
+    fails rolls the number back with the transaction."""
+    columns = ", ".join(_column(name.removesuffix("_id")) for name in _NUMBERED_FIELDS)
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    sequence, pk = _column("last_sequence"), _column("id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sequence} = {sequence} + 1 "  # noqa: S608  (names from the model)
+            f"WHERE {pk} = %s RETURNING {columns}",
+            [conversation.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist
+    locked = copy.copy(conversation)
+    for name, value in zip(_NUMBERED_FIELDS, row, strict=True):
+        setattr(locked, name, bool(value) if name == "volunteer_present" else value)
+    return locked
+
+
+def stored_message(conversation: Conversation, sender: str, key: str) -> Message | None:
+    """The message this sender already stored under this idempotency key: a retry is
+    answered with it instead of being stored twice."""
+    return Message.objects.filter(conversation=conversation, sender=sender, client_key=key).first()

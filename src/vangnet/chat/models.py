@@ -43,6 +43,24 @@ class ChatDesk(models.Model):
         default=180,
         validators=[MinValueValidator(30), MaxValueValidator(3600)],
     )
+    return_after_seconds = models.PositiveIntegerField(
+        _("terug naar de wachtrij na (seconden)"),
+        default=90,
+        # At least three of the heartbeat's rounds (QUEUE_TICK_SECONDS): a connected
+        # employee whose heartbeat skipped a round keeps their chats.
+        validators=[MinValueValidator(60), MaxValueValidator(1800)],
+        help_text=_(
+            "Een chat van een medewerker die zo lang niet verbonden is, gaat vooraan terug "
+            "in de wachtrij."
+        ),
+    )
+    offer_automatically = models.BooleanField(
+        _("chats automatisch aanbieden"),
+        default=False,
+        help_text=_(
+            "Aan: een wachtende chat gaat naar de beschikbare medewerker met de meeste ruimte."
+        ),
+    )
 
     class Meta:
         verbose_name = _("chatloket")
@@ -245,6 +263,12 @@ class Availability(models.Model):
     is_available = models.BooleanField(default=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
+    # How many chats the employee runs at once; set by the team lead.
+    capacity = models.PositiveSmallIntegerField(
+        _("aantal chats tegelijk"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
 
     class Meta:
         verbose_name = _("beschikbaarheid")
@@ -360,3 +384,55 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"handover {self.pk}"
+
+
+class StandardText(models.Model):
+    """A standard text an employee inserts in a chat and edits before sending.
+
+    Kept like the social map: without a region it is national and offered everywhere.
+    """
+
+    # accounts.policy: a text without a region is national, kept by the national desk.
+    NATIONAL_WITHOUT_REGION = True
+
+    title = models.CharField(_("titel"), max_length=80)
+    body = models.TextField(_("tekst"), max_length=2000)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regio"),
+        help_text=_("Leeg: landelijk, in elke regio te gebruiken."),
+    )
+    is_active = models.BooleanField(_("in gebruik"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("standaardtekst")
+        verbose_name_plural = _("standaardteksten")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SatisfactionAnswer(models.Model):
+    """The visitor's answer to 'did this conversation help you?'.
+
+    Deliberately without any link to the conversation, the visitor or the employee: only the
+    region and the day, so that it can only ever be shown in aggregate.
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(default=timezone.localdate)
+    helped = models.BooleanField(_("heb je iets aan dit gesprek gehad?"))
+    comment = models.TextField(_("toelichting"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("tevredenheidsantwoord")
+        verbose_name_plural = _("tevredenheidsantwoorden")
+
+    def __str__(self) -> str:
+        return f"answer {self.pk}"

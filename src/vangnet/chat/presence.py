@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may
+from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, regions_where
 from vangnet.regions.models import Region
 
 from . import events
@@ -44,6 +44,9 @@ def set_availability(*, user: User, available: bool) -> Availability:
     availability, _created = Availability.objects.update_or_create(
         user=user, defaults={"is_available": available, "changed_at": now, "heartbeat_at": now}
     )
+    # The team lead's floor shows who is available: it hears of the change.
+    for region_id in regions_where(user, Action.HANDLE_CHAT):
+        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
     return availability
 
 

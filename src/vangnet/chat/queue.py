@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.regions.selectors import national_desk
 
+from .assignment import sweep as assignment_sweep
 from .desks import chat_open_for, desk_for
 from .messaging import append_message, lock_conversation, state_changed
 from .models import (
@@ -136,4 +137,6 @@ def sweep_waiting_chats() -> int:
     for conversation in gone:
         leave_chat(conversation=conversation)
         count += 1
+    # Chats left behind by an employee go back to the queue; desks that offer chats do so.
+    assignment_sweep()
     return count

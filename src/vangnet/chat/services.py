@@ -44,6 +44,8 @@ from .messaging import (
     log_access,
     require_chat_rights,
     state_changed,
+    stored_message,
+    take_number,
 )
 from .models import (
     ContinuityCode,
@@ -186,9 +188,7 @@ def send_volunteer_message(
 ) -> Message:
     text = clean_body(body)
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.VOLUNTEER, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.VOLUNTEER, key)
     if existing is not None:
         return existing
     with transaction.atomic():
@@ -225,16 +225,16 @@ def volunteer_leaves(*, conversation: Conversation, by: User) -> None:
 def _send_message(
     *, conversation: Conversation, sender: str, author: User | None, body: str, client_key: str
 ) -> Message:
+    """Two statements in one transaction: number (and lock), insert. A retry of a message
+    that was stored (the same key) is not looked up first: the unique constraint refuses the
+    second insert, the transaction rolls back — the number with it — and the stored message
+    is the answer. Once is enough."""
     text = clean_body(body)
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=sender, client_key=key
-    ).first()
-    if existing is not None:
-        return existing  # a retry of a message that was stored: once is enough
+
     try:
         with transaction.atomic():
-            locked = lock_conversation(conversation)
+            locked = take_number(conversation)
             if author is not None:
                 require_chat_rights(author, locked)
                 if locked.assigned_to_id != author.pk:
@@ -245,10 +245,19 @@ def _send_message(
                 sender == Sender.VISITOR and locked.status == ConversationStatus.WAITING
             ):
                 raise ChatError(_("Deze chat is afgelopen; er kunnen geen berichten meer bij."))
-            return append_message(locked, sender=sender, author=author, body=text, client_key=key)
+            return append_message(
+                locked, sender=sender, author=author, body=text, client_key=key, numbered=True
+            )
     except IntegrityError:
-        # The same key raced in from a second connection: the first one won.
+        # A retry, or the same key raced in from a second connection: the first one won.
         return Message.objects.get(conversation=conversation, sender=sender, client_key=key)
+    except (ChatError, AccessDenied):
+        # A retry of a message stored before the chat ended (or before a transfer) still
+        # gets its confirmation; anything new is refused.
+        existing = stored_message(conversation, sender, key)
+        if existing is None:
+            raise
+        return existing
 
 
 def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
@@ -328,9 +337,7 @@ def send_resource(
     if entry is None:
         raise ChatError(_("Deze link staat niet (meer) op de sociale kaart."))
     key = clean_key(client_key)
-    existing = Message.objects.filter(
-        conversation=conversation, sender=Sender.EMPLOYEE, client_key=key
-    ).first()
+    existing = stored_message(conversation, Sender.EMPLOYEE, key)
     if existing is not None:
         return existing
     with transaction.atomic():

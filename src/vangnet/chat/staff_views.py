@@ -32,6 +32,11 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _after(request: HttpRequest) -> str:
+    """Back to where the employee works: the console, or the queue."""
+    return "chat_staff:console" if request.POST.get("next") == "console" else "chat_staff:queue"
+
+
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
     page_obj = selectors.waiting_chats(user=user, request=request, page=request.GET.get("page"))
     return {
@@ -181,7 +186,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
             show_on_form(form, error)
         else:
             messages.success(request, _("De chat is doorverbonden."))
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, forward_form=form, status=400)
 
 
@@ -193,21 +198,11 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
     )
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             contact = services.close_chat(
                 conversation=chat,
                 by=user,
-                outcome=services.ClosingRegistration(
-                    asker_type=data["asker_type"],
-                    forms_of_violence=data["forms_of_violence"],
-                    question=data["question"],
-                    advice_given=data["advice_given"],
-                    referral=data["referral"],
-                    advised_to_report=data["advised_to_report"],
-                    participants=data["participants"],
-                    agreements=data["agreements"],
-                ),
+                outcome=form.registration(),
                 request=request,
             )
         except services.ChatError as error:
@@ -218,7 +213,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 _("De chat is afgesloten en geregistreerd als adviescontact %(id)s.")
                 % {"id": contact.pk},
             )
-            return redirect("chat_staff:queue")
+            return redirect(_after(request))
     return _conversation_page(request, chat, outcome_form=form, status=400)
 
 
@@ -274,21 +269,11 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 contact = handovers.register_phone_handover(
                     handover=handover,
                     by=user,
-                    outcome=services.ClosingRegistration(
-                        asker_type=data["asker_type"],
-                        forms_of_violence=data["forms_of_violence"],
-                        question=data["question"],
-                        advice_given=data["advice_given"],
-                        referral=data["referral"],
-                        advised_to_report=data["advised_to_report"],
-                        participants=data["participants"],
-                        agreements=data["agreements"],
-                    ),
+                    outcome=form.registration(),
                     request=request,
                 )
             except services.ChatError as error:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.chat, name="chat"),
     path("leave/", views.leave, name="leave"),
     path("still-here/", views.still_here, name="still_here"),
+    path("feedback/", views.feedback, name="feedback"),
 ]

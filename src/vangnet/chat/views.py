@@ -20,7 +20,7 @@ from vangnet.contacts import codes
 from vangnet.errors import show_on_form
 from vangnet.regions.selectors import RoutingUnavailable, national_desk
 
-from . import continuity, handovers, selectors, services
+from . import continuity, handovers, satisfaction, selectors, services
 from .forms import IntakeForm
 from .models import ConversationStatus
 from .opening import chat_hours_open, opening_hours
@@ -58,6 +58,9 @@ def chat(request: HttpRequest) -> HttpResponse:
                 "max_length": settings.CHAT_MESSAGE_MAX_LENGTH,
                 "session_seconds": settings.SESSION_COOKIE_AGE,
                 "warn_seconds": settings.CHAT_IDLE_WARNING_SECONDS,
+                "ask_feedback": request.session.get(satisfaction.SESSION_KEY)
+                != str(conversation.public_id),
+                "feedback_now": satisfaction.may_answer(request.session, conversation),
             },
         )
     if not _chat_available():
@@ -131,3 +134,21 @@ def leave_on_quick_exit(request: HttpRequest, **kwargs: Any) -> None:
     conversation = selectors.visitor_conversation(request.session)
     if conversation is not None:
         services.leave_chat(conversation=conversation, reason="quick_exit")
+
+
+@require_POST
+def feedback(request: HttpRequest) -> HttpResponse:
+    """The visitor's anonymous answer to the one question after the chat."""
+    conversation = selectors.visitor_conversation(request.session)
+    try:
+        satisfaction.record_answer(
+            session=request.session,
+            conversation=conversation,
+            helped=request.POST.get("helped", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except satisfaction.AnswerRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Dank je wel voor je antwoord."))
+    return redirect("chat:chat")

@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,6 +136,12 @@ class DossierPerson(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
+        indexes = [
+            # Earlier history of a report looks dossier persons up as it does report persons
+            # (reports.selectors._person_matches; ADR 0030).
+            models.Index(Upper("name"), "date_of_birth", name="dossierperson_name_dob_idx"),
+            models.Index(Upper("address"), name="dossierperson_address_idx"),
+        ]
         verbose_name = _("persoon in adviesdossier")
         verbose_name_plural = _("personen in adviesdossier")
 
@@ -257,6 +264,10 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [
+            # The register pages through a region's contacts by key, not OFFSET (ADR 0030).
+            models.Index(fields=["region", "-received_at", "-id"], name="contact_register_idx"),
+        ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacten")
 

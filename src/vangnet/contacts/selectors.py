@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, regions_where, roles_for
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import logged_page, record_access, refuse
+from vangnet.audit.services import log_page_shown, logged_page, record_access, refuse
+from vangnet.pagination import NEWEST_FIRST, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
 from .codes import digest, looks_like_code
@@ -31,9 +33,10 @@ def recent_contact_count(*, user: User, region: Region, days: int = 7) -> int:
 
 
 def contact_page(
-    *, user: User, region: Region, page: str | int | None, request: HttpRequest
-) -> Page:
-    """One page of the region's contact register; the shown records are logged as seen."""
+    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+) -> KeysetPage[Contact]:
+    """One page of the region's contact register, newest first (`params`: the request's
+    `after`/`before`/`last`, vangnet.pagination); the shown records are logged as seen."""
     if not may(user, Action.VIEW_CONTACT, region):
         raise refuse(
             user=user,
@@ -43,14 +46,14 @@ def contact_page(
             reason="contactregister van een andere regio",
         )
     queryset = Contact.objects.filter(region=region).select_related("registered_by")
-    return logged_page(
-        queryset,
-        size=PAGE_SIZE,
-        page=page,
+    page_obj = keyset_page(queryset, keys=NEWEST_FIRST, size=PAGE_SIZE, params=params)
+    log_page_shown(
+        page_obj.object_list,
         user=user,
         roles=roles_for(user, Action.VIEW_CONTACT, region),
         request=request,
     )
+    return page_obj
 
 
 def dossier_to_register_in(*, user: User, region: Region, dossier_id: str) -> AdviceDossier | None:

@@ -49,9 +49,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     region = getattr(request, "active_region", None)
     if region is None:
         raise AccessDenied(_("U bent nog niet aan een regio gekoppeld."))
-    page_obj = selectors.contact_page(
-        user=user, region=region, page=request.GET.get("page"), request=request
-    )
+    page_obj = selectors.contact_page(user=user, region=region, params=request.GET, request=request)
     return render(request, "contacts/list.html", {"page_obj": page_obj, "region": region})
 
 

@@ -8,11 +8,12 @@ page and the reminders can never disagree. Working days come from `core.workdays
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +103,41 @@ def overdue_filter(now: datetime | None = None) -> Q:
         | (Q(state__in=ASSESSMENT_STATES, assessment_due_on__lt=today) & ~urgency_applies)
         | Q(state=ReportState.INVESTIGATING, investigation_due_on__lt=today)
     )
+
+
+def due_soon_until(now: datetime | None = None) -> date:
+    """The last day on which a deadline that is not overdue counts as due soon."""
+    today = timezone.localdate(now or timezone.now())
+    last = today
+    while working_days_between(today, last + timedelta(days=1)) <= DUE_SOON_WORKING_DAYS:
+        last += timedelta(days=1)
+    return last
+
+
+def with_current_deadline(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """`current_deadline(report)` in the database, for sorting and counting without loading
+    the reports: `deadline_on` (its day) and `deadline_by_day` (0 for the acute deadline in
+    hours, which goes first on its day). Reports without a running deadline are left out."""
+    urgency_applies = Q(state=ReportState.RECEIVED, is_acute=True, urgency_due_at__isnull=False)
+    return reports.annotate(
+        deadline_on=Case(
+            When(
+                urgency_applies,
+                then=TruncDate("urgency_due_at", tzinfo=timezone.get_current_timezone()),
+            ),
+            When(state__in=ASSESSMENT_STATES, then=F("assessment_due_on")),
+            When(state=ReportState.INVESTIGATING, then=F("investigation_due_on")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        deadline_by_day=Case(
+            When(urgency_applies, then=Value(0)),
+            default=Value(1),
+            output_field=models.IntegerField(),
+        ),
+    ).exclude(deadline_on=None)
+
+
+def due_soon_filter(now: datetime | None = None) -> Q:
+    """`current_deadline(report).is_due_soon(now)`, on reports `with_current_deadline`."""
+    return Q(deadline_on__lte=due_soon_until(now)) & ~overdue_filter(now)

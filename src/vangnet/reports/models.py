@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,14 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        indexes = [
+            # The register pages through a region's reports newest first by key, not OFFSET
+            # (ADR 0030), with or without a state filter.
+            models.Index(fields=["region", "-received_at", "-id"], name="report_register_idx"),
+            models.Index(
+                fields=["region", "state", "-received_at", "-id"], name="report_register_state_idx"
+            ),
+        ]
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
 
@@ -207,6 +216,12 @@ class ReportPerson(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # Earlier history looks persons up by name and date of birth and by address,
+            # both case-insensitively (selectors._person_matches; ADR 0030).
+            models.Index(Upper("name"), "date_of_birth", name="reportperson_name_dob_idx"),
+            models.Index(Upper("address"), name="reportperson_address_idx"),
+        ]
         verbose_name = _("betrokkene")
         verbose_name_plural = _("betrokkenen")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +26,18 @@ from vangnet.accounts.policy import (
     scope_own_transfers,
 )
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import logged_page, record_access, refuse
+from vangnet.audit.services import log_page_shown, record_access, refuse
 from vangnet.contacts.models import DossierPerson
+from vangnet.pagination import NEWEST_FIRST, Key, KeysetPage, keyset_page, parse_date_key
 from vangnet.regions.models import Region
 
-from .deadlines import Deadline, current_deadline, overdue_filter
+from .deadlines import (
+    Deadline,
+    current_deadline,
+    due_soon_filter,
+    overdue_filter,
+    with_current_deadline,
+)
 from .models import JournalEntry, Report, Reporter, ReportPerson
 from .workflow import OPEN_STATES, ReportState
 
@@ -38,11 +48,13 @@ def report_page(
     *,
     user: User,
     region: Region,
-    page: str | int | None,
+    params: Mapping[str, str],
     state: str = "",
     overdue_only: bool = False,
     request: HttpRequest,
-) -> Page:
+) -> KeysetPage[Report]:
+    """One page of the region's register, newest first; `params` holds the request's
+    `after`/`before`/`last` (vangnet.pagination). The shown reports are logged as seen."""
     if not may(user, Action.VIEW_REPORT, region):
         raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     queryset = Report.objects.filter(region=region).select_related("owner", "transferred_to")
@@ -52,14 +64,14 @@ def report_page(
         queryset = queryset.filter(state__in=OPEN_STATES)
     if overdue_only:
         queryset = queryset.filter(overdue_filter())
-    return logged_page(
-        queryset,
-        size=PAGE_SIZE,
-        page=page,
+    page_obj = keyset_page(queryset, keys=NEWEST_FIRST, size=PAGE_SIZE, params=params)
+    log_page_shown(
+        page_obj.object_list,
         user=user,
         roles=roles_for(user, Action.VIEW_REPORT, region),
         request=request,
     )
+    return page_obj
 
 
 def report_for_reporter(reference: str) -> Report | None:
@@ -164,75 +176,125 @@ class HistoryMatch:
     person_role: str
 
 
-def _person_matches(report: Report) -> list[tuple[ReportPerson, str, Q, Q]]:
-    """Per person: the questions to ask of reports and of dossier persons."""
+def _same_text(field: str, value: str) -> Q:
+    """`field` equals `value` ignoring case, in the form the expression indexes on
+    UPPER(name) and UPPER(address) answer (ADR 0030); `iexact` would scan on SQLite."""
+    return Q(**{f"{field}_key": Upper(Value(value))})
+
+
+@dataclass(frozen=True)
+class _Question:
+    """One thing to look for: a person of the report, what is compared, the filter for
+    report persons and for dossier persons (None: dossiers do not hold it), and the same
+    comparison in Python, to tell which question found a row."""
+
+    person: ReportPerson
+    matched_on: str
+    report_q: Q
+    dossier_q: Q | None
+
+    def matches(self, row: ReportPerson | DossierPerson) -> bool:
+        person = self.person
+        if self.matched_on == "bsn":
+            return getattr(row, "bsn_hash", "") == person.bsn_hash
+        if self.matched_on == "name_dob":
+            return _same(row.name, person.name) and row.date_of_birth == person.date_of_birth
+        return _same(row.address, person.address)
+
+
+def _same(a: str, b: str) -> bool:
+    return a.upper() == b.upper()
+
+
+def _person_matches(report: Report) -> list[_Question]:
+    """Per person, in order: the questions to ask of reports and of dossier persons."""
     out = []
     for person in report.persons.all():
         if person.bsn_hash:
-            out.append((person, "bsn", Q(bsn_hash=person.bsn_hash), Q(pk__in=[])))
+            out.append(_Question(person, "bsn", Q(bsn_hash=person.bsn_hash), None))
         if person.name and person.date_of_birth:
-            out.append(
-                (
-                    person,
-                    "name_dob",
-                    Q(name__iexact=person.name, date_of_birth=person.date_of_birth),
-                    Q(name__iexact=person.name, date_of_birth=person.date_of_birth),
-                )
-            )
+            same = _same_text("name", person.name) & Q(date_of_birth=person.date_of_birth)
+            out.append(_Question(person, "name_dob", same, same))
         if person.address:
-            out.append(
-                (
-                    person,
-                    "address",
-                    Q(address__iexact=person.address),
-                    Q(address__iexact=person.address),
-                )
-            )
+            same = _same_text("address", person.address)
+            out.append(_Question(person, "address", same, same))
     return out
+
+
+def _first_question(
+    questions: list[_Question], rows: Sequence[ReportPerson | DossierPerson]
+) -> list[tuple[_Question, ReportPerson | DossierPerson]]:
+    """Each row with the first question that finds it (questions in order, then rows), as
+    asking them one by one would; a row no Python comparison claims (a database whose UPPER
+    differs from Python's) goes with the first question."""
+    pairs: list[tuple[_Question, ReportPerson | DossierPerson]] = []
+    claimed: set[int] = set()
+    for question in questions:
+        for row in rows:
+            if row.pk not in claimed and question.matches(row):
+                claimed.add(row.pk)
+                pairs.append((question, row))
+    pairs += [(questions[0], row) for row in rows if row.pk not in claimed]
+    return pairs
 
 
 def _find_earlier_history(report: Report) -> list[HistoryMatch]:
     """Earlier reports and named advice dossiers about the same persons (seed 002: look at
     earlier situations of unsafety and the decisions taken then). All regions: a family may
-    have moved, and the national register is checked on receipt (Handelingsprotocol)."""
+    have moved, and the national register is checked on receipt (Handelingsprotocol).
+
+    All questions go in one query for reports and one for dossiers; each is answered from an
+    index (bsn_hash, and the expression indexes on name + date of birth and on address)."""
+    questions = _person_matches(report)
+    if not questions:
+        return []
     found: dict[tuple[str, int], HistoryMatch] = {}
-    for person, matched_on, report_q, dossier_q in _person_matches(report):
-        for other in (
-            ReportPerson.objects.filter(report_q)
-            .exclude(report=report)
-            .select_related("report__region")
-        ):
-            key = ("report", other.report_id)
-            found.setdefault(
-                key,
-                HistoryMatch(
-                    kind="report",
-                    reference=other.report.reference,
-                    pk=other.report_id,
-                    region_name=other.report.region.name,
-                    at=timezone.localtime(other.report.received_at).date(),
-                    matched_on=matched_on,
-                    person_role=person.get_role_display(),
-                ),
-            )
-        for dossier_person in DossierPerson.objects.filter(dossier_q).select_related(
-            "dossier__region"
-        ):
-            if report.source_dossier_id == dossier_person.dossier_id:
-                continue
-            key = ("dossier", dossier_person.dossier_id)
-            found.setdefault(
-                key,
-                HistoryMatch(
-                    kind="dossier",
-                    reference=dossier_person.dossier.reference,
-                    pk=dossier_person.dossier_id,
-                    region_name=dossier_person.dossier.region.name,
-                    at=timezone.localtime(dossier_person.dossier.opened_at).date(),
-                    matched_on=matched_on,
-                    person_role=person.get_role_display(),
-                ),
-            )
+    report_rows = list(
+        ReportPerson.objects.alias(name_key=Upper("name"), address_key=Upper("address"))
+        .filter(reduce(or_, (q.report_q for q in questions)))
+        .exclude(report=report)
+        .select_related("report__region")
+        .order_by("id")
+    )
+    for question, row in _first_question(questions, report_rows):
+        assert isinstance(row, ReportPerson)
+        found.setdefault(
+            ("report", row.report_id),
+            HistoryMatch(
+                kind="report",
+                reference=row.report.reference,
+                pk=row.report_id,
+                region_name=row.report.region.name,
+                at=timezone.localtime(row.report.received_at).date(),
+                matched_on=question.matched_on,
+                person_role=question.person.get_role_display(),
+            ),
+        )
+    dossier_questions = [q for q in questions if q.dossier_q is not None]
+    dossier_rows: list[DossierPerson] = []
+    if dossier_questions:
+        dossier_rows = list(
+            DossierPerson.objects.alias(name_key=Upper("name"), address_key=Upper("address"))
+            .filter(reduce(or_, (q.dossier_q for q in dossier_questions if q.dossier_q)))
+            .select_related("dossier__region")
+            .order_by("added_at", "id")
+        )
+    for question, row in _first_question(dossier_questions, dossier_rows):
+        assert isinstance(row, DossierPerson)
+        if report.source_dossier_id == row.dossier_id:
+            continue
+        found.setdefault(
+            ("dossier", row.dossier_id),
+            HistoryMatch(
+                kind="dossier",
+                reference=row.dossier.reference,
+                pk=row.dossier_id,
+                region_name=row.dossier.region.name,
+                at=timezone.localtime(row.dossier.opened_at).date(),
+                matched_on=question.matched_on,
+                person_role=question.person.get_role_display(),
+            ),
+        )
     return sorted(found.values(), key=lambda m: m.at, reverse=True)
 
 
@@ -275,18 +337,45 @@ class DeadlineRow:
     due_soon: bool
 
 
-def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> list[DeadlineRow]:
-    """The team's open deadlines, soonest first (a team = the region's Veilig Thuis)."""
+@dataclass(frozen=True)
+class DeadlineOverview:
+    """One page of the team's running deadlines, soonest first, and how many there are."""
+
+    rows: list[DeadlineRow]
+    page: KeysetPage[Report]
+    overdue_count: int
+    due_soon_count: int
+    total_count: int
+
+
+DEADLINE_PAGE_SIZE = 50
+SOONEST_FIRST = (
+    Key("deadline_on", parse=parse_date_key),
+    Key("deadline_by_day"),
+    Key("id"),
+)
+
+
+def deadline_overview(
+    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+) -> DeadlineOverview:
+    """The team's open deadlines, soonest first (a team = the region's Veilig Thuis), a page
+    at a time: the database sorts and counts them (`deadlines.with_current_deadline`), only
+    the shown page is loaded and logged."""
     if not may(user, Action.VIEW_REPORT, region):
         raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
     now = timezone.now()
+    running = with_current_deadline(Report.objects.filter(region=region, state__in=OPEN_STATES))
+    page = keyset_page(
+        running.select_related("owner"),
+        keys=SOONEST_FIRST,
+        size=DEADLINE_PAGE_SIZE,
+        params=params,
+    )
     rows = []
-    for report in Report.objects.filter(region=region, state__in=OPEN_STATES).select_related(
-        "owner"
-    ):
+    for report in page.object_list:
         deadline = current_deadline(report)
-        if deadline is None:
-            continue
+        assert deadline is not None  # with_current_deadline leaves out reports without one
         rows.append(
             DeadlineRow(
                 report=report,
@@ -295,16 +384,24 @@ def deadline_overview(*, user: User, region: Region, request: HttpRequest) -> li
                 due_soon=deadline.is_due_soon(now),
             )
         )
-    rows.sort(key=lambda r: (r.deadline.due_on, r.deadline.due_at is None, r.report.pk))
-    if rows:
-        record_access(
-            user=user,
-            action=AccessLogAction.VIEW,
-            objects=[r.report for r in rows],
-            roles=roles_for(user, Action.VIEW_REPORT, region),
-            request=request,
-        )
-    return rows
+    log_page_shown(
+        page.object_list,
+        user=user,
+        roles=roles_for(user, Action.VIEW_REPORT, region),
+        request=request,
+    )
+    counts = running.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=overdue_filter(now)),
+        due_soon=Count("id", filter=due_soon_filter(now)),
+    )
+    return DeadlineOverview(
+        rows=rows,
+        page=page,
+        overdue_count=counts["overdue"],
+        due_soon_count=counts["due_soon"],
+        total_count=counts["total"],
+    )
 
 
 def report_counts(*, user: User, region: Region) -> tuple[int, int] | None:

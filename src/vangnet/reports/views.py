@@ -48,6 +48,9 @@ from .models import PersonRole, Report
 from .transfer_document import transfer_pdf
 from .workflow import STEPS, WorkflowError, may_take
 
+# Steps that are never the case's main action: going back, undoing, ending.
+SIDE_STEPS = frozenset({"reject_triage", "withdraw_transfer", "close_report"})
+
 
 def _staff(request: HttpRequest) -> User:
     user = request.user
@@ -73,13 +76,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page_obj = selectors.report_page(
         user=user,
         region=region,
-        page=request.GET.get("page"),
+        params=request.GET,
         state=state,
         overdue_only=overdue,
         request=request,
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     return render(
         request,
         "reports/list.html",
@@ -197,6 +201,10 @@ def _render_report(
     user = _staff(request)
     history = selectors.earlier_history(user=user, report=report, request=request)
     steps = {name: may_take(user, name, report) for name in STEPS}
+    # The case overview's main action: the first step forward that may be taken now.
+    main_step = next(
+        (name for name, allowed in steps.items() if allowed and name not in SIDE_STEPS), ""
+    )
     blank: dict[str, forms.Form] = {
         "record_safety_assessment": AssessmentForm(),
         "record_triage_decision": TriageForm(),
@@ -237,6 +245,7 @@ def _render_report(
             "report": report,
             "history": history,
             "steps": steps,
+            "main_step": main_step,
             "step_forms": step_forms,
             "identity_form": identity_form,
             "can_handle": can_handle,
@@ -564,14 +573,20 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     """The team's deadlines: what is overdue, due soon, and later."""
     user = _staff(request)
     region = _active_region(request)
-    rows = selectors.deadline_overview(user=user, region=region, request=request)
+    overview = selectors.deadline_overview(
+        user=user, region=region, params=request.GET, request=request
+    )
+    rows = overview.rows
     return render(
         request,
         "reports/deadlines.html",
         {
             "region": region,
+            "overview": overview,
+            "page_obj": overview.page,
             "overdue": [r for r in rows if r.overdue],
             "soon": [r for r in rows if r.due_soon],
             "later": [r for r in rows if not r.overdue and not r.due_soon],
+            "later_count": overview.total_count - overview.overdue_count - overview.due_soon_count,
         },
     )

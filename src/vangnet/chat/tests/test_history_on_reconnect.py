@@ -24,7 +24,7 @@ def a_message_arrives_right_after_the_first_read_of_messages(conversation: Any) 
     query of messages ran, as a message of another process can be."""
     fired = False
 
-    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # Django's wrapper protocol
+    def wrapper(execute, sql, params, many, context):
         nonlocal fired
         result = execute(sql, params, many, context)
         if not fired and 'FROM "chat_message"' in sql:
@@ -38,7 +38,7 @@ def a_message_arrives_right_after_the_first_read_of_messages(conversation: Any) 
 
 
 @pytest.mark.parametrize("for_visitor", [True, False], ids=["visitor", "employee"])
-def test_a_message_sent_while_the_history_is_read_is_not_skipped_by_the_page(for_visitor):  # type: ignore[no-untyped-def]
+def test_a_message_sent_while_the_history_is_read_is_not_skipped_by_the_page(for_visitor):
     region = region_with_postcode()
     chat = visitor_starts_chat()
     employee = employee_at_desk(region)

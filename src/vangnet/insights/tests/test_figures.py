@@ -269,7 +269,7 @@ def test_heat_map_of_whole_months_and_loose_days_adds_up(utrecht):
     assert figures._whole_months(Period(date(2026, 3, 2), date(2026, 3, 30))) is None
 
 
-def _by_key(rows) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]  # a queryset of tallies
+def _by_key(rows) -> dict[tuple[str, str], int]:
     sums: dict[tuple[str, str], int] = {}
     for row in rows.values("key").annotate(n=Sum("count"), t=Sum("total")):
         sums[(row["key"], "count")] = row["n"]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("regions", "0003_region_accepts_online_reports"),
-        ("reports", "0004_own_statements"),
+        ("reports", "0005_own_statements"),
         ("rights", "0001_retention_and_legal_holds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

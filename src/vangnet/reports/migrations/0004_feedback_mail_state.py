@@ -11,7 +11,7 @@ def mark_sent(apps, schema_editor):  # type: ignore[no-untyped-def]  # migration
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0002_report_transfer_accepted_via"),
+        ("reports", "0003_register_and_history_indexes"),
     ]
 
     operations = [

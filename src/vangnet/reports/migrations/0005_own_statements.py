@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_feedback_mail_state"),
+        ("reports", "0004_feedback_mail_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
