@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "vangnet.api",
     "vangnet.meldcode",
     "vangnet.insights",
+    "vangnet.rights",
     "vangnet.demo",
 ]
 
@@ -504,6 +505,8 @@ MAILERS = {
                 "username": env("EMAIL_HOST_USER", ""),
                 "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", False),
+                # A mail server that hangs must not hold a worker (or a page) for long.
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
         if PRODUCTION or env("EMAIL_HOST")
@@ -536,8 +539,28 @@ REPORT_REMINDER_WORKING_DAYS = env_int("REPORT_REMINDER_WORKING_DAYS", 1)
 # DOMAIN.md: monitoring moments are not fixed by a public source; default 3, 6 and 12 months
 # after transfer, editable per case.
 REPORT_MONITORING_MONTHS = [int(m) for m in env_list("REPORT_MONITORING_MONTHS", ["3", "6", "12"])]
+# Feedback mail to the reporter goes through the task worker: this many tries, the wait
+# doubling from REPORT_FEEDBACK_RETRY_MINUTES; the report page shows whether it went out.
+REPORT_FEEDBACK_MAIL_ATTEMPTS = env_int("REPORT_FEEDBACK_MAIL_ATTEMPTS", 5)
+REPORT_FEEDBACK_RETRY_MINUTES = env_int("REPORT_FEEDBACK_RETRY_MINUTES", 2)
 # DOMAIN.md: report files are kept 20 years (configurable).
 REPORT_RETENTION_YEARS = env_int("REPORT_RETENTION_YEARS", 20)
+
+# --- Retention (rights app: runs daily by itself in the task worker, ADR 0031) --------------
+
+# DOMAIN.md: advice records (dossiers and contacts) are kept 2 years (configurable).
+ADVICE_RETENTION_YEARS = env_int("ADVICE_RETENTION_YEARS", 2)
+# Meldcode records are part of the professional's client file and keep that file's term: 20
+# years under the WGBO and the Jeugdwet. An organisation may set its own (rights admin).
+MELDCODE_RECORD_RETENTION_YEARS = env_int("MELDCODE_RECORD_RETENTION_YEARS", 20)
+# Access-log entries older than this go, behind a signed checkpoint (NEN 7513 asks 5 years).
+ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+# When the daily run starts (Dutch time, HH:MM), and how far ahead the team lead looks.
+RETENTION_RUN_AT = env("RETENTION_RUN_AT", "02:30")
+RETENTION_PREVIEW_DAYS = env_int("RETENTION_PREVIEW_DAYS", 30)
+# Requests of the people involved: decided within 4 weeks, extendable (issue 17).
+RIGHTS_REQUEST_WEEKS = env_int("RIGHTS_REQUEST_WEEKS", 4)
+RIGHTS_REQUEST_EXTENSION_WEEKS = env_int("RIGHTS_REQUEST_EXTENSION_WEEKS", 8)
 # Four eyes on triage: the behavioural scientist approves (DOMAIN.md: configurable per region).
 # Regions listed here (by code) take triage decisions without the second approval.
 REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS = env_list("REPORT_TRIAGE_FOUR_EYES_EXEMPT_REGIONS")

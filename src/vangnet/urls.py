@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/reports/", include("vangnet.reports.urls")),
     path("partner/transfers/", include("vangnet.reports.partner_urls")),
     path("staff/insights/", include("vangnet.insights.urls")),
+    path("staff/rights/", include("vangnet.rights.urls")),
 ]
 
 handler400 = "vangnet.core.views.bad_request"

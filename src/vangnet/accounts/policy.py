@@ -60,6 +60,10 @@ class Action(StrEnum):
     HANDLE_ADVICE_REQUEST = "handle_advice_request"
     # Figures of a region (no personal data); at the national desk: of every region.
     VIEW_INSIGHTS = "view_insights"
+    # What the retention will destroy in the coming days, and its past runs (ADR 0031).
+    VIEW_RETENTION = "view_retention"
+    # Requests of the people involved (inzage, copy, correction, statement, destruction).
+    HANDLE_SUBJECT_REQUEST = "handle_subject_request"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -94,9 +98,11 @@ GRANTS: dict[str, frozenset[Action]] = {
         | _REPORT_WORK
         | {Action.VIEW_REPORTER_IDENTITY}
         | {Action.HANDLE_ADVICE_REQUEST}
-        | {Action.VIEW_INSIGHTS}
+        | {Action.VIEW_INSIGHTS, Action.VIEW_RETENTION, Action.HANDLE_SUBJECT_REQUEST}
     ),
-    Role.PRIVACY_OFFICER: frozenset({Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.HANDLE_SUBJECT_REQUEST}
+    ),
     Role.NATIONAL_PRIVACY_OFFICER: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.VIEW_ALL_ACCESS_LOG}
     ),
@@ -119,7 +125,8 @@ GRANTS: dict[str, frozenset[Action]] = {
 }
 
 # Actions for which a staff member may break the glass on a record of another region.
-BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT})
+# Reading a report elsewhere (ADR 0032); handling it and the reporter's identity never.
+BREAK_GLASS_ACTIONS = frozenset({Action.VIEW_CONTACT, Action.VIEW_REPORT})
 BREAK_GLASS_DURATION = timedelta(hours=1)
 
 # A record without a region (a national one, such as a national social-map entry) belongs to

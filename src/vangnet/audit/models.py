@@ -131,3 +131,45 @@ class AccessLogHead(models.Model):
 
 def audit_key() -> bytes:
     return str(settings.AUDIT_LOG_KEY).encode()
+
+
+class AccessLogCheckpointQuerySet(models.QuerySet["AccessLogCheckpoint"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("A checkpoint of the access log cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("A checkpoint of the access log cannot be deleted.")
+
+
+class AccessLogCheckpoint(models.Model):
+    """Where the kept log starts after the retention removed older entries (ADR 0031).
+
+    It holds the sequence number and hash of the last removed entry, so the first kept entry
+    still links to something the key vouches for: `signature` is an HMAC (the log's key) over
+    these fields and the checkpoint before it. Checkpoints are never changed or removed."""
+
+    created_at = models.DateTimeField(_("tijdstip"))
+    up_to_sequence = models.PositiveBigIntegerField(_("verwijderd tot en met"), unique=True)
+    up_to_hash = models.CharField(max_length=64)
+    removed_count = models.PositiveBigIntegerField(_("aantal verwijderd"))
+    removed_before = models.DateTimeField(_("regels van voor"))
+    previous_signature = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, unique=True)
+
+    objects = AccessLogCheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-up_to_sequence"]
+        verbose_name = _("ijkpunt van de toegangslog")
+        verbose_name_plural = _("ijkpunten van de toegangslog")
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.up_to_sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A checkpoint of the access log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("A checkpoint of the access log cannot be deleted.")

@@ -7,11 +7,11 @@ import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +22,7 @@ from vangnet.regions.models import Region
 from .models import (
     GENESIS_HASH,
     AccessLogAction,
+    AccessLogCheckpoint,
     AccessLogEntry,
     AccessLogHead,
     AccessLogRecord,
@@ -257,29 +258,164 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
-    """Walk the whole log in order; return the number of entries checked and the first break."""
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
+def checkpoint_signature(checkpoint: AccessLogCheckpoint) -> str:
+    """The checkpoint's HMAC (the log's key) over its fields and the checkpoint before it."""
+    content = {
+        "created_at": checkpoint.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "up_to_sequence": checkpoint.up_to_sequence,
+        "up_to_hash": checkpoint.up_to_hash,
+        "removed_count": checkpoint.removed_count,
+        "removed_before": checkpoint.removed_before.astimezone(UTC).isoformat(
+            timespec="microseconds"
+        ),
+        "previous_signature": checkpoint.previous_signature,
+    }
+    message = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hmac.new(audit_key(), b"checkpoint:" + message.encode(), hashlib.sha256).hexdigest()
+
+
+def _walk(
+    entries: QuerySet[AccessLogEntry],
+    *,
+    expected_sequence: int,
+    expected_previous: str,
+    batch_size: int,
+) -> tuple[int, str, ChainBreak | None]:
+    """Check entries in order from `expected_sequence`; returns (checked, last hash, break)."""
     checked = 0
-    entries = AccessLogEntry.objects.order_by("sequence").prefetch_related("records")
-    for entry in entries.iterator(chunk_size=batch_size):
+    for entry in entries.order_by("sequence").prefetch_related("records").iterator(batch_size):
         if entry.sequence != expected_sequence:
-            return checked, ChainBreak(
-                expected_sequence,
-                f"entry {expected_sequence} is missing (next present is {entry.sequence})",
+            return (
+                checked,
+                expected_previous,
+                ChainBreak(
+                    expected_sequence,
+                    f"entry {expected_sequence} is missing (next present is {entry.sequence})",
+                ),
             )
         if entry.previous_hash != expected_previous:
-            return checked, ChainBreak(entry.sequence, "does not link to the entry before it")
+            return (
+                checked,
+                expected_previous,
+                ChainBreak(entry.sequence, "does not link to the entry before it"),
+            )
         records = [(r.object_type, r.object_id) for r in entry.records.all()]
         if not hmac.compare_digest(compute_hash(entry, records), entry.entry_hash):
-            return checked, ChainBreak(entry.sequence, "its content was changed after writing")
+            return (
+                checked,
+                expected_previous,
+                ChainBreak(entry.sequence, "its content was changed after writing"),
+            )
         expected_previous = entry.entry_hash
         expected_sequence += 1
         checked += 1
+    return checked, expected_previous, None
+
+
+def _latest_checkpoint() -> tuple[AccessLogCheckpoint | None, ChainBreak | None]:
+    """The newest checkpoint, after checking every checkpoint's signature and link."""
+    previous_signature = GENESIS_HASH
+    previous_sequence = 0
+    latest = None
+    for checkpoint in AccessLogCheckpoint.objects.order_by("up_to_sequence"):
+        if (
+            checkpoint.previous_signature != previous_signature
+            or checkpoint.up_to_sequence <= previous_sequence
+            or not hmac.compare_digest(checkpoint_signature(checkpoint), checkpoint.signature)
+        ):
+            return None, ChainBreak(
+                checkpoint.up_to_sequence,
+                "the checkpoint of removed entries up to here is not signed by the log's key",
+            )
+        previous_signature = checkpoint.signature
+        previous_sequence = checkpoint.up_to_sequence
+        latest = checkpoint
+    return latest, None
+
+
+def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the kept log in order; return the number of entries checked and the first break.
+
+    After the retention removed old entries (`remove_entries_before`), the walk starts at the
+    newest signed checkpoint: the first kept entry must link to the hash it holds."""
+    checkpoint, broken = _latest_checkpoint()
+    if broken is not None:
+        return 0, broken
+    start = checkpoint.up_to_sequence if checkpoint is not None else 0
+    checked, _last, broken = _walk(
+        AccessLogEntry.objects.filter(sequence__gt=start),
+        expected_sequence=start + 1,
+        expected_previous=checkpoint.up_to_hash if checkpoint is not None else GENESIS_HASH,
+        batch_size=batch_size,
+    )
+    if broken is not None:
+        return checked, broken
     head = AccessLogHead.objects.filter(id=1).first()
-    if head is not None and head.sequence != checked:
+    if head is not None and head.sequence != start + checked:
         return checked, ChainBreak(
-            checked + 1, f"the log ends at {checked} but {head.sequence} entries were written"
+            start + checked + 1,
+            f"the log ends at {start + checked} but {head.sequence} entries were written",
         )
     return checked, None
+
+
+class ChainBrokenError(Exception):
+    """The part of the log that would be removed does not verify: keep it as evidence."""
+
+
+def remove_entries_before(*, cutoff: datetime, batch_size: int = 2000) -> int:
+    """Remove the entries written before `cutoff` (the access log's retention, ADR 0031).
+
+    Only a run from the start of the kept log is removed, never a gap: up to the last entry
+    before the first one written at or after `cutoff`. The removed part is verified first (a
+    broken chain is kept, as evidence); then its records and entries go and a signed
+    checkpoint takes their place, in one transaction that holds the head row, so no entry is
+    written meanwhile. Returns the number of entries removed."""
+    with transaction.atomic():
+        head, _created = AccessLogHead.objects.select_for_update().get_or_create(id=1)
+        checkpoint, broken = _latest_checkpoint()
+        if broken is not None:
+            raise ChainBrokenError(f"#{broken.sequence}: {broken.problem}")
+        start = checkpoint.up_to_sequence if checkpoint is not None else 0
+        first_kept = (
+            AccessLogEntry.objects.filter(sequence__gt=start, at__gte=cutoff)
+            .order_by("sequence")
+            .values_list("sequence", flat=True)
+            .first()
+        )
+        last_removed = (first_kept - 1) if first_kept is not None else head.sequence
+        if last_removed <= start:
+            return 0
+        removed = AccessLogEntry.objects.filter(sequence__gt=start, sequence__lte=last_removed)
+        checked, last_hash, broken = _walk(
+            removed,
+            expected_sequence=start + 1,
+            expected_previous=checkpoint.up_to_hash if checkpoint is not None else GENESIS_HASH,
+            batch_size=batch_size,
+        )
+        if broken is not None or checked != last_removed - start:
+            problem = broken.problem if broken is not None else "entries are missing"
+            raise ChainBrokenError(f"#{broken.sequence if broken else start + 1}: {problem}")
+        if connection.vendor == "postgresql":
+            # The one deletion path the trigger admits, for this transaction only (audit
+            # migration 0006).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL vangnet.allow_access_log_prune = on")
+        # Plain querysets: the model's own managers refuse deletion everywhere else.
+        QuerySet(model=AccessLogRecord).filter(
+            entry__sequence__gt=start, entry__sequence__lte=last_removed
+        ).delete()
+        QuerySet(model=AccessLogEntry).filter(
+            sequence__gt=start, sequence__lte=last_removed
+        ).delete()
+        created = AccessLogCheckpoint(
+            created_at=timezone.now(),
+            up_to_sequence=last_removed,
+            up_to_hash=last_hash,
+            removed_count=checked,
+            removed_before=cutoff,
+            previous_signature=checkpoint.signature if checkpoint is not None else GENESIS_HASH,
+        )
+        created.signature = checkpoint_signature(created)
+        created.save(force_insert=True)
+    return checked

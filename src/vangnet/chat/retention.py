@@ -20,18 +20,20 @@ from .models import (
 )
 
 
-def purge_old_transcripts(*, now: Any = None) -> int:
-    """Delete the messages of chats that ended longer ago than the retention period.
+def purge_old_transcripts(*, now: Any = None, ended_before: Any = None, keep: Any = ()) -> int:
+    """Delete the messages of chats that ended longer ago than the retention period (or
+    before `ended_before`, as the daily retention computes it), except the chats in `keep`
+    (a legal hold).
 
     The outcome registration (the contact) stays; only the words of the conversation go.
     """
     moment = now or timezone.now()
-    limit = moment - timedelta(days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS)
+    limit = ended_before or moment - timedelta(days=settings.CHAT_TRANSCRIPT_RETENTION_DAYS)
     due = Conversation.objects.filter(
         transcript_purged_at__isnull=True,
         status__in=[ConversationStatus.CLOSED, ConversationStatus.ABANDONED],
         ended_at__lt=limit,
-    )
+    ).exclude(pk__in=list(keep))
     purged = 0
     for conversation_id in due.values_list("pk", flat=True).iterator():
         with transaction.atomic():

@@ -443,3 +443,67 @@ def convert_dossier(*, dossier: AdviceDossier, by: User, report_reference: str) 
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
         _event(locked, DossierEvent.Kind.CONVERTED, by, note=report_reference)
+
+
+# --- Retention ------------------------------------------------------------------------------
+# DOMAIN.md: advice records are kept 2 years (ADVICE_RETENTION_YEARS). The daily retention
+# (rights.retention) decides the moment and which records are held; these remove them.
+
+
+def _log_destroyed(object_type: str, object_id: int) -> None:
+    # By id only: nothing of the destroyed data stays behind (ADR 0015, ADR 0031).
+    record_access(
+        user=None,
+        username="bewaartermijn",
+        action=AccessLogAction.DELETE,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason="Bewaartermijn verstreken",
+    )
+
+
+def _destroy_contact(contact: Contact) -> None:
+    # A call-back request that led to this contact is part of the same advice.
+    request = getattr(contact, "advice_request", None)
+    if request is not None:
+        request.delete()
+    contact.delete()
+
+
+def delete_expired_advice(
+    *, closed_before: datetime, keep_dossiers: set[int], keep_contacts: set[int]
+) -> tuple[int, int]:
+    """Destroy advice dossiers closed before `closed_before` with their contacts, chats and
+    call-back requests, and contacts outside a dossier received before it. Held records (and
+    a dossier with a held contact) stay. Returns (dossiers, contacts) destroyed."""
+    dossiers = contacts = 0
+    due = AdviceDossier.objects.filter(closed_at__lt=closed_before).exclude(pk__in=keep_dossiers)
+    for dossier_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            dossier = AdviceDossier.objects.select_for_update().filter(pk=dossier_id).first()
+            if dossier is None or dossier.closed_at is None or dossier.closed_at >= closed_before:
+                continue
+            inside = list(dossier.contacts.all())
+            if any(c.pk in keep_contacts for c in inside):
+                continue
+            dossier.advice_requests.all().delete()
+            for contact in inside:
+                _destroy_contact(contact)
+                _log_destroyed("contacts.contact", contact.pk)
+                contacts += 1
+            dossier.conversations.all().delete()
+            dossier.delete()
+            _log_destroyed("contacts.advicedossier", dossier_id)
+            dossiers += 1
+    loose = Contact.objects.filter(dossier__isnull=True, received_at__lt=closed_before).exclude(
+        pk__in=keep_contacts
+    )
+    for contact_id in list(loose.values_list("pk", flat=True)):
+        with transaction.atomic():
+            loose_contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+            if loose_contact is None or loose_contact.dossier_id is not None:
+                continue
+            _destroy_contact(loose_contact)
+            _log_destroyed("contacts.contact", contact_id)
+            contacts += 1
+    return dossiers, contacts

@@ -126,9 +126,11 @@ class MeldcodeRecord(models.Model):
     reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
     report_reference = models.CharField(_("kenmerk van de melding"), max_length=40, blank=True)
     # Set when the report went to the region's intake through Vangnet (reports.receive_report).
+    # SET_NULL: the report's own retention (20 years) must not wait for the professional's
+    # record, nor the record for the report; the reference above stays (ADR 0031).
     report = models.ForeignKey(
         "reports.Report",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="meldcode_records",

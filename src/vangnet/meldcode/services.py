@@ -831,3 +831,40 @@ def complete_advice_request(
             },
         )
     return contact
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def delete_expired_meldcode_records(
+    *,
+    closed_before: datetime,
+    organisation_ids: Sequence[int] | None,
+    except_organisation_ids: Sequence[int] = (),
+    keep: set[int],
+) -> int:
+    """Destroy closed meldcode records of these organisations (None: of every organisation
+    but the excepted ones) closed before `closed_before`, unless held. A record whose advice
+    request Veilig Thuis still keeps waits until that advice is destroyed (its own
+    retention). Logged by id only."""
+    due = MeldcodeRecord.objects.filter(closed_at__lt=closed_before, advice_requests__isnull=True)
+    if organisation_ids is not None:
+        due = due.filter(organisation_id__in=organisation_ids)
+    due = due.exclude(organisation_id__in=except_organisation_ids)
+    destroyed = 0
+    for record_id in list(due.exclude(pk__in=keep).values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = MeldcodeRecord.objects.select_for_update().filter(pk=record_id).first()
+            if record is None or record.advice_requests.exists():
+                continue
+            record.delete()
+            record_access(
+                user=None,
+                username="bewaartermijn",
+                action=AccessLogAction.DELETE,
+                object_type="meldcode.meldcoderecord",
+                object_id=str(record_id),
+                reason="Bewaartermijn verstreken",
+            )
+            destroyed += 1
+    return destroyed

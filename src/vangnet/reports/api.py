@@ -43,6 +43,13 @@ class TransferConditionSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
+class OwnStatementSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    name = serializers.CharField()
+    text = serializers.CharField()
+    added_on = serializers.DateField()
+
+
 class TransferSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
@@ -54,6 +61,9 @@ class TransferSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="What the team needs to know; never the reporter.")
     persons = TransferPersonSerializer(many=True)
     safety_conditions = TransferConditionSerializer(many=True)
+    own_statements = OwnStatementSerializer(
+        many=True, help_text="A person's own statement about the file; it goes with the file."
+    )
 
 
 def _transfer(report: Report) -> dict[str, object]:
@@ -82,6 +92,10 @@ def _transfer(report: Report) -> dict[str, object]:
         "safety_conditions": [
             {"description": c.description, "responsible": c.responsible, "due_on": c.due_on}
             for c in package.conditions
+        ],
+        "own_statements": [
+            {"role": s.role_label, "name": s.name, "text": s.text, "added_on": s.added_on}
+            for s in package.own_statements
         ],
     }
 

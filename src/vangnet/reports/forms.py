@@ -283,6 +283,16 @@ class IdentityForm(forms.Form):
     )
 
 
+class StatusLinkForm(forms.Form):
+    identified_how = forms.CharField(
+        label=_("Hoe heeft de melder zich geïdentificeerd?"),
+        max_length=300,
+        help_text=_("Bijvoorbeeld: teruggebeld op het telefoonnummer dat bij de melding staat."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Schrijf op hoe u zeker weet dat u de melder spreekt.")},
+    )
+
+
 class FilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Status"), required=False)
     overdue = forms.BooleanField(label=_("Alleen over de termijn"), required=False)

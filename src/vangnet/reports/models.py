@@ -231,6 +231,9 @@ class ReportPerson(models.Model):
 
 OTHER_JOURNAL_STEPS = {
     "receive_report": _("Melding ontvangen"),
+    "reissue_status_link": _("Nieuwe statuslink voor de melder"),
+    "correct_file": _("Gecorrigeerd op verzoek van een betrokkene"),
+    "own_statement": _("Eigen verklaring toegevoegd"),
     "set_legal_hold": _("Bewaren gewijzigd"),
     "assign_report": _("Behandelaar gewijzigd"),
     "note": _("Notitie"),
@@ -314,13 +317,49 @@ class ReporterFeedback(models.Model):
         TRANSFER = "transfer", _("Overgedragen")
         CLOSED = "closed", _("Melding afgesloten")
 
+    class Mail(models.TextChoices):
+        PENDING = "pending", _("wordt verstuurd")
+        SENT = "sent", _("verstuurd")
+        NO_ADDRESS = "no_address", _("geen e-mailadres bekend")
+        FAILED = "failed", _("niet verstuurd (mailserver onbereikbaar)")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="feedback")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
     emailed = models.BooleanField(default=False)
+    # Whether the mail went out, as the employee sees it on the report (never the address).
+    mail = models.CharField(_("e-mail"), max_length=12, choices=Mail.choices, default=Mail.PENDING)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%d-%m-%Y}"
+
+
+class OwnStatement(models.Model):
+    """A person's own statement about what the file says of them (eigen verklaring). Once
+    added it goes with every later copy and transfer document (issue 17, ADR 0032)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="own_statements")
+    person = models.ForeignKey(
+        ReportPerson,
+        on_delete=models.CASCADE,
+        related_name="own_statements",
+        verbose_name=_("van"),
+    )
+    text = models.TextField(_("eigen verklaring"))
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("eigen verklaring")
+        verbose_name_plural = _("eigen verklaringen")
+
+    def __str__(self) -> str:
+        return f"verklaring {self.pk} bij {self.report_id}"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, is_transferred_to, may, roles_for
+from vangnet.accounts.services import break_glass
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
@@ -38,6 +39,7 @@ from . import notifications
 from .models import (
     JournalEntry,
     MonitoringMoment,
+    OwnStatement,
     PersonRole,
     Report,
     Reporter,
@@ -215,7 +217,9 @@ def _locked(report: Report) -> Report:
 
 def _feedback(report: Report, kind: str) -> None:
     feedback = ReporterFeedback.objects.create(report=report, kind=kind)
-    # robust: a mail server that is down must not turn a recorded step into an error page.
+    if kind == ReporterFeedback.Kind.RECEIVED:
+        return  # the receipt goes with the status link (notifications.send_receipt)
+    # The worker sends it, with retries; a down mail server never turns a step into an error.
     transaction.on_commit(lambda: notifications.send_feedback(feedback.pk), robust=True)
 
 
@@ -346,13 +350,74 @@ def receive_report(
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
         transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
-    path = reverse("report_status_link", kwargs={"reference": report.reference, "token": secret})
-    status_url = str(settings.PUBLIC_BASE_URL).rstrip("/") + path
-    if reporter.email.strip():
-        transaction.on_commit(
-            lambda: notifications.send_receipt(report_id, status_url), robust=True
-        )
+    status_url = _status_url(report, secret)
+    # Also without an address: the receipt then shows "no e-mail address" on the report.
+    transaction.on_commit(lambda: notifications.send_receipt(report_id, status_url), robust=True)
     return ReceivedReport(report=report, status_url=status_url)
+
+
+def _status_url(report: Report, secret: str) -> str:
+    path = reverse("report_status_link", kwargs={"reference": report.reference, "token": secret})
+    return str(settings.PUBLIC_BASE_URL).rstrip("/") + path
+
+
+def reissue_status_link(
+    *, report: Report, by: User, identified_how: str, request: Any = None
+) -> str:
+    """A reporter who lost the status link gets a new one, after identifying themselves to an
+    employee who may see who reported (ADR 0013, 0032). The old link stops working at once;
+    the new one is shown once to the employee and mailed to the known address."""
+    if not identified_how.strip():
+        raise ReportError(
+            errors={
+                "identified_how": [
+                    _(
+                        "Schrijf op hoe de melder zich heeft geïdentificeerd (bijvoorbeeld: "
+                        "teruggebeld op het bekende nummer)."
+                    )
+                ]
+            }
+        )
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        locked = _locked(report)
+        if not may(by, Action.VIEW_REPORTER_IDENTITY, locked):
+            raise AccessDenied(action=Action.VIEW_REPORTER_IDENTITY, obj=locked)
+        locked.status_token_digest = _status_digest(secret)
+        _save(locked)
+        _journal(
+            locked,
+            by=by,
+            step="reissue_status_link",
+            before=locked.state,
+            text=identified_how.strip(),
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=locked,
+            roles=roles_for(by, Action.VIEW_REPORTER_IDENTITY, locked),
+            request=request,
+            reason=str(_("Nieuwe statuslink: %(how)s") % {"how": identified_how.strip()}),
+        )
+        status_url = _status_url(locked, secret)
+        report_id = locked.pk
+        transaction.on_commit(
+            lambda: notifications.send_status_link(report_id, status_url, new_link=True),
+            robust=True,
+        )
+    return status_url
+
+
+def break_the_glass_for_report(
+    *, user: User, report_id: int, reason: str, request: Any = None
+) -> Report:
+    """One hour of reading a report of another region, for a stated reason, logged and seen by
+    that region's privacy officer — as for advice dossiers (ADR 0008, 0032). Reading only:
+    handling the report and the reporter's identity stay with its own region."""
+    report = Report.objects.get(pk=report_id)
+    break_glass(user=user, action=Action.VIEW_REPORT, obj=report, reason=reason, request=request)
+    return report
 
 
 # --- Safety assessment and triage -------------------------------------------------------
@@ -910,3 +975,114 @@ def delete_expired_reports(*, today: date | None = None) -> int:
             )
             deleted += 1
     return deleted
+
+
+# --- Rights of the people involved: correction and own statement (ADR 0032) ----------------
+
+# What a person may have corrected: the report's texts about the family and their own details.
+CORRECTABLE_REPORT_FIELDS = (
+    "concerns",
+    "signals",
+    "assessment",
+    "triage_rationale",
+    "investigation_conclusion",
+    "transfer_summary",
+)
+CORRECTABLE_PERSON_FIELDS = ("name", "address")
+
+
+def correct_file(
+    *,
+    report: Report,
+    by: User,
+    field_name: str,
+    new_text: str,
+    person: ReportPerson | None = None,
+    grounds: str,
+    request: Any = None,
+) -> Report:
+    """Correct a text of the file on a person's request. The old text stays in the report's
+    journal (the file's history); every later copy and transfer document shows the new one.
+    The caller (rights.services) checked that `by` handles requests of the people involved."""
+    allowed = CORRECTABLE_PERSON_FIELDS if person is not None else CORRECTABLE_REPORT_FIELDS
+    if field_name not in allowed:
+        raise ReportError(
+            errors={"field_name": [_("Dit deel van het dossier kan niet worden gecorrigeerd.")]}
+        )
+    if not new_text.strip():
+        raise ReportError(errors={"new_text": [_("Schrijf de gecorrigeerde tekst.")]})
+    with transaction.atomic():
+        locked = _locked(report)
+        target: Any = locked
+        if person is not None:
+            target = ReportPerson.objects.select_for_update().get(pk=person.pk, report=locked)
+        label = str(target._meta.get_field(field_name).verbose_name)
+        old = getattr(target, field_name) or ""
+        setattr(target, field_name, new_text.strip())
+        if person is not None:
+            target.full_clean()
+            target.save(update_fields=[field_name])
+        else:
+            _save(locked)
+        _journal(
+            locked,
+            by=by,
+            step="correct_file",
+            before=locked.state,
+            text=_("%(field)s gecorrigeerd (%(grounds)s). Oude tekst: %(old)s")
+            % {"field": label, "grounds": grounds.strip(), "old": old},
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=target,
+            request=request,
+            reason="correctie op verzoek van betrokkene",
+        )
+    return locked
+
+
+def add_own_statement(
+    *, report: Report, person: ReportPerson, by: User, text: str, request: Any = None
+) -> OwnStatement:
+    """Add a person's own statement to the file; it goes with every later copy and transfer."""
+    if not text.strip():
+        raise ReportError(errors={"text": [_("Schrijf de verklaring van de betrokkene op.")]})
+    with transaction.atomic():
+        locked = _locked(report)
+        if person.report_id != locked.pk:
+            raise ReportError(errors={"person": [_("Deze persoon hoort niet bij deze melding.")]})
+        statement = OwnStatement.objects.create(
+            report=locked, person=person, text=text.strip(), added_by=by
+        )
+        _journal(
+            locked, by=by, step="own_statement", before=locked.state, text=person.get_role_display()
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CREATE,
+            obj=statement,
+            request=request,
+            reason="eigen verklaring van betrokkene",
+        )
+    return statement
+
+
+def destroy_report_on_request(*, report: Report, by: User, request: Any = None) -> int:
+    """Destroy a report file on a person's request (the decision was taken in rights). Logged by
+    id only, as the retention does: nothing of the destroyed data stays behind."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.legal_hold:
+            raise ReportError(_("Deze melding staat op niet vernietigen."))
+        report_id = locked.pk
+        locked.delete()
+        record_access(
+            user=by,
+            action=AccessLogAction.DELETE,
+            object_type="reports.report",
+            object_id=str(report_id),
+            request=request,
+            reason="vernietigd op verzoek van betrokkene",
+        )
+    return report_id

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from vangnet.core.pdf import Document, Section, render
 
 from .models import Report
-from .transfer_package import transfer_package
+from .transfer_package import TransferStatement, transfer_package
 
 
 def transfer_document(report: Report) -> Document:
@@ -80,6 +80,8 @@ def transfer_document(report: Report) -> Document:
             sections.append(
                 Section(_("Monitoring door Veilig Thuis"), paragraphs=[", ".join(moments)])
             )
+    if package.own_statements:
+        sections.append(own_statements_section(package.own_statements))
     return Document(
         title=_("Overdracht van melding %(reference)s") % {"reference": package.reference},
         subtitle=_("Vertrouwelijk. Alleen voor het ontvangende team."),
@@ -89,6 +91,23 @@ def transfer_document(report: Report) -> Document:
             "bel %(region)s."
         )
         % {"region": package.from_region},
+    )
+
+
+def own_statements_section(statements: list[TransferStatement]) -> Section:
+    """The own statements of the people involved, as every document of the file shows them."""
+    return Section(
+        _("Eigen verklaring van betrokkene"),
+        paragraphs=[
+            _("%(who)s (%(role)s), %(on)s: %(text)s")
+            % {
+                "who": s.name or s.role_label,
+                "role": s.role_label,
+                "on": s.added_on.strftime("%d-%m-%Y"),
+                "text": s.text,
+            }
+            for s in statements
+        ],
     )
 
 

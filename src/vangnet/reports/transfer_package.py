@@ -3,9 +3,10 @@
 The transfer document (PDF and the partner's page) and the partner API both render this
 package, so what a receiving team gets cannot differ between the two. Only what the team needs
 to pick the case up: who the family is, what worries Veilig Thuis (in the employee's words for
-the team), the triage decision and the safety conditions. NEVER the reporter's identity
-(DOMAIN.md: Veilig Thuis guarantees the reporter's anonymity towards the family; the team works
-with the family), nor the reporter's own words.
+the team), the triage decision, the safety conditions, and the own statements of the people
+involved (they go wherever the file goes). NEVER the reporter's identity (DOMAIN.md: Veilig
+Thuis guarantees the reporter's anonymity towards the family; the team works with the
+family), nor the reporter's own words.
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ class TransferCondition:
 
 
 @dataclass(frozen=True)
+class TransferStatement:
+    """A person's own statement: it goes wherever the file goes (ADR 0032)."""
+
+    role_label: str
+    name: str
+    text: str
+    added_on: date
+
+
+@dataclass(frozen=True)
 class TransferPackage:
     id: int
     reference: str
@@ -52,6 +63,7 @@ class TransferPackage:
     persons: list[TransferPerson]
     conditions: list[TransferCondition]
     monitoring_on: list[date]
+    own_statements: list[TransferStatement]
 
     @property
     def status(self) -> str:
@@ -90,4 +102,13 @@ def transfer_package(report: Report) -> TransferPackage:
             for c in report.conditions.all()
         ],
         monitoring_on=[m.planned_on for m in report.monitoring_moments.all()],
+        own_statements=[
+            TransferStatement(
+                role_label=str(s.person.get_role_display()),
+                name=s.person.name,
+                text=s.text,
+                added_on=s.added_at.date(),
+            )
+            for s in report.own_statements.select_related("person")
+        ],
     )

@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:report_id>/journal/", views.report_note, name="note"),
     path("<int:report_id>/persons/", views.report_add_person, name="add_person"),
     path("<int:report_id>/legal-hold/", views.report_legal_hold, name="legal_hold"),
+    path("<int:report_id>/break-glass/", views.report_break_glass, name="break_glass"),
+    path("<int:report_id>/status-link/", views.report_status_link, name="status_link"),
     path("<int:report_id>/transfer.pdf", views.transfer_document, name="transfer_pdf"),
 ]

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, require
+from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, may_break_glass, require
+from vangnet.accounts.services import AccountError
 from vangnet.contacts import selectors as contact_selectors
 from vangnet.contacts.models import AdviceDossier, PersonRelation
 from vangnet.errors import show_on_form
@@ -38,6 +39,7 @@ from .forms import (
     PlanForm,
     ReasonForm,
     ReportForm,
+    StatusLinkForm,
     TransferForm,
     TriageForm,
     show_report_errors,
@@ -193,6 +195,7 @@ def _render_report(
     *,
     bound: dict[str, forms.Form] | None = None,
     reporter: Any = None,
+    new_status_link: str = "",
     status: int = 200,
 ) -> HttpResponse:
     user = _staff(request)
@@ -233,6 +236,8 @@ def _render_report(
     person_form.auto_id = "id_person_%s"
     owner_form.auto_id = "id_owner_%s"
     hold_form.auto_id = "id_hold_%s"
+    status_link_form = (bound or {}).get("status_link") or StatusLinkForm()
+    status_link_form.auto_id = "id_status_link_%s"
     return render(
         request,
         "reports/detail.html",
@@ -248,6 +253,8 @@ def _render_report(
             "hold_form": hold_form,
             "note_form": note_form,
             "person_form": person_form,
+            "status_link_form": status_link_form,
+            "new_status_link": new_status_link,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
@@ -365,9 +372,63 @@ def _with_ids(form: forms.Form, name: str) -> forms.Form:
     return form
 
 
+def _denied(request: HttpRequest, report_id: int, *, status: int, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "reports/denied.html",
+        {
+            "report_id": report_id,
+            "can_break_glass": may_break_glass(_staff(request), Action.VIEW_REPORT),
+            **extra,
+        },
+        status=status,
+    )
+
+
 @require_GET
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _render_report(request, _report(request, report_id))
+    try:
+        report = _report(request, report_id)
+    except AccessDenied:
+        # Logged by the selector; someone who handles reports in their own region may break
+        # the glass here (ADR 0032).
+        return _denied(request, report_id, status=403)
+    return _render_report(request, report)
+
+
+@require_POST
+def report_break_glass(request: HttpRequest, report_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    try:
+        services.break_the_glass_for_report(
+            user=_staff(request), report_id=report_id, reason=reason, request=request
+        )
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+    except AccountError as exc:
+        return _denied(request, report_id, status=400, error=str(exc), reason=reason)
+    messages.warning(
+        request, _("Noodtoegang verleend voor één uur. Dit is vastgelegd in het toegangslog.")
+    )
+    return redirect("reports:detail", report_id=report_id)
+
+
+@require_POST
+def report_status_link(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A new status link for a reporter who lost theirs and identified themselves."""
+    user = _staff(request)
+    report = _report(request, report_id)
+    require(user, Action.VIEW_REPORTER_IDENTITY, report)
+    form = StatusLinkForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, bound={"status_link": form}, status=400)
+    url = services.reissue_status_link(
+        report=report,
+        by=user,
+        identified_how=form.cleaned_data["identified_how"],
+        request=request,
+    )
+    return _render_report(request, _report(request, report_id), new_status_link=url)
 
 
 @require_POST

@@ -27,6 +27,8 @@ NAVIGATION = [
     ("meldcode:overview", _("Meldcode"), Action.USE_MELDCODE),
     ("advice_requests:queue", _("Terugbelverzoeken"), Action.HANDLE_ADVICE_REQUEST),
     ("insights:index", _("Inzicht"), Action.VIEW_INSIGHTS),
+    ("rights:retention", _("Bewaartermijnen"), Action.VIEW_RETENTION),
+    ("rights:requests", _("Verzoeken betrokkenen"), Action.HANDLE_SUBJECT_REQUEST),
 ]
 
 

@@ -34,6 +34,8 @@ from vangnet.meldcode import services as meldcode_services
 from vangnet.meldcode.models import AdviceRequest, MeldcodeRecord, Reminder
 from vangnet.regions.models import PartnerOrganisation, Region, SocialMapEntry
 from vangnet.reports.models import Report
+from vangnet.rights import services as rights_services
+from vangnet.rights.models import SubjectRequest
 from vangnet.testing.auth import login_verified
 from vangnet.testing.factories import (
     DEFAULT_PASSWORD,
@@ -389,6 +391,28 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("GET /staff/insights/{other_region_code}/bezetting/",        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/insights/{own_region_code}/statistiek/",         (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/insights/{other_region_code}/statistiek/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    # --- retention: what goes soon in the own region, for its team lead (ADR 0031) -----------------------------------------------------------
+    ("GET /staff/rights/retention/",                              (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/rights/retention/",                             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("POST /staff/rights/retention/hold/",                        (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/rights/retention/hold/?other",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/retention/hold/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # --- requests of the people involved: the region's privacy officer and team lead (ADR 0032) ----------------------------------------------
+    ("GET /staff/rights/requests/",                               (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/requests/",                              (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("GET /staff/rights/requests/new/{own_report}/",              (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/requests/new/{own_report}/",             (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("GET /staff/rights/requests/new/{other_report}/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/requests/new/{missing}/",                 (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/rights/requests/{own_request}/",                 (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("GET /staff/rights/requests/{other_request}/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/requests/{missing}/",                     (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("POST /staff/rights/requests/{own_request}/review/",         (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("POST /staff/rights/requests/{other_request}/review/",       (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/rights/requests/{own_request}/no_such_action/", (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/rights/requests/{own_request}/review/",          (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    ("GET /staff/rights/requests/{own_request}/copy.pdf",         (LI,  TF,    403,  403,   403, 403,  403,  404,  404,    403,  403,   403,  403)),
+    ("POST /staff/rights/requests/{own_request}/copy.pdf",        (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/reports/{own_report}/",                          (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{other_report}/",                        (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{missing}/",                             (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
@@ -413,6 +437,14 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     ("POST /staff/reports/{own_report}/legal-hold/",              (LI,  TF,    403,  RD,    403, RD,   RD,   RD,   403,    403,  403,   403,  403)),
     ("POST /staff/reports/{other_report}/legal-hold/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{own_report}/legal-hold/",               (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # break-the-glass: whoever reads reports in their own region may read one elsewhere for an hour (ADR 0032)
+    ("POST /staff/reports/{other_report}/break-glass/",           (LI,  TF,    RD,   RD,    RD,  RD,   RD,   RD,   403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{missing}/break-glass/",                (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/reports/{other_report}/break-glass/",            (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # a new status link for a reporter who identified themselves: those who may see the reporter
+    ("POST /staff/reports/{own_report}/status-link/",             (LI,  TF,    403,  200,   403, 200,  403,  200,  403,    403,  403,   403,  403)),
+    ("POST /staff/reports/{other_report}/status-link/",           (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/reports/{own_report}/status-link/",              (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     ("GET /staff/reports/{transferred_report}/transfer.pdf",      (LI,  TF,    200,  200,   200, 200,  200,  200,  403,    403,  403,   403,  403)),
     ("GET /staff/reports/{own_report}/transfer.pdf",              (LI,  TF,    404,  404,   404, 404,  404,  404,  403,    403,  403,   403,  403)),
     ("POST /staff/reports/{transferred_report}/transfer.pdf",     (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
@@ -559,6 +591,30 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /staff/reports/{own_report}/persons/": {"role": "child", "name": "Zus van Sem"},
     "POST /staff/reports/{other_report}/persons/": {"role": "child", "name": "Zus"},
     "POST /staff/reports/{own_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS loopt"},
+    "POST /staff/reports/{other_report}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/rights/retention/hold/": {
+        "kind": "dossier",
+        "object_id": "{own_dossier}",
+        "reason": "Rechtszaak loopt",
+    },
+    "POST /staff/rights/retention/hold/?other": {
+        "kind": "dossier",
+        "object_id": "{other_dossier}",
+        "reason": "Rechtszaak",
+    },
+    "POST /staff/rights/requests/": {"reference": "{own_report_reference}"},
+    "POST /staff/rights/requests/new/{own_report}/": {
+        "kind": "copy",
+        "person": "{own_child}",
+        "requester": "parent",
+        "requester_name": "Mirjam Jansen",
+        "received_on": "{today}",
+    },
+    "POST /staff/reports/{missing}/break-glass/": {"reason": BREAK_GLASS_REASON},
+    "POST /staff/reports/{own_report}/status-link/": {
+        "identified_how": "Teruggebeld op bekend nummer"
+    },
+    "POST /staff/reports/{other_report}/status-link/": {"identified_how": "Teruggebeld"},
     "POST /staff/reports/{other_report}/legal-hold/": {"legal_hold": "on", "reason": "OTS"},
     "POST /staff/reports/{other_report}/reporter/": {"reason": "Melder terugbellen"},
     "POST /staff/reports/{own_report}/steps/record_safety_assessment/": {
@@ -625,6 +681,7 @@ class World:
             "own_person": self.own_person.pk,
             "other_person": self.other_person.pk,
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "today": timezone.localdate().isoformat(),
             "own_handover": self.own_handover.pk,
             "own_code": self.own_code.pk,
             "other_code": self.other_code.pk,
@@ -654,9 +711,14 @@ class ReportWorld:
     transferred_report: Report  # transferred to own_team, waiting for acceptance
     other_transfer: Report  # transferred to another team of the region
     status_token: str  # the secret of own_report's status link for the reporter
+    own_request: SubjectRequest  # a parent's request to inspect own_report (open)
+    other_request: SubjectRequest  # the same for other_report
 
     def names(self) -> dict[str, object]:
         return {
+            "own_request": self.own_request.pk,
+            "other_request": self.other_request.pk,
+            "own_child": self.own_report.persons.get(role="child").pk,
             "own_report": self.own_report.pk,
             "own_report_reference": self.own_report.reference,
             "own_report_owner": self.own_report.owner_id,
@@ -684,14 +746,38 @@ class MeldcodeWorld:
 
 
 MELDCODE_PATHS = ("/partner/meldcode/", "/staff/advice-requests/")
-REPORT_PATHS = ("/staff/reports/", "/partner/transfers/", "/melding/", "/api/v1/transfers")
+REPORT_PATHS = (
+    "/staff/reports/",
+    "/partner/transfers/",
+    "/melding/",
+    "/api/v1/transfers",
+    "/staff/rights/requests",
+)
+
+
+def _inspection(report: Report) -> SubjectRequest:
+    officer = make_user(Role.PRIVACY_OFFICER, region=report.region)
+    return rights_services.register_request(
+        report=report,
+        by=officer,
+        new=rights_services.NewRequest(
+            kind="inspection",
+            person=report.persons.get(role="child"),
+            requester="parent",
+            requester_name="Mirjam Jansen",
+            received_on=timezone.localdate(),
+        ),
+    )
 
 
 def build_report_world(own: Region, other: Region, own_team: PartnerOrganisation) -> ReportWorld:
     received = a_report(own)
+    other_report = a_report(other).report
     return ReportWorld(
+        own_request=_inspection(received.report),
+        other_request=_inspection(other_report),
         own_report=received.report,
-        other_report=a_report(other).report,
+        other_report=other_report,
         transferred_report=transferred_report(own, own_team),
         other_transfer=transferred_report(
             own, PartnerOrganisationFactory.create(region=own, name="Wijkteam Andere wijk")

@@ -113,9 +113,12 @@ def test_no_reminder_once_the_step_was_taken():
 
 
 def test_the_reporter_hears_after_triage_transfer_and_closure_without_findings(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings
 ):
     from vangnet.testing.factories import PartnerOrganisationFactory
+
+    # The worker sends the news; here it runs at once.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
     region = RegionFactory.create()
     team = PartnerOrganisationFactory.create(region=region, name="Wijkteam Noord")

@@ -1,0 +1,113 @@
+"""Forms of the requests of the people involved. Dutch labels; the services validate the law."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.reports.models import Report, ReportPerson
+from vangnet.reports.services import CORRECTABLE_PERSON_FIELDS, CORRECTABLE_REPORT_FIELDS
+
+from .models import RefusalGround, Requester, RequestKind
+
+
+class FindReportForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Kenmerk van de melding"),
+        max_length=20,
+        help_text=_("Bijvoorbeeld ME-2026-1A2B3C."),
+        error_messages={"required": _("Vul het kenmerk van de melding in.")},
+    )
+
+
+def person_label(person: ReportPerson) -> str:
+    name = person.name or "—"
+    return f"{name} ({person.get_role_display()})"
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Wat wordt gevraagd?"), choices=RequestKind.choices)
+    person = forms.TypedChoiceField(label=_("Voor wie?"), coerce=int)
+    requester = forms.ChoiceField(label=_("Wie vraagt het?"), choices=Requester.choices)
+    requester_name = forms.CharField(label=_("Naam van wie vraagt"), max_length=200)
+    received_on = forms.DateField(
+        label=_("Ontvangen op"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    child_consulted = forms.CharField(
+        label=_("Wat vindt het kind ervan? (kind van 12 tot 16 jaar)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Een kind ouder dan 12 wordt eerst zelf gehoord; schrijf op wat het zei."),
+    )
+    details = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [(p.pk, person_label(p)) for p in report.persons.all()]
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+def _verbose(model: type[Report] | type[ReportPerson], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
+def correction_choices(report: Report) -> list[tuple[str, str]]:
+    choices = [(name, _verbose(Report, name).capitalize()) for name in CORRECTABLE_REPORT_FIELDS]
+    choices += [
+        (
+            f"person.{name}",
+            str(_("Van de betrokkene: %(field)s")) % {"field": _verbose(ReportPerson, name)},
+        )
+        for name in CORRECTABLE_PERSON_FIELDS
+    ]
+    return choices
+
+
+class CorrectionForm(forms.Form):
+    field_name = forms.ChoiceField(label=_("Wat wordt gecorrigeerd?"))
+    new_text = forms.CharField(
+        label=_("De juiste tekst"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
+
+    def __init__(self, *args: Any, report: Report | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_name = self.fields["field_name"]
+        assert isinstance(field_name, forms.ChoiceField)
+        field_name.choices = correction_choices(report) if report else []
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Eigen verklaring van de betrokkene"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+    )
+
+
+class DecisionForm(forms.Form):
+    grant = forms.TypedChoiceField(
+        label=_("Besluit"),
+        choices=[("1", _("Inwilligen")), ("0", _("Weigeren"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(
+        label=_("Grond bij weigeren"),
+        choices=[("", "—"), *RefusalGround.choices],
+        required=False,
+    )
+    grounds_text = forms.CharField(
+        label=_("Onderbouwing"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class ExtendForm(forms.Form):
+    because = forms.CharField(label=_("Reden van de verlenging"), max_length=1000)

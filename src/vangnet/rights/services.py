@@ -1,0 +1,368 @@
+"""Requests of the people involved: register, review a copy, correct, add a statement, decide.
+
+Registered by the privacy officer or a team lead (HANDLE_SUBJECT_REQUEST in the report's
+region) on the report they concern, with who asked and for whom: parents exercise the rights
+of a child under 16, and a child over 12 is consulted first (DOMAIN.md). The legal deadline is
+RIGHTS_REQUEST_WEEKS (4) weeks, extendable once with a reason. Every change is logged (ADR 0032).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.models import AccessLogAction
+from vangnet.audit.services import record_access
+from vangnet.contacts.models import AdviceDossier
+from vangnet.errors import DomainError
+from vangnet.reports import services as report_services
+from vangnet.reports.models import Report, ReportPerson
+
+from . import copy
+from .models import (
+    CopyPassage,
+    HeldKind,
+    LegalHold,
+    RefusalGround,
+    Release,
+    Requester,
+    RequestKind,
+    RequestState,
+    SubjectRequest,
+)
+
+# DOMAIN.md: parents exercise the rights of children under 16; a child over 12 is consulted.
+PARENTS_DECIDE_UNDER = 16
+CHILD_CONSULTED_FROM = 12
+
+
+class RequestError(DomainError):
+    """A refused request action, with messages per field the user can act on (ADR 0028)."""
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _require(by: User, obj: Any) -> None:
+    if not may(by, Action.HANDLE_SUBJECT_REQUEST, obj):
+        raise AccessDenied(action=Action.HANDLE_SUBJECT_REQUEST, obj=obj)
+
+
+def _log(by: User, obj: Any, action: AccessLogAction, request: Any, reason: str) -> None:
+    record_access(
+        user=by,
+        action=action,
+        obj=obj,
+        roles=roles_for(by, Action.HANDLE_SUBJECT_REQUEST, obj),
+        request=request,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    kind: str
+    person: ReportPerson
+    requester: str
+    requester_name: str
+    received_on: date
+    child_consulted: str = ""
+    details: str = ""
+
+
+def register_request(
+    *, report: Report, by: User, new: NewRequest, request: Any = None
+) -> SubjectRequest:
+    _require(by, report)
+    errors: dict[str, list[str]] = {}
+    if new.person.report_id != report.pk:
+        errors["person"] = [_("Kies een betrokkene van deze melding.")]
+    if not new.requester_name.strip():
+        errors["requester_name"] = [_("Wie vraagt het? Schrijf de naam op.")]
+    today = timezone.localdate()
+    if new.received_on > today:
+        errors["received_on"] = [_("De ontvangstdatum ligt in de toekomst.")]
+    born = new.person.date_of_birth
+    if born is not None:
+        age = _age_on(born, new.received_on)
+        if age < PARENTS_DECIDE_UNDER and new.requester == Requester.SELF:
+            errors["requester"] = [
+                _("Voor een kind onder de 16 oefenen de ouders met gezag of de voogd dit uit.")
+            ]
+        if age >= PARENTS_DECIDE_UNDER and new.requester == Requester.PARENT:
+            errors["requester"] = [
+                _("Vanaf 16 jaar oefent de betrokkene dit recht zelf uit (of een gemachtigde).")
+            ]
+        if CHILD_CONSULTED_FROM <= age < PARENTS_DECIDE_UNDER and not new.child_consulted.strip():
+            errors["child_consulted"] = [
+                _("Het kind is ouder dan 12: vraag eerst wat het ervan vindt en schrijf dat op.")
+            ]
+    if errors:
+        raise RequestError(errors=errors)
+    with transaction.atomic():
+        subject_request = SubjectRequest.objects.create(
+            region=report.region,
+            report=report,
+            report_reference=report.reference,
+            person=new.person,
+            person_label=str(new.person.get_role_display()),
+            kind=new.kind,
+            requester=new.requester,
+            requester_name=new.requester_name.strip(),
+            child_consulted=new.child_consulted.strip(),
+            received_on=new.received_on,
+            due_on=new.received_on + timedelta(weeks=settings.RIGHTS_REQUEST_WEEKS),
+            details=new.details.strip(),
+            registered_by=by,
+        )
+        if new.kind in (RequestKind.COPY, RequestKind.INSPECTION):
+            # What the file holds now (not what the caller's copy of the report held).
+            copy.snapshot(subject_request, Report.objects.get(pk=report.pk), new.person)
+        _log(by, report, AccessLogAction.CREATE, request, f"verzoek betrokkene: {new.kind}")
+    return subject_request
+
+
+def _locked(subject_request: SubjectRequest, by: User) -> SubjectRequest:
+    locked = SubjectRequest.objects.select_for_update().get(pk=subject_request.pk)
+    _require(by, locked.report if locked.report is not None else locked.region)
+    if not locked.is_open:
+        raise RequestError(_("Over dit verzoek is al besloten."))
+    return locked
+
+
+def extend_deadline(
+    *, subject_request: SubjectRequest, by: User, because: str, request: Any = None
+) -> SubjectRequest:
+    if not because.strip():
+        raise RequestError(errors={"because": [_("Geef de reden van de verlenging.")]})
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        if locked.extended_because:
+            raise RequestError(_("De termijn is al eens verlengd."))
+        locked.due_on += timedelta(weeks=settings.RIGHTS_REQUEST_EXTENSION_WEEKS)
+        locked.extended_because = because.strip()
+        locked.save(update_fields=["due_on", "extended_because"])
+        _log(by, locked, AccessLogAction.CHANGE, request, "termijn verlengd")
+    return locked
+
+
+def review_passages(
+    *,
+    subject_request: SubjectRequest,
+    by: User,
+    decisions: Mapping[int, tuple[str, str]],
+    request: Any = None,
+) -> SubjectRequest:
+    """Record, per passage, release or withhold and why. A passage that could reveal the
+    reporter is never released; another person's data only when marked shareable (a release
+    with its reason)."""
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        passages = {p.pk: p for p in locked.passages.select_for_update()}
+        for pk, (decision, reason) in decisions.items():
+            passage = passages.get(pk)
+            if passage is None or decision not in Release.values:
+                continue
+            key = f"passage-{pk}"
+            if decision == Release.RELEASE and passage.reveals_reporter:
+                errors[key] = [_("Deze passage kan de melder onthullen en wordt nooit verstrekt.")]
+                continue
+            if decision == Release.WITHHOLD and not reason.strip():
+                errors[key] = [_("Geef de reden waarom deze passage niet wordt verstrekt.")]
+                continue
+            if decision == Release.RELEASE and passage.about_other and not reason.strip():
+                errors[key] = [
+                    _("Dit gaat over een ander: geef aan waarom het gedeeld mag worden.")
+                ]
+                continue
+            passage.decision = decision
+            passage.reason = reason.strip()[:300]
+            passage.save(update_fields=["decision", "reason"])
+        if errors:
+            raise RequestError(errors=errors)
+        _log(by, locked, AccessLogAction.CHANGE, request, "afschrift beoordeeld")
+    return locked
+
+
+def release_copy(
+    *, subject_request: SubjectRequest, by: User, request: Any = None
+) -> SubjectRequest:
+    """Decide the copy once every passage is reviewed; the PDF can then be downloaded."""
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        if locked.kind not in (RequestKind.COPY, RequestKind.INSPECTION):
+            raise RequestError(_("Dit verzoek is geen inzage of afschrift."))
+        if locked.passages.filter(decision=Release.PENDING).exists():
+            raise RequestError(_("Beoordeel eerst elke passage: verstrekken of niet, en waarom."))
+        withheld = locked.passages.filter(decision=Release.WITHHOLD).count()
+        locked.state = RequestState.PARTLY if withheld else RequestState.DONE
+        locked.decision = _(
+            "Verstrekt. %(n)s passage(s) niet verstrekt; de redenen staan per passage."
+        ) % {"n": withheld}
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.save(update_fields=["state", "decision", "decided_at", "decided_by"])
+        _log(by, locked, AccessLogAction.CHANGE, request, "afschrift vrijgegeven")
+    return locked
+
+
+def correct(
+    *,
+    subject_request: SubjectRequest,
+    by: User,
+    field_name: str,
+    new_text: str,
+    request: Any = None,
+) -> SubjectRequest:
+    """Carry out a correction: the file changes, the old text stays in its history."""
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        if locked.kind != RequestKind.CORRECTION or locked.report is None:
+            raise RequestError(_("Dit verzoek is geen correctie."))
+        person = None
+        if field_name.startswith("person."):
+            person, field_name = locked.person, field_name.removeprefix("person.")
+        try:
+            report_services.correct_file(
+                report=locked.report,
+                by=by,
+                field_name=field_name,
+                new_text=new_text,
+                person=person,
+                grounds=_("verzoek van betrokkene %(id)s") % {"id": locked.pk},
+                request=request,
+            )
+        except report_services.ReportError as error:
+            raise RequestError(errors=error.errors) from error
+        locked.state = RequestState.DONE
+        locked.decision = _("Gecorrigeerd; de oude tekst staat in het journaal van de melding.")
+        locked.decided_at, locked.decided_by = timezone.now(), by
+        locked.save(update_fields=["state", "decision", "decided_at", "decided_by"])
+    return locked
+
+
+def add_statement(
+    *, subject_request: SubjectRequest, by: User, text: str, request: Any = None
+) -> SubjectRequest:
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        if locked.kind != RequestKind.STATEMENT or locked.report is None or locked.person is None:
+            raise RequestError(_("Dit verzoek is geen eigen verklaring."))
+        try:
+            report_services.add_own_statement(
+                report=locked.report, person=locked.person, by=by, text=text, request=request
+            )
+        except report_services.ReportError as error:
+            raise RequestError(errors=error.errors) from error
+        locked.state = RequestState.DONE
+        locked.decision = _("Eigen verklaring toegevoegd aan het dossier.")
+        locked.decided_at, locked.decided_by = timezone.now(), by
+        locked.save(update_fields=["state", "decision", "decided_at", "decided_by"])
+    return locked
+
+
+def decide(
+    *,
+    subject_request: SubjectRequest,
+    by: User,
+    grant: bool,
+    ground: str,
+    grounds_text: str,
+    request: Any = None,
+) -> SubjectRequest:
+    """Grant or refuse. A refusal names its legal ground and explains it; a destruction that
+    is granted destroys the file (logged by id only); a legal hold always refuses it."""
+    errors: dict[str, list[str]] = {}
+    if not grounds_text.strip():
+        errors["grounds_text"] = [_("Onderbouw het besluit.")]
+    if not grant and ground not in RefusalGround.values:
+        errors["ground"] = [_("Kies de grond waarop het verzoek wordt geweigerd.")]
+    if errors:
+        raise RequestError(errors=errors)
+    with transaction.atomic():
+        locked = _locked(subject_request, by)
+        report = locked.report
+        if grant and locked.kind == RequestKind.DESTRUCTION and report is not None:
+            if report.legal_hold:
+                raise RequestError(
+                    errors={
+                        "ground": [
+                            _("Deze melding staat op niet vernietigen: weiger op die grond.")
+                        ]
+                    }
+                )
+            report_services.destroy_report_on_request(report=report, by=by, request=request)
+            CopyPassage.objects.filter(request__report_reference=locked.report_reference).delete()
+            locked.report = None
+            locked.person = None
+        elif grant and locked.kind in (
+            RequestKind.COPY,
+            RequestKind.CORRECTION,
+            RequestKind.STATEMENT,
+        ):
+            raise RequestError(_("Voer dit verzoek uit met de knop bij het verzoek."))
+        locked.state = RequestState.DONE if grant else RequestState.REFUSED
+        locked.refusal_ground = "" if grant else ground
+        locked.decision = grounds_text.strip()
+        locked.decided_at, locked.decided_by = timezone.now(), by
+        locked.save()
+        _log(
+            by,
+            locked,
+            AccessLogAction.CHANGE,
+            request,
+            "verzoek ingewilligd" if grant else f"verzoek geweigerd: {ground}",
+        )
+    return locked
+
+
+# --- Legal holds ------------------------------------------------------------------------------
+
+
+def place_legal_hold(
+    *, by: User, kind: str, object_id: int, reason: str, request: Any = None
+) -> None:
+    """Stop the retention for one record, with the reason (a court case, a measure): from the
+    team lead's list of what goes soon. A report keeps its own flag (ADR 15); an advice dossier
+    gets a `LegalHold` row (ADR 0031). Logged as a change of that record."""
+    if not reason.strip():
+        raise RequestError(errors={"reason": [_("Geef de reden (bijvoorbeeld de rechtszaak).")]})
+    if kind == "report":
+        report = Report.objects.get(pk=object_id)
+        if not may(by, Action.VIEW_RETENTION, report):
+            raise AccessDenied(action=Action.VIEW_RETENTION, obj=report)
+        report_services.set_legal_hold(
+            report=report, by=by, legal_hold=True, reason=reason, request=request
+        )
+        return
+    if kind != "dossier":
+        raise AdviceDossier.DoesNotExist
+    dossier = AdviceDossier.objects.get(pk=object_id)
+    if not may(by, Action.VIEW_RETENTION, dossier):
+        raise AccessDenied(action=Action.VIEW_RETENTION, obj=dossier)
+    with transaction.atomic():
+        LegalHold.objects.create(
+            object_type=HeldKind.ADVICE_DOSSIER,
+            object_id=str(dossier.pk),
+            reason=reason.strip(),
+            placed_by=by,
+        )
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=dossier,
+            roles=roles_for(by, Action.VIEW_RETENTION, dossier),
+            request=request,
+            reason=reason.strip(),
+        )

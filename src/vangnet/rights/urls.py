@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rights"
+
+urlpatterns = [
+    path("retention/", views.retention, name="retention"),
+    path("retention/hold/", views.retention_hold, name="retention_hold"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/<int:report_id>/", views.request_new, name="request_new"),
+    path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/copy.pdf", views.copy_pdf, name="copy_pdf"),
+    path("requests/<int:request_id>/<slug:action>/", views.request_action, name="request_action"),
+]
