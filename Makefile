@@ -45,12 +45,19 @@ define run_pytest
 	exit $$status
 endef
 
+# Two pytest workers (pytest-xdist; a test file stays on one worker) where each worker has a
+# database and a channel layer of its own: SQLite or PostgreSQL with the in-memory layer. With
+# REDIS_URL the workers would share the layer's groups and the cache, so that run is serial.
+# PYTEST_WORKERS=0 runs serially anywhere; PYTEST_WORKERS=4 uses four.
+PYTEST_WORKERS ?= $(if $(REDIS_URL),0,2)
+PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 ## make test: the whole suite, then ruff, mypy and the import contract (lint-imports,
 ## docs/architecture.md "Layers"), browser tests included (SQLite and the in-memory channel layer;
 ## PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set). Browser tests need
 ## /usr/bin/chromium (or CHROMIUM_PATH) and are skipped without it, except under CI=true.
 test: install
-	$(call run_pytest,)
+	$(call run_pytest,$(PARALLEL))
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m ruff format --check src tests benchmarks
 	$(PY) -m mypy src benchmarks
