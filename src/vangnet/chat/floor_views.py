@@ -78,7 +78,17 @@ def look(request: HttpRequest, conversation_id: int) -> HttpResponse:
             request=request,
         )
     except ChatError as error:
-        return _floor_page(request, status=400, look_error=str(error), look_chat=conversation_id)
+        # A page of its own, not the live floor: a refresh of the floor would wipe the error.
+        return render(
+            request,
+            "chat/staff/floor_look_reason.html",
+            {
+                "chat_id": conversation_id,
+                "look_error": str(error),
+                "reason": request.POST.get("reason", "")[:300],
+            },
+            status=400,
+        )
     return _look_page(request, chat)
 
 
