@@ -3,7 +3,8 @@ return to the queue of a chat whose employee went away (ADR 0033).
 
 An employee's capacity (default 2, set by the team lead) is how many running chats they take
 at once. 'Accept next' takes the longest-waiting chat the employee may take. A chat of an
-employee whose console has not been connected for the desk's `return_after_seconds` goes
+employee whose console has not been connected, or who has been set to away, for the desk's
+`return_after_seconds` goes
 back to the front of its queue (its `queued_at` is kept), the visitor is told a colleague
 will continue, and the whole conversation stays with it.
 """
@@ -121,8 +122,19 @@ def return_to_queue(*, conversation: Conversation, reason: str = "away") -> bool
     return True
 
 
+def away_since(availability: Availability) -> datetime | None:
+    """Since when an employee is gone: their console's last heartbeat (the browser closed or
+    the connection lost), or the moment they set themselves away, whichever came first."""
+    moments = [availability.heartbeat_at]
+    if not availability.is_available:
+        moments.append(availability.changed_at)
+    known = [moment for moment in moments if moment is not None]
+    return min(known) if known else None
+
+
 def return_stale_chats(*, now: datetime | None = None) -> int:
-    """Chats of employees whose console has been away longer than their desk allows."""
+    """Chats of employees who have been away (console gone, or set to away) longer than
+    their desk allows."""
     moment = now or timezone.now()
     shortest = min(
         [
@@ -130,10 +142,15 @@ def return_stale_chats(*, now: datetime | None = None) -> int:
             *ChatDesk.objects.values_list("return_after_seconds", flat=True),
         ]
     )
+    cutoff = moment - timedelta(seconds=shortest)
     candidates = (
-        Conversation.objects.filter(
-            status=ConversationStatus.ACTIVE,
-            assigned_to__chat_availability__heartbeat_at__lt=moment - timedelta(seconds=shortest),
+        Conversation.objects.filter(status=ConversationStatus.ACTIVE)
+        .filter(
+            Q(assigned_to__chat_availability__heartbeat_at__lt=cutoff)
+            | Q(
+                assigned_to__chat_availability__is_available=False,
+                assigned_to__chat_availability__changed_at__lt=cutoff,
+            )
         )
         .select_related("region__chat_desk", "assigned_to__chat_availability")
         .order_by("pk")
@@ -141,8 +158,8 @@ def return_stale_chats(*, now: datetime | None = None) -> int:
     count = 0
     for conversation in candidates:
         desk = getattr(conversation.region, "chat_desk", None)
-        beat = conversation.assigned_to.chat_availability.heartbeat_at  # type: ignore[union-attr]  # filtered on it above
-        if beat is not None and beat < moment - timedelta(seconds=_return_after(desk)):
+        gone = away_since(conversation.assigned_to.chat_availability)  # type: ignore[union-attr]  # filtered on it above
+        if gone is not None and gone < moment - timedelta(seconds=_return_after(desk)):
             count += int(return_to_queue(conversation=conversation))
     return count
 

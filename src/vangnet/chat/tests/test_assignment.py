@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from vangnet.accounts.models import Role
 from vangnet.accounts.policy import AccessDenied
-from vangnet.chat import assignment, services
+from vangnet.chat import assignment, presence, services
 from vangnet.chat.models import Availability, ConversationStatus
 from vangnet.testing.factories import make_user
 
@@ -109,3 +109,21 @@ def test_automatic_offering_gives_the_chat_to_the_employee_with_the_most_room():
 
     waiting.refresh_from_db()
     assert waiting.assigned_to == free and waiting.status == ConversationStatus.ACTIVE
+
+
+def test_a_chat_of_an_employee_who_set_themselves_away_returns_after_the_desks_time():
+    region = region_with_postcode()
+    employee = employee_at_desk(region)
+    chat = visitor_starts_chat()
+    services.accept_chat(conversation=chat, by=employee)
+    presence.set_availability(user=employee, available=False)
+
+    # Away for a moment (the console still connected): the chat stays.
+    assert assignment.return_stale_chats() == 0
+    # Away longer than the desk allows, though the console is still open: it goes back.
+    Availability.objects.filter(user=employee).update(
+        changed_at=timezone.now() - timedelta(seconds=120), heartbeat_at=timezone.now()
+    )
+    assert assignment.return_stale_chats() == 1
+    chat.refresh_from_db()
+    assert chat.status == ConversationStatus.WAITING and chat.assigned_to is None
