@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.regions.models import PartnerOrganisation, Region
@@ -48,7 +48,7 @@ def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
 
 
 def managed_user_page(
-    *, by: User, query: str = "", page: str | int | None = None, request: HttpRequest
+    *, by: User, query: str = "", page: str | int | None = None, audit: AuditContext | None
 ) -> Page:
     """One page of the users the administrator manages: those who work only in their regions."""
     require(by, Action.MANAGE_USERS)
@@ -66,7 +66,7 @@ def managed_user_page(
         page=page,
         user=by,
         roles=roles_for(by, Action.MANAGE_USERS),
-        request=request,
+        audit=audit,
     )
     users = list(page_obj.object_list)
     locked = locked_usernames(u.username for u in users)
@@ -76,7 +76,7 @@ def managed_user_page(
     return page_obj
 
 
-def user_to_manage(*, by: User, user_id: int, request: HttpRequest) -> User:
+def user_to_manage(*, by: User, user_id: int, audit: AuditContext | None) -> User:
     """The account an administrator wants to change; a refusal is logged and raised.
 
     Raises User.DoesNotExist for an unknown id (a 404), AccessDenied (a 403) for a user
@@ -89,21 +89,21 @@ def user_to_manage(*, by: User, user_id: int, request: HttpRequest) -> User:
             user=by,
             action=Action.MANAGE_USERS,
             obj=user,
-            request=request,
+            audit=audit,
             reason="gebruiker (ook) buiten de eigen regio's",
         )
     return user
 
 
-def user_detail(*, by: User, user_id: int, request: HttpRequest) -> User:
+def user_detail(*, by: User, user_id: int, audit: AuditContext | None) -> User:
     """One account with its roles, lock and two-factor state; the look is logged."""
-    user = user_to_manage(by=by, user_id=user_id, request=request)
+    user = user_to_manage(by=by, user_id=user_id, audit=audit)
     record_access(
         user=by,
         action=AccessLogAction.VIEW,
         obj=user,
         roles=roles_for(by, Action.MANAGE_USERS, user),
-        request=request,
+        audit=audit,
     )
     user.is_locked = bool(locked_usernames([user.username]))  # type: ignore[attr-defined]  # shown by the template
     user.has_two_factor = TOTPDevice.objects.filter(  # type: ignore[attr-defined]  # shown by the template
@@ -113,7 +113,7 @@ def user_detail(*, by: User, user_id: int, request: HttpRequest) -> User:
 
 
 def pending_role_grants(
-    *, by: User, user: User | None = None, request: HttpRequest
+    *, by: User, user: User | None = None, audit: AuditContext | None
 ) -> list[RoleGrantRequest]:
     """Roles waiting for a second administrator, of the accounts `by` manages (of one account,
     when given). Each carries `may_decide` for the page. The list page logs the accounts it
@@ -134,7 +134,7 @@ def pending_role_grants(
             action=AccessLogAction.VIEW,
             objects=list({grant.user_id: grant.user for grant in shown}.values()),
             roles=roles_for(by, Action.MANAGE_USERS),
-            request=request,
+            audit=audit,
             reason="rollen die wachten op goedkeuring",
         )
     return shown

@@ -19,11 +19,11 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.errors import DomainError
@@ -81,7 +81,7 @@ def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
 
 @transaction.atomic
 def log_out_everywhere(
-    *, user: User, request: HttpRequest | None = None, by: User | None = None
+    *, user: User, audit: AuditContext | None = None, by: User | None = None
 ) -> None:
     """Invalidate every session of this user, on every device (rotates the security stamp).
 
@@ -97,14 +97,14 @@ def log_out_everywhere(
         user=by if by_other else user,
         action=AccessLogAction.LOGOUT,
         obj=user,
-        request=request,
+        audit=audit,
         reason="overal uitgelogd door functioneel beheerder" if by_other else "overal uitgelogd",
     )
 
 
 @transaction.atomic
 def break_glass(
-    *, user: User, action: Action, obj: Model, reason: str, request: HttpRequest | None = None
+    *, user: User, action: Action, obj: Model, reason: str, audit: AuditContext | None = None
 ) -> BreakGlassGrant:
     """Grant one hour of access to one record outside the user's regions, for a stated reason."""
     reason = reason.strip()
@@ -130,7 +130,7 @@ def break_glass(
         user=user,
         action=AccessLogAction.BREAK_GLASS,
         obj=obj,
-        request=request,
+        audit=audit,
         reason=reason,
         roles=sorted(user.roles),
     )
@@ -207,7 +207,7 @@ def _log_change(
     by: User,
     user: User,
     reason: str,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     action: AccessLogAction = AccessLogAction.CHANGE,
 ) -> None:
     record_access(
@@ -215,7 +215,7 @@ def _log_change(
         action=action,
         obj=user,
         roles=roles_for(by, Action.MANAGE_USERS),
-        request=request,
+        audit=audit,
         reason=reason,
     )
 
@@ -298,7 +298,7 @@ def create_user(
     password: str,
     phone_number: str = "",
     organisation: PartnerOrganisation | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> User:
     """Create an account with at least one role in a region the administrator manages."""
     if region.pk not in _managed_region_ids(by):
@@ -322,7 +322,7 @@ def create_user(
     reason = f"gebruiker aangemaakt met rol(len) {', '.join(given) or '-'} in {region.code}"
     if waiting:
         reason += f"; wacht op goedkeuring van een tweede beheerder: {', '.join(waiting)}"
-    _log_change(by=by, user=user, action=AccessLogAction.CREATE, reason=reason, request=request)
+    _log_change(by=by, user=user, action=AccessLogAction.CREATE, reason=reason, audit=audit)
     return user
 
 
@@ -361,7 +361,7 @@ def update_user_details(
     email: str,
     phone_number: str = "",
     organisation: PartnerOrganisation | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> User:
     """Change name, e-mail, work phone and organisation. The username never changes: the
     access log names people by it."""
@@ -375,13 +375,13 @@ def update_user_details(
     locked.organisation = organisation
     locked.full_clean()
     locked.save(update_fields=["first_name", "last_name", "email", "phone_number", "organisation"])
-    _log_change(by=by, user=locked, reason="gegevens gewijzigd", request=request)
+    _log_change(by=by, user=locked, reason="gegevens gewijzigd", audit=audit)
     return locked
 
 
 @transaction.atomic
 def add_membership(
-    *, by: User, user: User, region: Region, role: str, request: HttpRequest | None = None
+    *, by: User, user: User, region: Region, role: str, audit: AuditContext | None = None
 ) -> Membership | RoleGrantRequest:
     """Give another user a role in a region the administrator manages.
 
@@ -391,7 +391,7 @@ def add_membership(
     locked = User.objects.select_for_update().get(pk=user.pk)
     _require_may_grant(by, locked, region)
     granted = _grant(by=by, user=locked, region=region, role=role)
-    _log_change(by=by, user=locked, reason=_grant_reason(granted), request=request)
+    _log_change(by=by, user=locked, reason=_grant_reason(granted), audit=audit)
     return granted
 
 
@@ -408,7 +408,7 @@ def _decided_grant(*, by: User, grant: RoleGrantRequest) -> RoleGrantRequest:
 
 @transaction.atomic
 def approve_role_grant(
-    *, by: User, grant: RoleGrantRequest, request: HttpRequest | None = None
+    *, by: User, grant: RoleGrantRequest, audit: AuditContext | None = None
 ) -> Membership:
     """The second administrator approves: only now does the user hold the role."""
     User.objects.select_for_update().get(pk=grant.user_id)
@@ -432,14 +432,14 @@ def approve_role_grant(
             f"rol {locked.role} in {locked.region.code} goedgekeurd "
             f"(aangevraagd door {locked.requested_by.username})"
         ),
-        request=request,
+        audit=audit,
     )
     return membership
 
 
 @transaction.atomic
 def reject_role_grant(
-    *, by: User, grant: RoleGrantRequest, request: HttpRequest | None = None
+    *, by: User, grant: RoleGrantRequest, audit: AuditContext | None = None
 ) -> RoleGrantRequest:
     """Another administrator rejects the role, or the one who asked withdraws it."""
     User.objects.select_for_update().get(pk=grant.user_id)
@@ -464,7 +464,7 @@ def reject_role_grant(
                 else f"afgewezen (aangevraagd door {locked.requested_by.username})"
             )
         ),
-        request=request,
+        audit=audit,
     )
     return locked
 
@@ -475,14 +475,14 @@ def _decide(
     by: User,
     status: RoleGrantRequest.Status,
     reason: str,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
 ) -> None:
     """Record the decision on a locked request, and log it as a change to the user."""
     grant.status = status
     grant.decided_by = by
     grant.decided_at = timezone.now()
     grant.save(update_fields=["status", "decided_by", "decided_at"])
-    _log_change(by=by, user=grant.user, reason=reason, request=request)
+    _log_change(by=by, user=grant.user, reason=reason, audit=audit)
 
 
 def _grants_user_management(role: str) -> bool:
@@ -491,7 +491,7 @@ def _grants_user_management(role: str) -> bool:
 
 @transaction.atomic
 def remove_membership(
-    *, by: User, membership: Membership, request: HttpRequest | None = None
+    *, by: User, membership: Membership, audit: AuditContext | None = None
 ) -> None:
     """Take a role away, only in a region the administrator manages."""
     user = User.objects.select_for_update().get(pk=membership.user_id)
@@ -519,11 +519,11 @@ def remove_membership(
     reason = f"rol {membership.role} in {membership.region.code} verwijderd"
     membership.delete()
     recheck_sockets(user_id=user.pk)
-    _log_change(by=by, user=user, reason=reason, request=request)
+    _log_change(by=by, user=user, reason=reason, audit=audit)
 
 
 @transaction.atomic
-def deactivate_user(*, by: User, user: User, request: HttpRequest | None = None) -> User:
+def deactivate_user(*, by: User, user: User, audit: AuditContext | None = None) -> User:
     """Switch the account off and end all of its sessions. Nothing is deleted."""
     _require_manageable(by, user)
     if user.pk == by.pk:
@@ -535,25 +535,25 @@ def deactivate_user(*, by: User, user: User, request: HttpRequest | None = None)
         raise AccountError(gettext("Dit account is al uitgeschakeld."))
     locked.is_active = False
     locked.save(update_fields=["is_active"])
-    _log_change(by=by, user=locked, reason="account uitgeschakeld", request=request)
-    log_out_everywhere(user=locked, request=request, by=by)
+    _log_change(by=by, user=locked, reason="account uitgeschakeld", audit=audit)
+    log_out_everywhere(user=locked, audit=audit, by=by)
     return locked
 
 
 @transaction.atomic
-def reactivate_user(*, by: User, user: User, request: HttpRequest | None = None) -> User:
+def reactivate_user(*, by: User, user: User, audit: AuditContext | None = None) -> User:
     _require_manageable(by, user)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         raise AccountError(gettext("Dit account is al actief."))
     locked.is_active = True
     locked.save(update_fields=["is_active"])
-    _log_change(by=by, user=locked, reason="account weer ingeschakeld", request=request)
+    _log_change(by=by, user=locked, reason="account weer ingeschakeld", audit=audit)
     return locked
 
 
 @transaction.atomic
-def reset_two_factor(*, by: User, user: User, request: HttpRequest | None = None) -> int:
+def reset_two_factor(*, by: User, user: User, audit: AuditContext | None = None) -> int:
     """Forget the user's authenticator (lost or new phone): the next login sets up a new one.
 
     The user's sessions end too, so the new authenticator is only ever set up after the
@@ -562,8 +562,8 @@ def reset_two_factor(*, by: User, user: User, request: HttpRequest | None = None
     _require_manageable(by, user)
     locked = User.objects.select_for_update().get(pk=user.pk)
     deleted, _details = TOTPDevice.objects.filter(user=locked).delete()
-    _log_change(by=by, user=locked, reason="tweestapsverificatie gereset", request=request)
-    log_out_everywhere(user=locked, request=request, by=by)
+    _log_change(by=by, user=locked, reason="tweestapsverificatie gereset", audit=audit)
+    log_out_everywhere(user=locked, audit=audit, by=by)
     return deleted
 
 
@@ -586,18 +586,16 @@ def reset_two_factor_by_operator(*, user: User) -> int:
 
 
 @transaction.atomic
-def unlock_user(*, by: User, user: User, request: HttpRequest | None = None) -> int:
+def unlock_user(*, by: User, user: User, audit: AuditContext | None = None) -> int:
     """Lift a lockout after repeated wrong passwords (django-axes) before the cool-off ends."""
     _require_manageable(by, user)
     removed = axes_reset(username=user.username)
-    _log_change(by=by, user=user, reason="account gedeblokkeerd", request=request)
+    _log_change(by=by, user=user, reason="account gedeblokkeerd", audit=audit)
     return removed
 
 
 @transaction.atomic
-def set_password(
-    *, by: User, user: User, password: str, request: HttpRequest | None = None
-) -> None:
+def set_password(*, by: User, user: User, password: str, audit: AuditContext | None = None) -> None:
     """Give the user a new password (forgotten). Every session of the user ends with it."""
     _require_manageable(by, user)
     locked = User.objects.select_for_update().get(pk=user.pk)
@@ -606,4 +604,4 @@ def set_password(
     locked.set_password(password)
     locked.save(update_fields=["password"])
     recheck_sockets(user_id=locked.pk)
-    _log_change(by=by, user=locked, reason="nieuw wachtwoord ingesteld", request=request)
+    _log_change(by=by, user=locked, reason="nieuw wachtwoord ingesteld", audit=audit)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vangnet.audit.context import AuditContext
 from vangnet.errors import show_on_form
 
 from . import selectors, services
@@ -39,7 +40,7 @@ def _administrator(request: HttpRequest) -> User:
 def _account(request: HttpRequest, user_id: int) -> User:
     try:
         return selectors.user_to_manage(
-            by=_administrator(request), user_id=user_id, request=request
+            by=_administrator(request), user_id=user_id, audit=AuditContext.from_request(request)
         )
     except User.DoesNotExist as exc:
         raise Http404 from exc
@@ -62,7 +63,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page_obj = selectors.managed_user_page(
-        by=by, query=query, page=request.GET.get("page"), request=request
+        by=by, query=query, page=request.GET.get("page"), audit=AuditContext.from_request(request)
     )
     return render(
         request,
@@ -73,7 +74,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "query_prefix": f"{urlencode({'q': query})}&" if query else "",
             "regions": selectors.managed_regions(by=by),
-            "pending_grants": selectors.pending_role_grants(by=by, request=request),
+            "pending_grants": selectors.pending_role_grants(
+                by=by, audit=AuditContext.from_request(request)
+            ),
         },
     )
 
@@ -103,7 +106,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
                 roles=data["roles"],
                 password=password,
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except ValidationError as exc:
             show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
@@ -121,7 +124,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     by = _administrator(request)
     try:
-        account = selectors.user_detail(by=by, user_id=user_id, request=request)
+        account = selectors.user_detail(
+            by=by, user_id=user_id, audit=AuditContext.from_request(request)
+        )
     except User.DoesNotExist as exc:
         raise Http404 from exc
     managed = regions_where(by, Action.MANAGE_USERS)
@@ -132,7 +137,9 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "account": account,
             "memberships": [(m, m.region_id in managed) for m in account.memberships.all()],
             "membership_form": MembershipForm(regions=selectors.managed_regions(by=by)),
-            "pending_grants": selectors.pending_role_grants(by=by, user=account, request=request),
+            "pending_grants": selectors.pending_role_grants(
+                by=by, user=account, audit=AuditContext.from_request(request)
+            ),
             "is_self": account.pk == by.pk,
             "four_eyes_roles": sorted(str(Role(role).label) for role in FOUR_EYES_ROLES),
         },
@@ -156,7 +163,9 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_user_details(by=by, user=account, **form.cleaned_data, request=request)
+            services.update_user_details(
+                by=by, user=account, **form.cleaned_data, audit=AuditContext.from_request(request)
+            )
         except ValidationError as exc:
             show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
         else:
@@ -174,7 +183,9 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         password = form.chosen_password(services.generate_password)
         try:
-            services.set_password(by=by, user=account, password=password, request=request)
+            services.set_password(
+                by=by, user=account, password=password, audit=AuditContext.from_request(request)
+            )
         except ValidationError as exc:
             show_on_form(form, exc, field_names=SERVICE_FIELD_TO_FORM_FIELD)
         else:
@@ -204,7 +215,7 @@ def membership_add(request: HttpRequest, user_id: int) -> HttpResponse:
                 user=account,
                 region=form.cleaned_data["region"],
                 role=form.cleaned_data["role"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except AccountError as exc:
             messages.error(request, str(exc))
@@ -235,7 +246,7 @@ def _decide_role_grant(
     account = _account(request, user_id)
     grant = get_object_or_404(RoleGrantRequest, pk=grant_id, user=account)
     try:
-        decide(by=by, grant=grant, request=request)
+        decide(by=by, grant=grant, audit=AuditContext.from_request(request))
     except AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -276,7 +287,9 @@ def membership_remove(request: HttpRequest, user_id: int, membership_id: int) ->
         Membership.objects.select_related("region"), pk=membership_id, user=account
     )
     try:
-        services.remove_membership(by=by, membership=membership, request=request)
+        services.remove_membership(
+            by=by, membership=membership, audit=AuditContext.from_request(request)
+        )
     except AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -290,7 +303,7 @@ def _account_action(
     by = _administrator(request)
     account = _account(request, user_id)
     try:
-        action(by=by, user=account, request=request)
+        action(by=by, user=account, audit=AuditContext.from_request(request))
     except AccountError as exc:
         messages.error(request, str(exc))
     else:

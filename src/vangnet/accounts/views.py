@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -55,7 +56,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             action=AccessLogAction.LOGIN_FAILED,
             object_type="accounts.user",
             username=str(request.POST.get("username", ""))[:150],
-            request=request,
+            audit=AuditContext.from_request(request),
             reason="te veel mislukte inlogpogingen vanaf dit adres",
         )
         return _locked_page(request, address=True)
@@ -71,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             action=AccessLogAction.LOGIN_FAILED,
             object_type="accounts.user",
             username=str(request.POST.get("username", ""))[:150],
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     idle = request.session.pop("vangnet_idle_logout", False)
     return render(
@@ -108,7 +109,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 action=AccessLogAction.LOGIN,
                 obj=user,
                 roles=sorted(user.roles),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
             return HttpResponseRedirect(
                 request.session.pop(NEXT_KEY, None) or resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -130,7 +131,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             user=request.user,
             action=AccessLogAction.LOGOUT,
             obj=request.user,
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     logout(request)
     if user_id is not None:
@@ -145,7 +146,7 @@ def security(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST":
-        log_out_everywhere(user=user, request=request)
+        log_out_everywhere(user=user, audit=AuditContext.from_request(request))
         logout(request)
         messages.success(request, _("U bent op alle apparaten uitgelogd."))
         return redirect("accounts:login")

@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from vangnet.accounts.policy import is_partner_system
+from vangnet.audit.context import AuditContext
 from vangnet.audit.services import record_unlogged_refusal
 
 from .auth import RefusedAsNotFound
@@ -67,7 +68,11 @@ def record_refusal(exc: Exception, request: Request) -> None:
     """One REFUSED access-log entry per refusal: the record when there is one, else the path
     (ids only, never personal data). A refusal a selector or service logged itself is skipped."""
     record_unlogged_refusal(
-        exc, user=request.user, kind="api", path=request.path, request=request._request
+        exc,
+        user=request.user,
+        kind="api",
+        path=request.path,
+        audit=AuditContext.from_request(request._request),
     )
     exc.logged = True  # type: ignore[attr-defined]  # never twice, should it be handled again
 

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import Membership, User
 from vangnet.accounts.policy import Action, may, regions_where, require, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.pagination import Key, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
@@ -23,7 +23,7 @@ NEWEST_ENTRY_FIRST = (Key("sequence", descending=True),)
 
 
 def search_access_log(
-    *, user: User, filters: dict[str, Any], params: Mapping[str, str], request: HttpRequest
+    *, user: User, filters: dict[str, Any], params: Mapping[str, str], audit: AuditContext | None
 ) -> KeysetPage[AccessLogEntry]:
     """One page of the entries found, newest first, paged by sequence number (`params`: the
     request's `after`/`before`/`last`, core.pagination)."""
@@ -55,7 +55,7 @@ def search_access_log(
         object_type="audit.accesslogentry",
         object_id=f"zoekopdracht: {described}"[:255] if described else "zoekopdracht",
         roles=roles_for(user, Action.VIEW_ACCESS_LOG),
-        request=request,
+        audit=audit,
     )
     return page_obj
 

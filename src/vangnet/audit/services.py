@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.policy import AccessDenied, Action
+from vangnet.audit.context import AuditContext
 from vangnet.regions.models import Region
 
 from .models import (
@@ -70,19 +70,6 @@ def compute_hash(entry: AccessLogEntry, records: Iterable[tuple[str, str]] = ())
     return hmac.new(audit_key(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind a proxy, Axes' ipware settings decide which header is trusted (settings.py).
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return address or None
-
-
-def active_region_code(request: HttpRequest | None) -> str:
-    region = getattr(request, "active_region", None) if request is not None else None
-    return region.code if region is not None else ""
-
-
 def _region_id_of(obj: Model) -> int | None:
     # A record's region, or the region of the report it belongs to (a reporter, a person).
     region_id = getattr(obj, "region_id", None)
@@ -109,7 +96,7 @@ def record_access(
     objects: Iterable[Model] | None = None,
     records: Iterable[tuple[str, str]] | None = None,
     roles: Iterable[str] = (),
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
     reason: str = "",
     username: str = "",
 ) -> AccessLogEntry:
@@ -143,13 +130,13 @@ def record_access(
             user_id=user.pk if authenticated else None,  # type: ignore[union-attr]  # may() above admitted an active User
             username=(user.get_username() if authenticated else username)[:150],  # type: ignore[union-attr]  # authenticated: a User
             roles=",".join(sorted(set(roles)))[:200],
-            region_code=active_region_code(request),
+            region_code=audit.region_code if audit is not None else "",
             action=action,
             object_type=object_type,
             object_id=object_id,
             # Stored as the database will give it back, so the hash survives a round trip.
             ip_address=AccessLogEntry._meta.get_field("ip_address").get_prep_value(
-                client_address(request)
+                audit.ip_address if audit is not None else None
             ),
             reason=reason.replace("\x00", ""),
             record_regions=_region_codes(region_ids),
@@ -176,16 +163,14 @@ def refuse(
     user: User,
     action: Action,
     obj: Model | None,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     reason: str = "",
 ) -> AccessDenied:
     """Log that `user` was refused `action` on `obj`; return the AccessDenied to raise.
 
     It is marked as logged, so the 403 page does not log the refusal a second time.
     """
-    record_access(
-        user=user, action=AccessLogAction.REFUSED, obj=obj, request=request, reason=reason
-    )
+    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, audit=audit, reason=reason)
     return AccessDenied(action=action, obj=obj, logged=True)
 
 
@@ -195,7 +180,7 @@ def record_unlogged_refusal(
     user: User | AnonymousUser | None,
     kind: str,
     path: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> None:
     """For the last line of defence (the 403 page, the API, a socket): log a refusal that no
     selector or service logged. The record when there is one, else `kind` and the path (ids
@@ -210,7 +195,7 @@ def record_unlogged_refusal(
         obj=obj if is_record else None,
         object_type="" if is_record else kind,
         object_id="" if is_record else path[:255],
-        request=request,
+        audit=audit,
     )
 
 
@@ -221,13 +206,13 @@ def logged_page[M: Model](
     page: str | int | None,
     user: User,
     roles: Iterable[str],
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     reason: str = "",
 ) -> Page[M]:
     """One page of `records`; the records on it are logged as seen (an empty page: nothing)."""
     page_obj = Paginator(records, size).get_page(page)
     shown = list(page_obj.object_list)
-    log_page_shown(shown, user=user, roles=roles, request=request, reason=reason)
+    log_page_shown(shown, user=user, roles=roles, audit=audit, reason=reason)
     return page_obj
 
 
@@ -236,7 +221,7 @@ def log_page_shown(
     *,
     user: User,
     roles: Iterable[str],
-    request: HttpRequest | None,
+    audit: AuditContext | None,
     reason: str = "",
 ) -> None:
     """Log the records a page showed as seen, in one entry (an empty page: nothing). For
@@ -247,7 +232,7 @@ def log_page_shown(
             action=AccessLogAction.VIEW,
             objects=shown,
             roles=roles,
-            request=request,
+            audit=audit,
             reason=reason,
         )
 

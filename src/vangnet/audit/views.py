@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, require
+from vangnet.audit.context import AuditContext
 
 from .forms import AccessLogSearchForm
 from .selectors import search_access_log
@@ -21,7 +22,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if (form.is_bound and form.is_valid()) or not form.is_bound:
         filters = form.cleaned_data if form.is_bound else {}
         page_obj = search_access_log(
-            user=user, filters=filters, params=request.GET, request=request
+            user=user, filters=filters, params=request.GET, audit=AuditContext.from_request(request)
         )
     query = request.GET.copy()
     for name in ("page", "after", "before", "last"):

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from vangnet.accounts.policy import Action
 from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
 from vangnet.api.errors import partner_responses
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -113,7 +114,7 @@ def handover_create(request: Request) -> Response:
         username=request.user.get_username(),
         action=AccessLogAction.CREATE,
         obj=handover,
-        request=request._request,
+        audit=AuditContext.from_request(request._request),
     )
     return Response({**_status(handover), "join_code": join_code}, status=status.HTTP_201_CREATED)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, regions_where, require, scope
+from vangnet.audit.context import AuditContext
 
 from . import services
 from .errors import ChatError
@@ -73,7 +74,7 @@ def _next_candidates(user: User) -> Any:
     )
 
 
-def accept_next(*, user: User, request: Any = None) -> Conversation:
+def accept_next(*, user: User, audit: AuditContext | None = None) -> Conversation:
     """Take the longest-waiting chat this employee may take, within their capacity."""
     require(user, Action.HANDLE_CHAT)
     if free_capacity(user) <= 0:
@@ -90,7 +91,7 @@ def accept_next(*, user: User, request: Any = None) -> Conversation:
             if preferred in available:
                 continue  # waits for the colleague the visitor asked for
         try:
-            return services.accept_chat(conversation=candidate, by=user, request=request)
+            return services.accept_chat(conversation=candidate, by=user, audit=audit)
         except ChatError:
             continue  # a colleague was first, or the visitor left: the next one
     raise ChatError(_("Er wacht nu geen chat die u kunt aannemen."))

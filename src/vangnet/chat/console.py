@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, roles_for, scope
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -47,7 +47,7 @@ class ConsoleChat:
 
 
 def dossier_history(
-    *, user: User, conversation: Conversation, request: HttpRequest | None
+    *, user: User, conversation: Conversation, audit: AuditContext | None
 ) -> list[Any]:
     """The last contacts of the chat's advice dossier (the agreements made before), when the
     chat came with a continuity code. Logged: it is the dossier's content."""
@@ -64,15 +64,15 @@ def dossier_history(
             action=AccessLogAction.VIEW,
             objects=contacts,
             roles=roles_for(user, Action.MANAGE_DOSSIER, conversation.dossier),
-            request=request,
+            audit=audit,
         )
     return contacts
 
 
-def console_chats(*, user: User, request: HttpRequest | None) -> list[ConsoleChat]:
+def console_chats(*, user: User, audit: AuditContext | None) -> list[ConsoleChat]:
     """The employee's open chats (logged as a list), each with its handover agreements and
     its dossier's history."""
-    chats = selectors.my_chats(user=user, request=request)
+    chats = selectors.my_chats(user=user, audit=audit)
     ids = [chat.pk for chat in chats]
     full = {
         chat.pk: chat
@@ -87,27 +87,25 @@ def console_chats(*, user: User, request: HttpRequest | None) -> list[ConsoleCha
             ConsoleChat(
                 conversation=conversation,
                 handover=getattr(conversation, "handover", None),
-                dossier_contacts=dossier_history(
-                    user=user, conversation=conversation, request=request
-                ),
+                dossier_contacts=dossier_history(user=user, conversation=conversation, audit=audit),
             )
         )
     return result
 
 
 def transcript_for_export(
-    *, user: User, conversation_id: int, request: HttpRequest | None
+    *, user: User, conversation_id: int, audit: AuditContext | None
 ) -> Conversation:
     """A conversation the user may handle, for printing or downloading: logged as an export."""
     conversation = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user, conversation_id=conversation_id, audit=audit, log=False
     )
     record_access(
         user=user,
         action=AccessLogAction.EXPORT,
         obj=conversation,
         roles=roles_for(user, Action.HANDLE_CHAT, conversation),
-        request=request,
+        audit=audit,
         reason="transcript afgedrukt of gedownload",
     )
     return conversation

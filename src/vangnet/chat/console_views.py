@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, require
+from vangnet.audit.context import AuditContext
 from vangnet.regions.selectors import social_map_for
 
 from . import assignment, console
@@ -40,7 +41,7 @@ def console_page(request: HttpRequest) -> HttpResponse:
     the closing registration."""
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
-    chats = console.console_chats(user=user, request=request)
+    chats = console.console_chats(user=user, audit=AuditContext.from_request(request))
     resources: dict[int, list[object]] = {}
     texts: dict[int, list[object]] = {}
     panes: list[dict[str, Any]] = []
@@ -87,7 +88,7 @@ def accept_next(request: HttpRequest) -> HttpResponse:
     """Take the longest-waiting chat I may take, within my capacity."""
     user = _user(request)
     try:
-        chat = assignment.accept_next(user=user, request=request)
+        chat = assignment.accept_next(user=user, audit=AuditContext.from_request(request))
     except ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:console")
@@ -100,7 +101,7 @@ def transcript(request: HttpRequest, conversation_id: int) -> HttpResponse:
     export (the download carries no name of the visitor in its file name)."""
     user = _user(request)
     chat = console.transcript_for_export(
-        user=user, conversation_id=conversation_id, request=request
+        user=user, conversation_id=conversation_id, audit=AuditContext.from_request(request)
     )
     lines = console.transcript_lines(chat)
     if request.GET.get("download") == "1":

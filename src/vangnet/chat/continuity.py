@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.codes import (
@@ -75,7 +76,9 @@ def _check_not_blocked(address: str | None, session_key: str | None) -> None:
         )
 
 
-def _register_failure(address: str | None, session_key: str | None, request: Any) -> None:
+def _register_failure(
+    address: str | None, session_key: str | None, audit: AuditContext | None
+) -> None:
     for key in _failure_keys(address, session_key):
         cache.add(key, 0, FAILURE_WINDOW_SECONDS)
         try:
@@ -88,7 +91,7 @@ def _register_failure(address: str | None, session_key: str | None, request: Any
         action=AccessLogAction.REFUSED,
         object_type="chat.continuitycode",
         reason="onjuiste, verlopen of ingetrokken code",
-        request=request,
+        audit=audit,
     )
 
 
@@ -112,7 +115,7 @@ def ensure_dossier(*, conversation: Conversation, by: User) -> AdviceDossier:
 
 
 def issue_continuity_code(
-    *, conversation: Conversation, by: User, request: Any = None
+    *, conversation: Conversation, by: User, audit: AuditContext | None = None
 ) -> IssuedCode:
     """Give the visitor a code back to `by`; it is sent in the chat and shown once."""
     with transaction.atomic():
@@ -136,7 +139,7 @@ def issue_continuity_code(
             action=AccessLogAction.CREATE,
             obj=dossier,
             roles=roles_for(by, Action.HANDLE_CHAT, locked),
-            request=request,
+            audit=audit,
             reason="continuïteitscode uitgegeven",
         )
         name = employee_name(by)
@@ -164,7 +167,9 @@ def issue_continuity_code(
     return IssuedCode(code=code, expires_at=expires)
 
 
-def revoke_continuity_code(*, code_id: int, by: User, request: Any = None) -> ContinuityCode:
+def revoke_continuity_code(
+    *, code_id: int, by: User, audit: AuditContext | None = None
+) -> ContinuityCode:
     """Revoke a code; ContinuityCode.DoesNotExist for an id that is no code."""
     with transaction.atomic():
         code = ContinuityCode.objects.select_for_update().select_related("dossier").get(pk=code_id)
@@ -177,14 +182,14 @@ def revoke_continuity_code(*, code_id: int, by: User, request: Any = None) -> Co
                 user=by,
                 action=AccessLogAction.CHANGE,
                 obj=code.dossier,
-                request=request,
+                audit=audit,
                 reason="continuïteitscode ingetrokken",
             )
     return code
 
 
 def redeem_continuity_code(
-    code: str, *, address: str | None, session_key: str | None, request: Any = None
+    code: str, *, address: str | None, session_key: str | None, audit: AuditContext | None = None
 ) -> ContinuityCode:
     _check_not_blocked(address, session_key)
     found = (
@@ -193,7 +198,7 @@ def redeem_continuity_code(
         .first()
     )
     if found is None or not found.is_valid():
-        _register_failure(address, session_key, request)
+        _register_failure(address, session_key, audit)
         if found is not None and found.revoked_at is not None:
             raise CodeRefused(
                 _("Deze code is ingetrokken. Je kunt gewoon een nieuwe chat beginnen.")
@@ -218,7 +223,7 @@ def new_join_code(handover: Handover) -> str:
 
 
 def redeem_join_code(
-    code: str, *, address: str | None, session_key: str | None, request: Any = None
+    code: str, *, address: str | None, session_key: str | None, audit: AuditContext | None = None
 ) -> Handover:
     _check_not_blocked(address, session_key)
     handover = (
@@ -233,7 +238,7 @@ def redeem_join_code(
         or handover.join_expires_at < timezone.now()
         or handover.status not in (HandoverStatus.REQUESTED, HandoverStatus.ACCEPTED)
     ):
-        _register_failure(address, session_key, request)
+        _register_failure(address, session_key, audit)
         raise CodeRefused(
             _("Deze code klopt niet of is verlopen. Vraag de vrijwilliger om een nieuwe.")
         )

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
@@ -25,7 +26,7 @@ def desk_for(region: Region) -> ChatDesk:
 
 
 def update_desk(
-    *, desk: ChatDesk, by: User, changes: dict[str, Any], request: Any = None
+    *, desk: ChatDesk, by: User, changes: dict[str, Any], audit: AuditContext | None = None
 ) -> ChatDesk:
     if not may(by, Action.MANAGE_CHAT_DESK, desk.region):
         raise AccessDenied(action=Action.MANAGE_CHAT_DESK, obj=desk.region)
@@ -40,7 +41,7 @@ def update_desk(
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, Action.MANAGE_CHAT_DESK, locked.region),
-            request=request,
+            audit=audit,
         )
     return locked
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, require, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.regions.models import Region
@@ -52,7 +52,7 @@ def _chat_roles() -> list[str]:
     return [role for role, actions in GRANTS.items() if Action.HANDLE_CHAT in actions]
 
 
-def floor_for(*, by: User, region: Region, request: HttpRequest | None) -> Floor:
+def floor_for(*, by: User, region: Region, audit: AuditContext | None) -> Floor:
     """The floor of one region. The chats shown (their numbers, times and employee) are
     logged as a list, like the queue."""
     require(by, LEAD, region)
@@ -101,7 +101,7 @@ def floor_for(*, by: User, region: Region, request: HttpRequest | None) -> Floor
             action=AccessLogAction.VIEW,
             objects=open_chats,
             roles=roles_for(by, LEAD, region),
-            request=request,
+            audit=audit,
         )
     return Floor(
         region=region,
@@ -111,7 +111,7 @@ def floor_for(*, by: User, region: Region, request: HttpRequest | None) -> Floor
     )
 
 
-def _chat_for_lead(*, by: User, conversation_id: int, request: HttpRequest | None) -> Conversation:
+def _chat_for_lead(*, by: User, conversation_id: int, audit: AuditContext | None) -> Conversation:
     chat = (
         Conversation.objects.select_related("region", "home_region", "assigned_to")
         .filter(pk=conversation_id)
@@ -121,16 +121,16 @@ def _chat_for_lead(*, by: User, conversation_id: int, request: HttpRequest | Non
         require(by, LEAD)
         raise Http404
     if not may(by, LEAD, chat):
-        record_access(user=by, action=AccessLogAction.REFUSED, obj=chat, request=request)
+        record_access(user=by, action=AccessLogAction.REFUSED, obj=chat, audit=audit)
         raise AccessDenied(action=LEAD, obj=chat, logged=True)
     return chat
 
 
 def look_into(
-    *, by: User, conversation_id: int, reason: str, request: HttpRequest | None
+    *, by: User, conversation_id: int, reason: str, audit: AuditContext | None
 ) -> Conversation:
     """The team lead reads a running chat; the reason goes into the access log."""
-    chat = _chat_for_lead(by=by, conversation_id=conversation_id, request=request)
+    chat = _chat_for_lead(by=by, conversation_id=conversation_id, audit=audit)
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ChatError(
@@ -142,18 +142,20 @@ def look_into(
         action=AccessLogAction.VIEW,
         obj=chat,
         roles=roles_for(by, LEAD, chat),
-        request=request,
+        audit=audit,
         reason=f"meekijken: {reason}"[:500],
     )
     return chat
 
 
-def chat_for_lead(*, by: User, conversation_id: int, request: HttpRequest | None) -> Conversation:
+def chat_for_lead(*, by: User, conversation_id: int, audit: AuditContext | None) -> Conversation:
     """For an action on the chat (note, take over): checked, not logged as a view."""
-    return _chat_for_lead(by=by, conversation_id=conversation_id, request=request)
+    return _chat_for_lead(by=by, conversation_id=conversation_id, audit=audit)
 
 
-def add_note(*, by: User, conversation: Conversation, body: str, request: Any = None) -> None:
+def add_note(
+    *, by: User, conversation: Conversation, body: str, audit: AuditContext | None = None
+) -> None:
     """A note only colleagues see (never sent to the visitor)."""
     text = body.strip()
     if not text:
@@ -169,12 +171,14 @@ def add_note(*, by: User, conversation: Conversation, body: str, request: Any = 
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, LEAD, locked),
-            request=request,
+            audit=audit,
         )
         append_message(locked, sender=Sender.EMPLOYEE, kind=MessageKind.NOTE, body=text, author=by)
 
 
-def take_over(*, by: User, conversation: Conversation, request: Any = None) -> Conversation:
+def take_over(
+    *, by: User, conversation: Conversation, audit: AuditContext | None = None
+) -> Conversation:
     """The team lead continues the chat; the visitor is told who continues."""
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -193,7 +197,7 @@ def take_over(*, by: User, conversation: Conversation, request: Any = None) -> C
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, LEAD, locked),
-            request=request,
+            audit=audit,
             reason="chat overgenomen door de teamleider",
         )
         append_message(
@@ -208,7 +212,7 @@ def take_over(*, by: User, conversation: Conversation, request: Any = None) -> C
     return locked
 
 
-def return_employee_chats(*, by: User, employee_id: int, request: Any = None) -> int:
+def return_employee_chats(*, by: User, employee_id: int, audit: AuditContext | None = None) -> int:
     """Move every running chat of an employee (in the lead's regions) back to the queue."""
     employee_for_lead(by=by, employee_id=employee_id)
     chats = [
@@ -225,7 +229,7 @@ def return_employee_chats(*, by: User, employee_id: int, request: Any = None) ->
             action=AccessLogAction.CHANGE,
             obj=chat,
             roles=roles_for(by, LEAD, chat),
-            request=request,
+            audit=audit,
             reason="terug naar de wachtrij gezet door de teamleider",
         )
         count += int(assignment.return_to_queue(conversation=chat))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
+from vangnet.audit.context import AuditContext
 from vangnet.regions.models import Region
 
 from . import assignment, floor, satisfaction
@@ -35,7 +36,9 @@ def _region(request: HttpRequest, user: User) -> Region:
 
 def _floor_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
     user = _user(request)
-    data = floor.floor_for(by=user, region=_region(request, user), request=request)
+    data = floor.floor_for(
+        by=user, region=_region(request, user), audit=AuditContext.from_request(request)
+    )
     if getattr(request, "htmx", False):
         return render(request, "chat/staff/_floor.html", {"floor": data, **extra}, status=status)
     answers = satisfaction.summary_for(by=user, region=data.region)
@@ -75,7 +78,7 @@ def look(request: HttpRequest, conversation_id: int) -> HttpResponse:
             by=user,
             conversation_id=conversation_id,
             reason=request.POST.get("reason", ""),
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except ChatError as error:
         # A page of its own, not the live floor: a refresh of the floor would wipe the error.
@@ -95,10 +98,15 @@ def look(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def note(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
-    chat = floor.chat_for_lead(by=user, conversation_id=conversation_id, request=request)
+    chat = floor.chat_for_lead(
+        by=user, conversation_id=conversation_id, audit=AuditContext.from_request(request)
+    )
     try:
         floor.add_note(
-            by=user, conversation=chat, body=request.POST.get("note", ""), request=request
+            by=user,
+            conversation=chat,
+            body=request.POST.get("note", ""),
+            audit=AuditContext.from_request(request),
         )
     except ChatError as error:
         return _look_page(request, chat, note_error=str(error), status=400)
@@ -109,9 +117,11 @@ def note(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def take_over(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
-    chat = floor.chat_for_lead(by=user, conversation_id=conversation_id, request=request)
+    chat = floor.chat_for_lead(
+        by=user, conversation_id=conversation_id, audit=AuditContext.from_request(request)
+    )
     try:
-        floor.take_over(by=user, conversation=chat, request=request)
+        floor.take_over(by=user, conversation=chat, audit=AuditContext.from_request(request))
     except ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:floor")
@@ -121,7 +131,9 @@ def take_over(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @require_POST
 def return_chats(request: HttpRequest, user_id: int) -> HttpResponse:
     user = _user(request)
-    count = floor.return_employee_chats(by=user, employee_id=user_id, request=request)
+    count = floor.return_employee_chats(
+        by=user, employee_id=user_id, audit=AuditContext.from_request(request)
+    )
     messages.success(
         request,
         _("%(count)s chat(s) staan weer vooraan in de wachtrij.") % {"count": count},

@@ -12,7 +12,6 @@ employee registers the call in the same place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, owns_handover, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import Channel, Contact
@@ -175,7 +175,9 @@ def cancel_handover(*, handover: Handover, by: User) -> Handover:
     return locked
 
 
-def accept_phone_handover(*, handover: Handover, by: User, request: Any = None) -> Handover:
+def accept_phone_handover(
+    *, handover: Handover, by: User, audit: AuditContext | None = None
+) -> Handover:
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)
         if not may(by, Action.HANDLE_CHAT, locked):
@@ -195,14 +197,18 @@ def accept_phone_handover(*, handover: Handover, by: User, request: Any = None) 
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, Action.HANDLE_CHAT, locked),
-            request=request,
+            audit=audit,
         )
         events.publish(events.queue_group(locked.region_id), {"type": "queue.changed"})
     return locked
 
 
 def register_phone_handover(
-    *, handover: Handover, by: User, outcome: services.ClosingRegistration, request: Any = None
+    *,
+    handover: Handover,
+    by: User,
+    outcome: services.ClosingRegistration,
+    audit: AuditContext | None = None,
 ) -> Contact:
     """The employee registers the three-way phone call in the same place as the request."""
 
@@ -222,7 +228,7 @@ def register_phone_handover(
                 ),
                 by=by,
                 roles=roles_for(by, Action.HANDLE_CHAT, locked),
-                request=request,
+                audit=audit,
             )
         except ContactError as error:
             raise services.ChatError(str(error)) from error

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -116,14 +117,17 @@ def lock_conversation(conversation: Conversation) -> Conversation:
 
 
 def log_access(
-    user: User, action: AccessLogAction, conversation: Conversation, request: Any = None
+    user: User,
+    action: AccessLogAction,
+    conversation: Conversation,
+    audit: AuditContext | None = None,
 ) -> None:
     record_access(
         user=user,
         action=action,
         obj=conversation,
         roles=roles_for(user, Action.HANDLE_CHAT, conversation),
-        request=request,
+        audit=audit,
     )
 
 

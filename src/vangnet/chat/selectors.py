@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import (
@@ -20,6 +20,7 @@ from vangnet.accounts.policy import (
     scope,
     scope_own_handovers,
 )
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access, refuse
 
@@ -39,7 +40,7 @@ def visitor_conversation(session: Any) -> Conversation | None:
     )
 
 
-def _log_shown(user: User, shown: list[Any], request: HttpRequest | None) -> None:
+def _log_shown(user: User, shown: list[Any], audit: AuditContext | None) -> None:
     """A list of the queue page (waiting chats, my chats, phone handovers): one entry for the
     records shown, none for an empty list."""
     if shown:
@@ -48,7 +49,7 @@ def _log_shown(user: User, shown: list[Any], request: HttpRequest | None) -> Non
             action=AccessLogAction.VIEW,
             objects=shown,
             roles=roles_for(user, Action.HANDLE_CHAT),
-            request=request,
+            audit=audit,
         )
 
 
@@ -100,7 +101,7 @@ WAITING_PAGE_SIZE = 100
 
 
 def waiting_chats(
-    *, user: User, request: HttpRequest | None = None, page: int | str | None = 1
+    *, user: User, audit: AuditContext | None = None, page: int | str | None = 1
 ) -> Page[Conversation]:
     """The waiting chats of every queue the user works in, longest waiting first, one page
     of them (`page.paginator.count` is all of them). The chats shown are logged."""
@@ -112,11 +113,11 @@ def waiting_chats(
     )
     page_obj = Paginator(queryset, WAITING_PAGE_SIZE).get_page(page)
     chats = list(page_obj.object_list)
-    _log_shown(user, chats, request)
+    _log_shown(user, chats, audit)
     return page_obj
 
 
-def my_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversation]:
+def my_chats(*, user: User, audit: AuditContext | None = None) -> list[Conversation]:
     """Chats the user has accepted that still need them (running, or the outcome to register).
     The list shows visitors' details: it is logged like any other list."""
     chats = list(
@@ -128,7 +129,7 @@ def my_chats(*, user: User, request: HttpRequest | None = None) -> list[Conversa
         .select_related("region")
         .order_by("accepted_at")
     )
-    _log_shown(user, chats, request)
+    _log_shown(user, chats, audit)
     return chats
 
 
@@ -137,7 +138,7 @@ def chat_regions(user: User) -> set[int]:
 
 
 def conversation_for_staff(
-    *, user: User, conversation_id: int, request: HttpRequest | None = None, log: bool = True
+    *, user: User, conversation_id: int, audit: AuditContext | None = None, log: bool = True
 ) -> Conversation:
     """One conversation with its transcript, for an employee who may handle it. Logged."""
     conversation = (
@@ -153,19 +154,19 @@ def conversation_for_staff(
         raise Http404
 
     if not may(user, Action.HANDLE_CHAT, conversation):
-        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=conversation, request=request)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=conversation, audit=audit)
     if log:
         record_access(
             user=user,
             action=AccessLogAction.VIEW,
             obj=conversation,
             roles=roles_for(user, Action.HANDLE_CHAT, conversation),
-            request=request,
+            audit=audit,
         )
     return conversation
 
 
-def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> list[Any]:
+def open_phone_handovers(*, user: User, audit: AuditContext | None = None) -> list[Any]:
     """Phone handovers waiting for (or accepted by) this employee, in the queues they work.
     They carry what the helpline agreed with the child: logged like any other list."""
     from django.db.models import Q
@@ -179,11 +180,11 @@ def open_phone_handovers(*, user: User, request: HttpRequest | None = None) -> l
         .select_related("organisation", "region")
         .order_by("-is_urgent", "created_at")[:100]
     )
-    _log_shown(user, handovers, request)
+    _log_shown(user, handovers, audit)
     return handovers
 
 
-def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | None) -> Any:
+def handover_for_staff(*, user: User, handover_id: int, audit: AuditContext | None) -> Any:
 
     handover = (
         Handover.objects.select_related("organisation", "region", "contact")
@@ -195,13 +196,13 @@ def handover_for_staff(*, user: User, handover_id: int, request: HttpRequest | N
             raise AccessDenied(action=Action.HANDLE_CHAT)
         raise Http404
     if not may(user, Action.HANDLE_CHAT, handover):
-        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=handover, request=request)
+        raise refuse(user=user, action=Action.HANDLE_CHAT, obj=handover, audit=audit)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=handover,
         roles=roles_for(user, Action.HANDLE_CHAT, handover),
-        request=request,
+        audit=audit,
     )
     return handover
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.contacts.models import Channel, Contact
 from vangnet.contacts.services import ContactDetails, ContactError, file_contact
@@ -291,7 +291,9 @@ def leave_chat(*, conversation: Conversation, reason: str = "left") -> None:
 # --- the employee ----------------------------------------------------------------------
 
 
-def accept_chat(*, conversation: Conversation, by: User, request: Any = None) -> Conversation:
+def accept_chat(
+    *, conversation: Conversation, by: User, audit: AuditContext | None = None
+) -> Conversation:
     with transaction.atomic():
         locked = lock_conversation(conversation)
         require_chat_rights(by, locked)
@@ -311,7 +313,7 @@ def accept_chat(*, conversation: Conversation, by: User, request: Any = None) ->
         locked.assigned_to = by
         locked.accepted_at = locked.accepted_at or timezone.now()
         locked.save(update_fields=["status", "assigned_to", "accepted_at"])
-        log_access(by, AccessLogAction.CHANGE, locked, request)
+        log_access(by, AccessLogAction.CHANGE, locked, audit)
         append_message(
             locked,
             sender=Sender.SYSTEM,
@@ -364,7 +366,7 @@ def forward_chat(
     to_user: User | None = None,
     to_region: Region | None = None,
     note: str = "",
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Conversation:
     """Hand a running chat to a colleague, or put it in another region's queue."""
     if (to_user is None) == (to_region is None):
@@ -415,7 +417,7 @@ def forward_chat(
             }
         if note.strip():
             note_text = f"{note_text} {note.strip()}"
-        log_access(by, AccessLogAction.CHANGE, locked, request)
+        log_access(by, AccessLogAction.CHANGE, locked, audit)
         append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.NOTE, body=note_text[:2000])
         append_message(locked, sender=Sender.SYSTEM, kind=MessageKind.EVENT, body=visitor_text)
         state_changed(locked, previous_region)
@@ -462,7 +464,11 @@ def _chat_minutes(conversation: Conversation, now: datetime) -> int | None:
 
 
 def close_chat(
-    *, conversation: Conversation, by: User, outcome: ClosingRegistration, request: Any = None
+    *,
+    conversation: Conversation,
+    by: User,
+    outcome: ClosingRegistration,
+    audit: AuditContext | None = None,
 ) -> Contact:
     """End the chat and register it as an advice contact. Without an outcome, no close."""
     with transaction.atomic():
@@ -486,7 +492,7 @@ def close_chat(
                 ),
                 by=by,
                 roles=roles_for(by, Action.HANDLE_CHAT, locked),
-                request=request,
+                audit=audit,
             )
         except ContactError as error:
             raise ChatError(str(error)) from error
@@ -496,7 +502,7 @@ def close_chat(
         locked.closed_at = now
         locked.ended_at = locked.ended_at or now
         locked.save(update_fields=["status", "contact", "closed_at", "ended_at"])
-        log_access(by, AccessLogAction.CHANGE, locked, request)
+        log_access(by, AccessLogAction.CHANGE, locked, audit)
         Handover.objects.filter(conversation=locked).exclude(
             status=HandoverStatus.COMPLETED
         ).update(status=HandoverStatus.COMPLETED, completed_at=now, contact=contact)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, require
+from vangnet.audit.context import AuditContext
 from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import social_map_for
@@ -38,12 +39,16 @@ def _after(request: HttpRequest) -> str:
 
 
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
-    page_obj = selectors.waiting_chats(user=user, request=request, page=request.GET.get("page"))
+    page_obj = selectors.waiting_chats(
+        user=user, audit=AuditContext.from_request(request), page=request.GET.get("page")
+    )
     return {
         "page_obj": page_obj,
         "waiting": page_obj.object_list,
-        "mine": selectors.my_chats(user=user, request=request),
-        "phone_handovers": selectors.open_phone_handovers(user=user, request=request),
+        "mine": selectors.my_chats(user=user, audit=AuditContext.from_request(request)),
+        "phone_handovers": selectors.open_phone_handovers(
+            user=user, audit=AuditContext.from_request(request)
+        ),
     }
 
 
@@ -84,10 +89,15 @@ def availability(request: HttpRequest) -> HttpResponse:
 def accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     conversation = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user,
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
+        log=False,
     )
     try:
-        services.accept_chat(conversation=conversation, by=user, request=request)
+        services.accept_chat(
+            conversation=conversation, by=user, audit=AuditContext.from_request(request)
+        )
     except services.ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:queue")
@@ -132,7 +142,9 @@ def _conversation_page(
 @require_GET
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     chat = selectors.conversation_for_staff(
-        user=_user(request), conversation_id=conversation_id, request=request
+        user=_user(request),
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
     )
     return _conversation_page(request, chat)
 
@@ -141,7 +153,10 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def send_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     chat = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user,
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
+        log=False,
     )
     try:
         entry_id = int(request.POST.get("entry", ""))
@@ -164,7 +179,10 @@ def send_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     chat = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user,
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
+        log=False,
     )
     form = ForwardForm(request.POST, colleagues=_colleagues(chat, user))
     if form.is_valid():
@@ -180,7 +198,7 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 to_user=to_user,
                 to_region=form.cleaned_data["to_region"],
                 note=form.cleaned_data["note"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.ChatError as error:
             show_on_form(form, error)
@@ -194,7 +212,10 @@ def forward(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     chat = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user,
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
+        log=False,
     )
     form = OutcomeForm(request.POST)
     if form.is_valid():
@@ -203,7 +224,7 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 conversation=chat,
                 by=user,
                 outcome=form.registration(),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.ChatError as error:
             show_on_form(form, error)
@@ -221,10 +242,15 @@ def close(request: HttpRequest, conversation_id: int) -> HttpResponse:
 def give_code(request: HttpRequest, conversation_id: int) -> HttpResponse:
     user = _user(request)
     chat = selectors.conversation_for_staff(
-        user=user, conversation_id=conversation_id, request=request, log=False
+        user=user,
+        conversation_id=conversation_id,
+        audit=AuditContext.from_request(request),
+        log=False,
     )
     try:
-        issued = continuity.issue_continuity_code(conversation=chat, by=user, request=request)
+        issued = continuity.issue_continuity_code(
+            conversation=chat, by=user, audit=AuditContext.from_request(request)
+        )
     except services.ChatError as error:
         messages.error(request, str(error))
     else:
@@ -242,7 +268,9 @@ def revoke_code(request: HttpRequest, code_id: int) -> HttpResponse:
     user = _user(request)
     require(user, Action.HANDLE_CHAT)
     try:
-        code = continuity.revoke_continuity_code(code_id=code_id, by=user, request=request)
+        code = continuity.revoke_continuity_code(
+            code_id=code_id, by=user, audit=AuditContext.from_request(request)
+        )
     except ContinuityCode.DoesNotExist as missing:
         raise Http404 from missing
     messages.success(request, _("De code is ingetrokken; hij werkt niet meer."))
@@ -252,9 +280,11 @@ def revoke_code(request: HttpRequest, code_id: int) -> HttpResponse:
 @require_POST
 def accept_phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
     user = _user(request)
-    handover = selectors.handover_for_staff(user=user, handover_id=handover_id, request=None)
+    handover = selectors.handover_for_staff(user=user, handover_id=handover_id, audit=None)
     try:
-        handovers.accept_phone_handover(handover=handover, by=user, request=request)
+        handovers.accept_phone_handover(
+            handover=handover, by=user, audit=AuditContext.from_request(request)
+        )
     except services.ChatError as error:
         messages.error(request, str(error))
         return redirect("chat_staff:queue")
@@ -265,7 +295,9 @@ def accept_phone_handover(request: HttpRequest, handover_id: int) -> HttpRespons
 def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
     """A three-way phone call: the agreements, and the registration of the call."""
     user = _user(request)
-    handover = selectors.handover_for_staff(user=user, handover_id=handover_id, request=request)
+    handover = selectors.handover_for_staff(
+        user=user, handover_id=handover_id, audit=AuditContext.from_request(request)
+    )
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -274,7 +306,7 @@ def phone_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
                     handover=handover,
                     by=user,
                     outcome=form.registration(),
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except services.ChatError as error:
                 show_on_form(form, error)
@@ -312,7 +344,12 @@ def desk(request: HttpRequest) -> HttpResponse:
     form = DeskForm(request.POST or None, instance=chat_desk)
     if request.method == "POST":
         if form.is_valid():
-            desks.update_desk(desk=chat_desk, by=user, changes=form.cleaned_data, request=request)
+            desks.update_desk(
+                desk=chat_desk,
+                by=user,
+                changes=form.cleaned_data,
+                audit=AuditContext.from_request(request),
+            )
             messages.success(request, _("De instellingen van het chatloket zijn opgeslagen."))
             return redirect("chat_staff:desk")
         return render(request, "chat/staff/desk.html", {"form": form, "region": region}, status=400)

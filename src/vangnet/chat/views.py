@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.audit.services import client_address
+from vangnet.audit.context import AuditContext, client_address
 from vangnet.contacts import codes
 from vangnet.errors import show_on_form
 from vangnet.regions.selectors import RoutingUnavailable, national_desk
@@ -99,11 +99,11 @@ def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):
     session_key = request.session.session_key
     if len(codes.normalise(code)) == codes.JOIN_LENGTH:
         handover = continuity.redeem_join_code(
-            code, address=address, session_key=session_key, request=request
+            code, address=address, session_key=session_key, audit=AuditContext.from_request(request)
         )
         return handovers.child_joins(handover=handover)
     found = continuity.redeem_continuity_code(
-        code, address=address, session_key=session_key, request=request
+        code, address=address, session_key=session_key, audit=AuditContext.from_request(request)
     )
     return services.start_chat(intake=intake, continuity=found)
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, regions_where, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import log_page_shown, logged_page, record_access, refuse
 from vangnet.pagination import NEWEST_FIRST, KeysetPage, keyset_page
@@ -33,7 +33,7 @@ def recent_contact_count(*, user: User, region: Region, days: int = 7) -> int:
 
 
 def contact_page(
-    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+    *, user: User, region: Region, params: Mapping[str, str], audit: AuditContext | None
 ) -> KeysetPage[Contact]:
     """One page of the region's contact register, newest first (`params`: the request's
     `after`/`before`/`last`, vangnet.pagination); the shown records are logged as seen."""
@@ -42,7 +42,7 @@ def contact_page(
             user=user,
             action=Action.VIEW_CONTACT,
             obj=region,
-            request=request,
+            audit=audit,
             reason="contactregister van een andere regio",
         )
     queryset = Contact.objects.filter(region=region).select_related("registered_by")
@@ -51,7 +51,7 @@ def contact_page(
         page_obj.object_list,
         user=user,
         roles=roles_for(user, Action.VIEW_CONTACT, region),
-        request=request,
+        audit=audit,
     )
     return page_obj
 
@@ -68,7 +68,7 @@ def dossier_to_register_in(*, user: User, region: Region, dossier_id: str) -> Ad
 
 
 def dossier_for_report_intake(
-    *, user: User, region: Region, dossier_id: str, request: HttpRequest | None
+    *, user: User, region: Region, dossier_id: str, audit: AuditContext | None
 ) -> AdviceDossier | None:
     """The advice dossier a report is taken from (its contacts and persons fill the intake
     form), when the user may see it; the read is logged. None for an id that is not a
@@ -83,46 +83,46 @@ def dossier_for_report_intake(
     if dossier is None:
         return None
     if not may(user, Action.VIEW_CONTACT, dossier):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=dossier, request=request)
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=dossier, audit=audit)
         return None
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=dossier,
         roles=roles_for(user, Action.VIEW_CONTACT, dossier),
-        request=request,
+        audit=audit,
         reason="melding opnemen uit adviesdossier",
     )
     return dossier
 
 
-def contact_detail(*, user: User, contact_id: int, request: HttpRequest) -> Contact:
+def contact_detail(*, user: User, contact_id: int, audit: AuditContext | None) -> Contact:
     """One contact, when the user may see it; a refusal is logged and raised."""
     contact = Contact.objects.select_related("region", "registered_by").get(pk=contact_id)
     if not may(user, Action.VIEW_CONTACT, contact):
-        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=contact, request=request)
+        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=contact, audit=audit)
     roles = roles_for(user, Action.VIEW_CONTACT, contact)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=contact,
         roles=roles or ["break_glass"],
-        request=request,
+        audit=audit,
     )
     return contact
 
 
-def dossier_detail(*, user: User, dossier_id: int, request: HttpRequest) -> AdviceDossier:
+def dossier_detail(*, user: User, dossier_id: int, audit: AuditContext | None) -> AdviceDossier:
     """An advice dossier with its whole history, when the user may see it. Logged."""
     dossier = AdviceDossier.objects.select_related("region", "owner").get(pk=dossier_id)
     if not may(user, Action.VIEW_CONTACT, dossier):
-        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=dossier, request=request)
+        raise refuse(user=user, action=Action.VIEW_CONTACT, obj=dossier, audit=audit)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=dossier,
         roles=roles_for(user, Action.VIEW_CONTACT, dossier) or ["break_glass"],
-        request=request,
+        audit=audit,
     )
     return dossier
 
@@ -174,7 +174,7 @@ def colleagues_in(regions: QuerySet[Region]) -> QuerySet[User]:
 
 
 def search_dossiers(
-    *, user: User, search: DossierSearch, page: int | None, request: HttpRequest
+    *, user: User, search: DossierSearch, page: int | None, audit: AuditContext | None
 ) -> Page:
     """Advice dossiers that match, only in regions where the user may see contacts.
 
@@ -215,6 +215,6 @@ def search_dossiers(
         page=page,
         user=user,
         roles=roles_for(user, Action.VIEW_CONTACT),
-        request=request,
+        audit=audit,
         reason="zoeken op " + ", ".join(criteria),
     )

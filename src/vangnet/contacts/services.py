@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.errors import DomainError
@@ -177,7 +178,7 @@ def _event(
 
 
 def open_dossier(
-    *, region: Region, by: User, title: str = "", request: Any = None
+    *, region: Region, by: User, title: str = "", audit: AuditContext | None = None
 ) -> AdviceDossier:
     """A new, anonymous advice dossier owned by `by`. Callers check the policy."""
     dossier = AdviceDossier(region=region, owner=by, title=title.strip())
@@ -224,7 +225,7 @@ def file_contact(
     details: ContactDetails,
     by: User,
     roles: Sequence[str],
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Contact:
     """Write one contact into `dossier` (locked and open, in the caller's transaction): the
     only place a contact is built. The desk's registration, a chat's close, a phone handover
@@ -257,7 +258,7 @@ def file_contact(
         raise ContactError(errors=error.message_dict) from error
     contact.save()
     note_contact_in_dossier(contact=contact, by=by)
-    record_access(user=by, action=AccessLogAction.CREATE, obj=contact, roles=roles, request=request)
+    record_access(user=by, action=AccessLogAction.CREATE, obj=contact, roles=roles, audit=audit)
     return contact
 
 
@@ -268,7 +269,7 @@ def register_contact(
     details: ContactDetails,
     dossier: AdviceDossier | None = None,
     title: str = "",
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Contact:
     """Register a phone, written or in-person contact, in `dossier` or in a new one."""
     _require(by, Action.REGISTER_CONTACT, region)
@@ -278,14 +279,14 @@ def register_contact(
             target = _locked_open_dossier(dossier, region)
             _require(by, Action.REGISTER_CONTACT, target)
         else:
-            target = open_dossier(region=region, by=by, title=title, request=request)
+            target = open_dossier(region=region, by=by, title=title, audit=audit)
         contact = file_contact(
             region=region,
             dossier=target,
             details=details,
             by=by,
             roles=roles_for(by, Action.REGISTER_CONTACT, region),
-            request=request,
+            audit=audit,
         )
     return contact
 
@@ -296,13 +297,13 @@ def _locked_for_change(dossier: AdviceDossier, by: User) -> AdviceDossier:
     return locked
 
 
-def _log_change(by: User, obj: Any, request: Any) -> None:
+def _log_change(by: User, obj: Any, audit: AuditContext | None) -> None:
     record_access(
         user=by,
         action=AccessLogAction.CHANGE,
         obj=obj,
         roles=roles_for(by, Action.MANAGE_DOSSIER, obj),
-        request=request,
+        audit=audit,
     )
 
 
@@ -326,7 +327,7 @@ def name_dossier(
     dossier: AdviceDossier,
     by: User,
     persons: Sequence[PersonDetails],
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> AdviceDossier:
     """The asker chooses to name the persons: the dossier stops being anonymous."""
     if not persons:
@@ -350,11 +351,13 @@ def name_dossier(
                 address=person.address.strip(),
             )
             _event(locked, DossierEvent.Kind.PERSON_ADDED, by, note=created.get_relation_display())
-        _log_change(by, locked, request)
+        _log_change(by, locked, audit)
     return locked
 
 
-def remove_dossier_person(*, person: DossierPerson, by: User, request: Any = None) -> AdviceDossier:
+def remove_dossier_person(
+    *, person: DossierPerson, by: User, audit: AuditContext | None = None
+) -> AdviceDossier:
     with transaction.atomic():
         locked = _locked_for_change(person.dossier, by)
         if not locked.is_open:
@@ -362,12 +365,12 @@ def remove_dossier_person(*, person: DossierPerson, by: User, request: Any = Non
         relation = person.get_relation_display()
         DossierPerson.objects.filter(pk=person.pk, dossier=locked).delete()
         _event(locked, DossierEvent.Kind.PERSON_REMOVED, by, note=relation)
-        _log_change(by, locked, request)
+        _log_change(by, locked, audit)
     return locked
 
 
 def close_dossier(
-    *, dossier: AdviceDossier, by: User, reason: str = "", request: Any = None
+    *, dossier: AdviceDossier, by: User, reason: str = "", audit: AuditContext | None = None
 ) -> AdviceDossier:
     with transaction.atomic():
         locked = _locked_for_change(dossier, by)
@@ -376,12 +379,12 @@ def close_dossier(
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
         _event(locked, DossierEvent.Kind.CLOSED, by, note=reason.strip())
-        _log_change(by, locked, request)
+        _log_change(by, locked, audit)
     return locked
 
 
 def reopen_dossier(
-    *, dossier: AdviceDossier, by: User, reason: str, request: Any = None
+    *, dossier: AdviceDossier, by: User, reason: str, audit: AuditContext | None = None
 ) -> AdviceDossier:
     if not reason.strip():
         raise ContactError(errors={"reason": [_("Geef aan waarom het dossier heropend wordt.")]})
@@ -396,12 +399,12 @@ def reopen_dossier(
         locked.closed_at = None
         locked.save(update_fields=["closed_at"])
         _event(locked, DossierEvent.Kind.REOPENED, by, note=reason.strip())
-        _log_change(by, locked, request)
+        _log_change(by, locked, audit)
     return locked
 
 
 def change_dossier_owner(
-    *, dossier: AdviceDossier, by: User, owner: User, request: Any = None
+    *, dossier: AdviceDossier, by: User, owner: User, audit: AuditContext | None = None
 ) -> AdviceDossier:
     """Give the dossier to a colleague who may register contacts in its region."""
     with transaction.atomic():
@@ -415,7 +418,7 @@ def change_dossier_owner(
         locked.owner = owner
         locked.save(update_fields=["owner"])
         _event(locked, DossierEvent.Kind.OWNER_CHANGED, by, note=owner.display_name)
-        _log_change(by, locked, request)
+        _log_change(by, locked, audit)
     return locked
 
 

@@ -14,6 +14,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, may_break_glass, require
 from vangnet.accounts.services import AccountError
 from vangnet.accounts.services import break_glass as break_glass_service
+from vangnet.audit.context import AuditContext
 from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 
@@ -49,7 +50,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     region = getattr(request, "active_region", None)
     if region is None:
         raise AccessDenied(_("U bent nog niet aan een regio gekoppeld."))
-    page_obj = selectors.contact_page(user=user, region=region, params=request.GET, request=request)
+    page_obj = selectors.contact_page(
+        user=user, region=region, params=request.GET, audit=AuditContext.from_request(request)
+    )
     return render(request, "contacts/list.html", {"page_obj": page_obj, "region": region})
 
 
@@ -58,7 +61,9 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     try:
-        contact = selectors.contact_detail(user=user, contact_id=contact_id, request=request)
+        contact = selectors.contact_detail(
+            user=user, contact_id=contact_id, audit=AuditContext.from_request(request)
+        )
     except Contact.DoesNotExist as exc:
         raise Http404 from exc
     except AccessDenied:
@@ -85,7 +90,7 @@ def break_glass(request: HttpRequest, contact_id: int) -> HttpResponse:
             action=Action.VIEW_CONTACT,
             obj=contact,
             reason=request.POST.get("reason", ""),
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except AccountError as exc:
         return render(
@@ -110,7 +115,9 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     try:
-        dossier = selectors.dossier_detail(user=user, dossier_id=dossier_id, request=request)
+        dossier = selectors.dossier_detail(
+            user=user, dossier_id=dossier_id, audit=AuditContext.from_request(request)
+        )
     except AdviceDossier.DoesNotExist as exc:
         raise Http404 from exc
     return _render_dossier(request, dossier)
@@ -165,7 +172,7 @@ def _report_url(user: User, dossier: AdviceDossier) -> str | None:
 def _dossier_for(request: HttpRequest, dossier_id: int) -> AdviceDossier:
     try:
         return selectors.dossier_detail(
-            user=_staff(request), dossier_id=dossier_id, request=request
+            user=_staff(request), dossier_id=dossier_id, audit=AuditContext.from_request(request)
         )
     except AdviceDossier.DoesNotExist as exc:
         raise Http404 from exc
@@ -187,7 +194,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                     details=form.details(),
                     dossier=form.dossier,
                     title=form.cleaned_data["title"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except services.ContactError as error:
                 show_on_form(form, error, field_names=SERVICE_FIELD_TO_FORM_FIELD)
@@ -232,7 +239,12 @@ def dossier_add_person(request: HttpRequest, dossier_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_dossier(request, dossier, person_form=form, status=400)
     try:
-        services.name_dossier(dossier=dossier, by=user, persons=[form.person()], request=request)
+        services.name_dossier(
+            dossier=dossier,
+            by=user,
+            persons=[form.person()],
+            audit=AuditContext.from_request(request),
+        )
     except services.ContactError as error:
         return _dossier_action_failed(request, dossier, error, person_form=form)
     messages.success(request, _("Persoon toegevoegd. Het dossier is niet meer anoniem."))
@@ -246,7 +258,9 @@ def dossier_remove_person(request: HttpRequest, dossier_id: int, person_id: int)
     require(user, Action.MANAGE_DOSSIER, dossier)
     person = get_object_or_404(DossierPerson, pk=person_id, dossier=dossier)
     try:
-        services.remove_dossier_person(person=person, by=user, request=request)
+        services.remove_dossier_person(
+            person=person, by=user, audit=AuditContext.from_request(request)
+        )
     except services.ContactError as error:
         messages.error(request, str(error))
     else:
@@ -262,7 +276,10 @@ def dossier_close(request: HttpRequest, dossier_id: int) -> HttpResponse:
     form.is_valid()
     try:
         services.close_dossier(
-            dossier=dossier, by=user, reason=form.cleaned_data.get("reason", ""), request=request
+            dossier=dossier,
+            by=user,
+            reason=form.cleaned_data.get("reason", ""),
+            audit=AuditContext.from_request(request),
         )
     except services.ContactError as error:
         return _dossier_action_failed(request, dossier, error, reason_form=form)
@@ -278,7 +295,10 @@ def dossier_reopen(request: HttpRequest, dossier_id: int) -> HttpResponse:
     form.is_valid()
     try:
         services.reopen_dossier(
-            dossier=dossier, by=user, reason=form.cleaned_data.get("reason", ""), request=request
+            dossier=dossier,
+            by=user,
+            reason=form.cleaned_data.get("reason", ""),
+            audit=AuditContext.from_request(request),
         )
     except services.ContactError as error:
         return _dossier_action_failed(request, dossier, error, reason_form=form)
@@ -296,7 +316,10 @@ def dossier_change_owner(request: HttpRequest, dossier_id: int) -> HttpResponse:
         return _render_dossier(request, dossier, owner_form=form, status=400)
     try:
         services.change_dossier_owner(
-            dossier=dossier, by=user, owner=form.cleaned_data["owner"], request=request
+            dossier=dossier,
+            by=user,
+            owner=form.cleaned_data["owner"],
+            audit=AuditContext.from_request(request),
         )
     except services.ContactError as error:
         return _dossier_action_failed(request, dossier, error, owner_form=form)
@@ -330,7 +353,7 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
             employee=data["employee"],
         ),
         page=data["page"],
-        request=request,
+        audit=AuditContext.from_request(request),
     )
     return render(
         request, "contacts/search.html", {"form": form, "page_obj": page_obj, "searched": True}

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.api import errors as api_errors
+from vangnet.audit.context import AuditContext
 from vangnet.audit.services import record_unlogged_refusal
 from vangnet.core import events
 
@@ -64,7 +65,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Every refusal lands in the access log, once: here, unless a selector already logged it."""
     record_unlogged_refusal(
-        exception, user=request.user, kind="page", path=request.path, request=request
+        exception,
+        user=request.user,
+        kind="page",
+        path=request.path,
+        audit=AuditContext.from_request(request),
     )
     message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
     return render(request, "core/error.html", {"status": 403, "message": message}, status=403)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import (
@@ -15,6 +15,7 @@ from vangnet.accounts.policy import (
     scope,
     scope_meldcode_records,
 )
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import logged_page, record_access, refuse
 from vangnet.regions.models import Region
@@ -31,7 +32,7 @@ def _meldcode_roles(user: User, record: MeldcodeRecord) -> list[str]:
     )
 
 
-def records_page(*, user: User, page: str | int | None, request: HttpRequest) -> Page:
+def records_page(*, user: User, page: str | int | None, audit: AuditContext | None) -> Page:
     """The records the user may read (their own; a contact person: the organisation's)."""
     queryset = scope_meldcode_records(
         MeldcodeRecord.objects.select_related("professional", "organisation"), user
@@ -45,7 +46,7 @@ def records_page(*, user: User, page: str | int | None, request: HttpRequest) ->
             set(roles_for(user, Action.USE_MELDCODE))
             | set(roles_for(user, Action.VIEW_ORGANISATION_MELDCODE))
         ),
-        request=request,
+        audit=audit,
     )
 
 
@@ -53,7 +54,7 @@ def record_for(
     *,
     user: User,
     record_id: int,
-    request: HttpRequest,
+    audit: AuditContext | None,
     edit: bool = False,
     action: AccessLogAction = AccessLogAction.VIEW,
 ) -> MeldcodeRecord:
@@ -70,14 +71,14 @@ def record_for(
         may_edit_meldcode_record(user, record) if edit else may_view_meldcode_record(user, record)
     )
     if not allowed:
-        raise refuse(user=user, action=Action.USE_MELDCODE, obj=record, request=request)
+        raise refuse(user=user, action=Action.USE_MELDCODE, obj=record, audit=audit)
     if not edit:
         record_access(
             user=user,
             action=action,
             obj=record,
             roles=_meldcode_roles(user, record),
-            request=request,
+            audit=audit,
         )
     return record
 
@@ -95,12 +96,12 @@ def due_reminders(*, user: User) -> list[Reminder]:
     )
 
 
-def reminder_of(*, user: User, reminder_id: int, request: HttpRequest) -> Reminder:
+def reminder_of(*, user: User, reminder_id: int, audit: AuditContext | None) -> Reminder:
     reminder = Reminder.objects.select_related("record").filter(pk=reminder_id).first()
     if reminder is None:
         raise Http404
     if reminder.professional_id != user.pk or not may_edit_meldcode_record(user, reminder.record):
-        raise refuse(user=user, action=Action.USE_MELDCODE, obj=reminder.record, request=request)
+        raise refuse(user=user, action=Action.USE_MELDCODE, obj=reminder.record, audit=audit)
     return reminder
 
 
@@ -108,7 +109,12 @@ def reminder_of(*, user: User, reminder_id: int, request: HttpRequest) -> Remind
 
 
 def advice_request_page(
-    *, user: User, region: Region | None, show: str, page: str | int | None, request: HttpRequest
+    *,
+    user: User,
+    region: Region | None,
+    show: str,
+    page: str | int | None,
+    audit: AuditContext | None,
 ) -> Page:
     """The call-back requests of the active region: open ones first, urgent first."""
     if region is None or not may(user, Action.HANDLE_ADVICE_REQUEST, region):
@@ -116,7 +122,7 @@ def advice_request_page(
             user=user,
             action=Action.HANDLE_ADVICE_REQUEST,
             obj=region,
-            request=request,
+            audit=audit,
             reason="terugbelverzoeken van een regio zonder rol",
         )
     queryset = scope(AdviceRequest.objects.all(), user, Action.HANDLE_ADVICE_REQUEST).filter(
@@ -132,12 +138,12 @@ def advice_request_page(
         page=page,
         user=user,
         roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, region),
-        request=request,
+        audit=audit,
     )
 
 
 def advice_request_for(
-    *, user: User, request_id: int, request: HttpRequest, log_view: bool = True
+    *, user: User, request_id: int, audit: AuditContext | None, log_view: bool = True
 ) -> AdviceRequest:
     advice_request = (
         AdviceRequest.objects.select_related(
@@ -150,7 +156,7 @@ def advice_request_for(
         raise Http404
     if not may(user, Action.HANDLE_ADVICE_REQUEST, advice_request):
         raise refuse(
-            user=user, action=Action.HANDLE_ADVICE_REQUEST, obj=advice_request, request=request
+            user=user, action=Action.HANDLE_ADVICE_REQUEST, obj=advice_request, audit=audit
         )
     if log_view:
         record_access(
@@ -158,6 +164,6 @@ def advice_request_for(
             action=AccessLogAction.VIEW,
             obj=advice_request,
             roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, advice_request),
-            request=request,
+            audit=audit,
         )
     return advice_request

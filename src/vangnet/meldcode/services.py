@@ -13,7 +13,6 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from vangnet.accounts.policy import (
     may_edit_meldcode_record,
     roles_for,
 )
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact, ViolenceForm
@@ -103,14 +103,14 @@ def _audit(
     action: AccessLogAction,
     obj: object,
     record: MeldcodeRecord,
-    request: HttpRequest | None,
+    audit: AuditContext | None,
 ) -> None:
     record_access(
         user=by,
         action=action,
         obj=obj,  # type: ignore[arg-type]  # a record of the meldcode app: a Model
         roles=roles_for(by, Action.USE_MELDCODE, record),
-        request=request,
+        audit=audit,
     )
 
 
@@ -144,7 +144,7 @@ def open_record(
     pseudonym: str,
     concern: str,
     forms_of_violence: Sequence[str] = (),
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> MeldcodeRecord:
     organisation: PartnerOrganisation | None = by.organisation
     if organisation is None or not may(by, Action.USE_MELDCODE, organisation):
@@ -176,7 +176,7 @@ def open_record(
             kind=TimelineEntry.Kind.OPENED,
             text=_("Dossier geopend: %(concern)s") % {"concern": record.concern},
         )
-        _audit(by=by, action=AccessLogAction.CREATE, obj=record, record=record, request=request)
+        _audit(by=by, action=AccessLogAction.CREATE, obj=record, record=record, audit=audit)
     return record
 
 
@@ -190,7 +190,7 @@ def add_signals(
     codes: Sequence[str],
     description: str,
     observed_on: date,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> list[Signal]:
     """Record what the professional noticed on one day: ticked signals and/or free text."""
     description = (description or "").strip()
@@ -215,7 +215,7 @@ def add_signals(
             text=_("Signalen van %(day)s: %(signals)s")
             % {"day": observed_on.strftime("%d-%m-%Y"), "signals": "; ".join(labels)},
         )
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return created
 
 
@@ -229,7 +229,7 @@ def add_consultation(
     consulted: str,
     held_on: date,
     notes: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Consultation:
     _not_in_future(held_on)
     with transaction.atomic():
@@ -256,7 +256,7 @@ def add_consultation(
                 "notes": consultation.notes,
             },
         )
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return consultation
 
 
@@ -278,7 +278,7 @@ def request_advice(
     callback_when: str = "",
     postcode: str = "",
     is_urgent: bool = False,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> AdviceRequest:
     """Ask Veilig Thuis to call back for advice, without naming the family.
 
@@ -325,7 +325,7 @@ def request_advice(
             action=AccessLogAction.CREATE,
             obj=advice_request,
             record=locked,
-            request=request,
+            audit=audit,
         )
     return advice_request
 
@@ -341,7 +341,7 @@ def add_conversation(
     participants: str,
     with_second_professional: bool,
     summary: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> ClientConversation:
     _not_in_future(held_on)
     with transaction.atomic():
@@ -371,7 +371,7 @@ def add_conversation(
                 "summary": conversation.summary,
             },
         )
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return conversation
 
 
@@ -389,7 +389,7 @@ def answer_question(
     question: int,
     answer: bool,
     reasoning: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> framework.Result:
     """Record the answer to one question, in the framework's order.
 
@@ -426,7 +426,7 @@ def answer_question(
                 "outcome": result.outcome.label
             }
         _timeline(locked, by=by, kind=TimelineEntry.Kind.ANSWER, text=text)
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return result
 
 
@@ -462,7 +462,7 @@ def record_decision(
     decision: str,
     reasoning: str,
     help_plan: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> MeldcodeRecord:
     """Record the professional's decision at step 5. The tool records; it does not decide."""
     if decision not in Decision.values:
@@ -497,7 +497,7 @@ def record_decision(
         if decision_deviates(decision, result.outcome):
             text += " " + _("Dit besluit wijkt af van de uitkomst van het afwegingskader.")
         _timeline(locked, by=by, kind=TimelineEntry.Kind.DECISION, text=text)
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return locked
 
 
@@ -507,7 +507,7 @@ def record_phone_report(
     by: User,
     parents_informed: str,
     report_reference: str = "",
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> MeldcodeRecord:
     """The professional phoned Veilig Thuis and made the report: note it in the record."""
     if parents_informed not in ParentsInformed.values:
@@ -529,7 +529,7 @@ def record_phone_report(
         if locked.report_reference:
             text += " " + _("Kenmerk: %(ref)s.") % {"ref": locked.report_reference}
         _timeline(locked, by=by, kind=TimelineEntry.Kind.REPORT, text=text)
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return locked
 
 
@@ -552,7 +552,7 @@ def submit_online_report(
     parents_informed: str,
     anonymous_to_family: bool = False,
     is_acute: bool = False,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> MeldcodeRecord:
     """Send the prepared report to the region's Veilig Thuis intake, where it arrives as a new
     report with the professional as reporter. Only where the region accepts online reports."""
@@ -604,7 +604,7 @@ def submit_online_report(
                 signals=_signals_text(locked),
                 actions_taken=_actions_taken(locked),
                 source_dossier=_dossier_to_continue(locked),
-                request=request,
+                audit=audit,
                 is_acute=is_acute,
             )
         except ReportError as error:
@@ -633,7 +633,7 @@ def submit_online_report(
                 "parents": locked.get_parents_informed_display().lower(),
             },
         )
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return locked
 
 
@@ -691,7 +691,7 @@ def set_reminder(
     by: User,
     due_on: date,
     note: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Reminder:
     """A reminder at the date the professional chose: a task shows it on the overview then."""
 
@@ -716,7 +716,7 @@ def set_reminder(
             text=_("Herinnering gezet voor %(day)s: %(note)s")
             % {"day": due_on.strftime("%d-%m-%Y"), "note": reminder.note},
         )
-        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, request=request)
+        _audit(by=by, action=AccessLogAction.CHANGE, obj=locked, record=locked, audit=audit)
     return reminder
 
 
@@ -742,7 +742,7 @@ def _lock_request(advice_request: AdviceRequest, by: User) -> AdviceRequest:
 
 
 def take_advice_request(
-    *, advice_request: AdviceRequest, by: User, request: HttpRequest | None = None
+    *, advice_request: AdviceRequest, by: User, audit: AuditContext | None = None
 ) -> AdviceRequest:
     """An advice-desk employee takes the call-back; a colleague a moment later is told."""
     with transaction.atomic():
@@ -762,7 +762,7 @@ def take_advice_request(
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, Action.HANDLE_ADVICE_REQUEST, locked),
-            request=request,
+            audit=audit,
         )
     return locked
 
@@ -773,7 +773,7 @@ def complete_advice_request(
     by: User,
     summary: str,
     advice_given: str,
-    request: HttpRequest | None = None,
+    audit: AuditContext | None = None,
 ) -> Contact:
     """Called back: register the advice as a phone contact in the advice dossier."""
     summary = _check_text(summary, _("Vat het gesprek kort samen."))
@@ -805,7 +805,7 @@ def complete_advice_request(
                 ),
                 by=by,
                 roles=roles_for(by, Action.HANDLE_ADVICE_REQUEST, locked),
-                request=request,
+                audit=audit,
             )
         except ContactError as error:
             raise MeldcodeError(str(error)) from error

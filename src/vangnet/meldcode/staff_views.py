@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, require
+from vangnet.audit.context import AuditContext
 from vangnet.errors import show_on_form
 
 from . import selectors, services
@@ -34,7 +35,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         region=getattr(request, "active_region", None),
         show=show,
         page=request.GET.get("page"),
-        request=request,
+        audit=AuditContext.from_request(request),
     )
     return render(
         request,
@@ -46,7 +47,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _user(request)
-    advice_request = selectors.advice_request_for(user=user, request_id=request_id, request=request)
+    advice_request = selectors.advice_request_for(
+        user=user, request_id=request_id, audit=AuditContext.from_request(request)
+    )
     return render(
         request,
         "meldcode/staff/detail.html",
@@ -62,10 +65,12 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
 def take(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _user(request)
     advice_request = selectors.advice_request_for(
-        user=user, request_id=request_id, request=request, log_view=False
+        user=user, request_id=request_id, audit=AuditContext.from_request(request), log_view=False
     )
     try:
-        services.take_advice_request(advice_request=advice_request, by=user, request=request)
+        services.take_advice_request(
+            advice_request=advice_request, by=user, audit=AuditContext.from_request(request)
+        )
     except services.MeldcodeError as error:
         messages.error(request, str(error))
     else:
@@ -79,13 +84,16 @@ def take(request: HttpRequest, request_id: int) -> HttpResponse:
 def complete(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _user(request)
     advice_request = selectors.advice_request_for(
-        user=user, request_id=request_id, request=request, log_view=False
+        user=user, request_id=request_id, audit=AuditContext.from_request(request), log_view=False
     )
     form = CompleteAdviceRequestForm(request.POST)
     if form.is_valid():
         try:
             contact = services.complete_advice_request(
-                advice_request=advice_request, by=user, request=request, **form.cleaned_data
+                advice_request=advice_request,
+                by=user,
+                audit=AuditContext.from_request(request),
+                **form.cleaned_data,
             )
         except services.MeldcodeError as error:
             show_on_form(form, error)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import Action, may, may_edit_meldcode_record, require
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.errors import show_on_form
 from vangnet.regions.models import PartnerOrganisation
@@ -67,7 +68,9 @@ def _record_context(
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    page_obj = selectors.records_page(user=user, page=request.GET.get("page"), request=request)
+    page_obj = selectors.records_page(
+        user=user, page=request.GET.get("page"), audit=AuditContext.from_request(request)
+    )
     return render(
         request,
         "meldcode/overview.html",
@@ -92,7 +95,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                record = services.open_record(by=user, request=request, **form.cleaned_data)
+                record = services.open_record(
+                    by=user, audit=AuditContext.from_request(request), **form.cleaned_data
+                )
             except services.MeldcodeError as error:
                 show_on_form(form, error)
             else:
@@ -107,7 +112,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _user(request)
-    record = selectors.record_for(user=user, record_id=record_id, request=request)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request)
+    )
     return render(
         request,
         "meldcode/detail.html",
@@ -138,7 +145,9 @@ def _step_page(
     """GET shows the step (who may read the record); POST adds to it (only its owner)."""
     user = _user(request)
     editing = request.method == "POST"
-    record = selectors.record_for(user=user, record_id=record_id, request=request, edit=editing)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request), edit=editing
+    )
     kwargs = form_kwargs(record) if form_kwargs else {}
     form = form_class(request.POST or None, **kwargs)
     status = 200
@@ -173,7 +182,7 @@ def signals(request: HttpRequest, record_id: int) -> HttpResponse:
             codes=data["codes"],
             description=data["description"],
             observed_on=data["observed_on"],
-            request=request,
+            audit=AuditContext.from_request(request),
         ),
         success=_("De signalen zijn vastgelegd."),
         next_url="meldcode:signals",
@@ -190,7 +199,7 @@ def consultation(request: HttpRequest, record_id: int) -> HttpResponse:
         step=2,
         form_class=ConsultationForm,
         save=lambda user, record, data: services.add_consultation(
-            record=record, by=user, request=request, **data
+            record=record, by=user, audit=AuditContext.from_request(request), **data
         ),
         success=_("Het overleg is vastgelegd."),
         next_url="meldcode:consultation",
@@ -214,7 +223,7 @@ def advice_request(request: HttpRequest, record_id: int) -> HttpResponse:
             "initial": {"callback_phone": user.phone_number, "summary": record.concern}
         },
         save=lambda user, record, data: services.request_advice(
-            record=record, by=user, request=request, **data
+            record=record, by=user, audit=AuditContext.from_request(request), **data
         ),
         success=_(
             "Uw terugbelverzoek staat bij Veilig Thuis. Een medewerker belt u terug; de naam "
@@ -233,7 +242,7 @@ def conversation(request: HttpRequest, record_id: int) -> HttpResponse:
         step=3,
         form_class=ConversationForm,
         save=lambda user, record, data: services.add_conversation(
-            record=record, by=user, request=request, **data
+            record=record, by=user, audit=AuditContext.from_request(request), **data
         ),
         success=_("Het gesprek is vastgelegd."),
         next_url="meldcode:conversation",
@@ -250,7 +259,7 @@ def weighing(request: HttpRequest, record_id: int) -> HttpResponse:
             question=data["question"],
             answer=data["answer"] == "yes",
             reasoning=data["reasoning"],
-            request=request,
+            audit=AuditContext.from_request(request),
         )
 
     def extra(record: MeldcodeRecord) -> dict[str, Any]:
@@ -282,12 +291,17 @@ def decision(request: HttpRequest, record_id: int) -> HttpResponse:
 
     user = _user(request)
     if request.method == "POST":
-        record = selectors.record_for(user=user, record_id=record_id, request=request, edit=True)
+        record = selectors.record_for(
+            user=user, record_id=record_id, audit=AuditContext.from_request(request), edit=True
+        )
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
                 record = services.record_decision(
-                    record=record, by=user, request=request, **form.cleaned_data
+                    record=record,
+                    by=user,
+                    audit=AuditContext.from_request(request),
+                    **form.cleaned_data,
                 )
             except services.MeldcodeError as error:
                 show_on_form(form, error)
@@ -300,7 +314,9 @@ def decision(request: HttpRequest, record_id: int) -> HttpResponse:
             _record_context(user, record, step=5, form=form),
             status=400,
         )
-    record = selectors.record_for(user=user, record_id=record_id, request=request)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request)
+    )
     form = DecisionForm(initial={"decision": record.decision})
     return render(
         request, "meldcode/step_decision.html", _record_context(user, record, step=5, form=form)
@@ -311,14 +327,19 @@ def decision(request: HttpRequest, record_id: int) -> HttpResponse:
 def report(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _user(request)
     editing = request.method == "POST"
-    record = selectors.record_for(user=user, record_id=record_id, request=request, edit=editing)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request), edit=editing
+    )
     form = PhoneReportForm(request.POST or None)
     status = 200
     if editing:
         if form.is_valid():
             try:
                 services.record_phone_report(
-                    record=record, by=user, request=request, **form.cleaned_data
+                    record=record,
+                    by=user,
+                    audit=AuditContext.from_request(request),
+                    **form.cleaned_data,
                 )
             except services.MeldcodeError as error:
                 show_on_form(form, error)
@@ -346,7 +367,9 @@ def report(request: HttpRequest, record_id: int) -> HttpResponse:
 def report_online(request: HttpRequest, record_id: int) -> HttpResponse:
     """Send the report to the region's intake (where the region accepts it)."""
     user = _user(request)
-    record = selectors.record_for(user=user, record_id=record_id, request=request, edit=True)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request), edit=True
+    )
     form = OnlineReportForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -363,7 +386,7 @@ def report_online(request: HttpRequest, record_id: int) -> HttpResponse:
                 parents_informed=data["parents_informed"],
                 anonymous_to_family=data["anonymous_to_family"],
                 is_acute=data["is_acute"],
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.MeldcodeError as error:
             show_on_form(form, error)
@@ -395,11 +418,18 @@ def report_online(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def reminder_add(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _user(request)
-    record = selectors.record_for(user=user, record_id=record_id, request=request, edit=True)
+    record = selectors.record_for(
+        user=user, record_id=record_id, audit=AuditContext.from_request(request), edit=True
+    )
     form = ReminderForm(request.POST)
     if form.is_valid():
         try:
-            services.set_reminder(record=record, by=user, request=request, **form.cleaned_data)
+            services.set_reminder(
+                record=record,
+                by=user,
+                audit=AuditContext.from_request(request),
+                **form.cleaned_data,
+            )
         except services.MeldcodeError as error:
             messages.error(request, str(error))
         else:
@@ -412,7 +442,9 @@ def reminder_add(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def reminder_dismiss(request: HttpRequest, reminder_id: int) -> HttpResponse:
     user = _user(request)
-    reminder = selectors.reminder_of(user=user, reminder_id=reminder_id, request=request)
+    reminder = selectors.reminder_of(
+        user=user, reminder_id=reminder_id, audit=AuditContext.from_request(request)
+    )
     services.dismiss_reminder(reminder=reminder, by=user)
     messages.success(request, _("De herinnering is weggezet."))
     return redirect("meldcode:overview")
@@ -422,7 +454,10 @@ def reminder_dismiss(request: HttpRequest, reminder_id: int) -> HttpResponse:
 def record_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
     user = _user(request)
     record = selectors.record_for(
-        user=user, record_id=record_id, request=request, action=AccessLogAction.EXPORT
+        user=user,
+        record_id=record_id,
+        audit=AuditContext.from_request(request),
+        action=AccessLogAction.EXPORT,
     )
     response = HttpResponse(pdf.record_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="meldcode-{record.reference}.pdf"'

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from vangnet.accounts.policy import Action
 from vangnet.api.auth import PartnerTokenAuthentication, own_or_not_found, partner_system_may
 from vangnet.api.errors import partner_responses
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -127,7 +128,7 @@ def transfer_list(request: Request) -> Response:
             username=request.user.get_username(),
             action=AccessLogAction.VIEW,
             objects=reports,
-            request=request._request,
+            audit=AuditContext.from_request(request._request),
         )
     return Response([_transfer(r) for r in reports])
 
@@ -149,7 +150,7 @@ def transfer_accept(request: Request, report_id: int) -> Response:
             report=report,
             organisation=request.user.organisation,  # type: ignore[union-attr]  # the partner permission admitted a partner system
             via=request.user.get_username(),
-            request=request._request,
+            audit=AuditContext.from_request(request._request),
         )
     except WorkflowError as error:
         raise ValidationError({"detail": str(error)}) from error

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, require, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
@@ -42,7 +43,7 @@ def _transfer(request: HttpRequest, report_id: int) -> tuple[User, Report]:
         action=AccessLogAction.VIEW,
         obj=report,
         roles=roles_for(user, Action.ACCEPT_TRANSFER, report),
-        request=request,
+        audit=AuditContext.from_request(request),
         reason="overdracht",
     )
     return user, report
@@ -81,7 +82,7 @@ def transfer_document(request: HttpRequest, report_id: int) -> HttpResponse:
 def transfer_accept(request: HttpRequest, report_id: int) -> HttpResponse:
     user, report = _transfer(request, report_id)
     try:
-        services.accept_transfer(report=report, by=user, request=request)
+        services.accept_transfer(report=report, by=user, audit=AuditContext.from_request(request))
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -10,7 +10,7 @@ from operator import or_
 
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Upper
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from vangnet.accounts.policy import (
     roles_for,
     scope_own_transfers,
 )
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import log_page_shown, record_access, refuse
 from vangnet.contacts.models import DossierPerson
@@ -51,12 +52,12 @@ def report_page(
     params: Mapping[str, str],
     state: str = "",
     overdue_only: bool = False,
-    request: HttpRequest,
+    audit: AuditContext | None,
 ) -> KeysetPage[Report]:
     """One page of the region's register, newest first; `params` holds the request's
     `after`/`before`/`last` (vangnet.pagination). The shown reports are logged as seen."""
     if not may(user, Action.VIEW_REPORT, region):
-        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, audit=audit)
     queryset = Report.objects.filter(region=region).select_related("owner", "transferred_to")
     if state in ReportState.values:
         queryset = queryset.filter(state=state)
@@ -69,7 +70,7 @@ def report_page(
         page_obj.object_list,
         user=user,
         roles=roles_for(user, Action.VIEW_REPORT, region),
-        request=request,
+        audit=audit,
     )
     return page_obj
 
@@ -84,7 +85,7 @@ def report_for_reporter(reference: str) -> Report | None:
     )
 
 
-def report_detail(*, user: User, report_id: int, request: HttpRequest | None) -> Report:
+def report_detail(*, user: User, report_id: int, audit: AuditContext | None) -> Report:
     """One report with its persons and journal, when the user may see it. Logged."""
     report = (
         Report.objects.select_related(
@@ -94,32 +95,32 @@ def report_detail(*, user: User, report_id: int, request: HttpRequest | None) ->
         .get(pk=report_id)
     )
     if not may(user, Action.VIEW_REPORT, report):
-        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, audit=audit)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=report,
         # Empty: the user reads through break-the-glass (ADR 0032).
         roles=roles_for(user, Action.VIEW_REPORT, report) or ["break_glass"],
-        request=request,
+        audit=audit,
     )
     return report
 
 
 def reporter_identity(
-    *, user: User, report: Report, reason: str, request: HttpRequest | None
+    *, user: User, report: Report, reason: str, audit: AuditContext | None
 ) -> Reporter:
     """The reporter's identity, only for roles that need it and with a stated reason; the
     access log says who saw it and why (DOMAIN.md: the identity is never shown otherwise)."""
     if not may(user, Action.VIEW_REPORTER_IDENTITY, report):
-        raise refuse(user=user, action=Action.VIEW_REPORTER_IDENTITY, obj=report, request=request)
+        raise refuse(user=user, action=Action.VIEW_REPORTER_IDENTITY, obj=report, audit=audit)
     reporter = Reporter.objects.get(report=report)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=reporter,
         roles=roles_for(user, Action.VIEW_REPORTER_IDENTITY, report),
-        request=request,
+        audit=audit,
         reason=reason.strip(),
     )
     return reporter
@@ -304,11 +305,11 @@ def earlier_history_count(report: Report) -> int:
 
 
 def earlier_history(
-    *, user: User, report: Report, request: HttpRequest | None
+    *, user: User, report: Report, audit: AuditContext | None
 ) -> list[HistoryMatch]:
     """What the employee sees on the report page; each display is logged."""
     if not may(user, Action.VIEW_REPORT, report):
-        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, request=request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=report, audit=audit)
     matches = _find_earlier_history(report)
     if matches:
         record_access(
@@ -317,7 +318,7 @@ def earlier_history(
             object_type="reports.history",
             records=[(_HISTORY_TYPES[m.kind], str(m.pk)) for m in matches],
             roles=roles_for(user, Action.VIEW_REPORT, report),
-            request=request,
+            audit=audit,
             reason=f"eerdere geschiedenis bij melding {report.reference}",
         )
     return matches
@@ -357,13 +358,13 @@ SOONEST_FIRST = (
 
 
 def deadline_overview(
-    *, user: User, region: Region, params: Mapping[str, str], request: HttpRequest
+    *, user: User, region: Region, params: Mapping[str, str], audit: AuditContext | None
 ) -> DeadlineOverview:
     """The team's open deadlines, soonest first (a team = the region's Veilig Thuis), a page
     at a time: the database sorts and counts them (`deadlines.with_current_deadline`), only
     the shown page is loaded and logged."""
     if not may(user, Action.VIEW_REPORT, region):
-        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, request=request)
+        raise refuse(user=user, action=Action.VIEW_REPORT, obj=region, audit=audit)
     now = timezone.now()
     running = with_current_deadline(Report.objects.filter(region=region, state__in=OPEN_STATES))
     page = keyset_page(
@@ -388,7 +389,7 @@ def deadline_overview(
         page.object_list,
         user=user,
         roles=roles_for(user, Action.VIEW_REPORT, region),
-        request=request,
+        audit=audit,
     )
     counts = running.aggregate(
         total=Count("id"),

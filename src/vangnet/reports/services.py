@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, is_transferred_to, may, roles_for
 from vangnet.accounts.services import break_glass
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
@@ -193,13 +194,15 @@ def _journal(
     )
 
 
-def _log(by: User, report: Report, action: Action, request: Any, *, create: bool = False) -> None:
+def _log(
+    by: User, report: Report, action: Action, audit: AuditContext | None, *, create: bool = False
+) -> None:
     record_access(
         user=by,
         action=AccessLogAction.CREATE if create else AccessLogAction.CHANGE,
         obj=report,
         roles=roles_for(by, action, report),
-        request=request,
+        audit=audit,
     )
 
 
@@ -241,7 +244,7 @@ def receive_report(
     concerns: str,
     actions_taken: str = "",
     source_dossier: AdviceDossier | None = None,
-    request: Any = None,
+    audit: AuditContext | None = None,
     signals: str = "",
     is_acute: bool = False,
     received_at: datetime | None = None,
@@ -346,7 +349,7 @@ def receive_report(
         )
         if dossier is not None:
             convert_dossier(dossier=dossier, by=by, report_reference=report.reference)
-        _log(by, report, Action.SUBMIT_REPORT, request, create=True)
+        _log(by, report, Action.SUBMIT_REPORT, audit, create=True)
         _feedback(report, ReporterFeedback.Kind.RECEIVED)
         report_id = report.pk
         transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
@@ -362,7 +365,7 @@ def _status_url(report: Report, secret: str) -> str:
 
 
 def reissue_status_link(
-    *, report: Report, by: User, identified_how: str, request: Any = None
+    *, report: Report, by: User, identified_how: str, audit: AuditContext | None = None
 ) -> str:
     """A reporter who lost the status link gets a new one, after identifying themselves to an
     employee who may see who reported (ADR 0013, 0032). The old link stops working at once;
@@ -397,7 +400,7 @@ def reissue_status_link(
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, Action.VIEW_REPORTER_IDENTITY, locked),
-            request=request,
+            audit=audit,
             reason=str(_("Nieuwe statuslink: %(how)s") % {"how": identified_how.strip()}),
         )
         status_url = _status_url(locked, secret)
@@ -410,13 +413,13 @@ def reissue_status_link(
 
 
 def break_the_glass_for_report(
-    *, user: User, report_id: int, reason: str, request: Any = None
+    *, user: User, report_id: int, reason: str, audit: AuditContext | None = None
 ) -> Report:
     """One hour of reading a report of another region, for a stated reason, logged and seen by
     that region's privacy officer — as for advice dossiers (ADR 0008, 0032). Reading only:
     handling the report and the reporter's identity stay with its own region."""
     report = Report.objects.get(pk=report_id)
-    break_glass(user=user, action=Action.VIEW_REPORT, obj=report, reason=reason, request=request)
+    break_glass(user=user, action=Action.VIEW_REPORT, obj=report, reason=reason, audit=audit)
     return report
 
 
@@ -431,7 +434,7 @@ def record_safety_assessment(
     structural_unsafety: bool,
     assessment: str,
     immediate_action: str = "",
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """Is there acute and/or structural unsafety? Acute → the immediate action is recorded."""
     errors = _Errors()
@@ -457,12 +460,12 @@ def record_safety_assessment(
         locked.state = ReportState.SAFETY_ASSESSED
         _save(locked)
         _journal(locked, by=by, step="record_safety_assessment", before=before)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
 def record_triage_decision(
-    *, report: Report, by: User, outcome: str, rationale: str, request: Any = None
+    *, report: Report, by: User, outcome: str, rationale: str, audit: AuditContext | None = None
 ) -> Report:
     """The triage decision; where four eyes apply it waits for the behavioural scientist."""
     errors = _Errors()
@@ -495,13 +498,13 @@ def record_triage_decision(
             before=before,
             text=str(TriageOutcome(outcome).label),
         )
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
         if target == ReportState.TRIAGED:
             _feedback(locked, ReporterFeedback.Kind.TRIAGE)
     return locked
 
 
-def approve_triage(*, report: Report, by: User, request: Any = None) -> Report:
+def approve_triage(*, report: Report, by: User, audit: AuditContext | None = None) -> Report:
     """Four eyes: a second professional, the behavioural scientist, approves the decision."""
     with transaction.atomic():
         locked = _locked(report)
@@ -519,12 +522,14 @@ def approve_triage(*, report: Report, by: User, request: Any = None) -> Report:
         locked.state = ReportState.TRIAGED
         _save(locked)
         _journal(locked, by=by, step="approve_triage", before=before)
-        _log(by, locked, Action.APPROVE_TRIAGE, request)
+        _log(by, locked, Action.APPROVE_TRIAGE, audit)
         _feedback(locked, ReporterFeedback.Kind.TRIAGE)
     return locked
 
 
-def reject_triage(*, report: Report, by: User, reason: str, request: Any = None) -> Report:
+def reject_triage(
+    *, report: Report, by: User, reason: str, audit: AuditContext | None = None
+) -> Report:
     if not reason.strip():
         raise ReportError(errors={"reason": [_("Geef aan waarom het besluit terug gaat.")]})
     with transaction.atomic():
@@ -534,14 +539,14 @@ def reject_triage(*, report: Report, by: User, reason: str, request: Any = None)
         locked.state = ReportState.SAFETY_ASSESSED
         _save(locked)
         _journal(locked, by=by, step="reject_triage", before=before, text=reason.strip())
-        _log(by, locked, Action.APPROVE_TRIAGE, request)
+        _log(by, locked, Action.APPROVE_TRIAGE, audit)
     return locked
 
 
 # --- Investigation ----------------------------------------------------------------------
 
 
-def start_investigation(*, report: Report, by: User, request: Any = None) -> Report:
+def start_investigation(*, report: Report, by: User, audit: AuditContext | None = None) -> Report:
     with transaction.atomic():
         locked = _locked(report)
         enforce(locked, "start_investigation", target=ReportState.INVESTIGATING, by=by)
@@ -555,14 +560,14 @@ def start_investigation(*, report: Report, by: User, request: Any = None) -> Rep
         locked.state = ReportState.INVESTIGATING
         _save(locked)
         _journal(locked, by=by, step="start_investigation", before=before)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
         report_id = locked.pk
         transaction.on_commit(lambda: notifications.schedule_reminders(report_id), robust=True)
     return locked
 
 
 def record_investigation_conclusion(
-    *, report: Report, by: User, conclusion: str, request: Any = None
+    *, report: Report, by: User, conclusion: str, audit: AuditContext | None = None
 ) -> Report:
     if not conclusion.strip():
         raise ReportError(errors={"conclusion": [_("Beschrijf de conclusie van het onderzoek.")]})
@@ -575,7 +580,7 @@ def record_investigation_conclusion(
         locked.state = ReportState.INVESTIGATED
         _save(locked)
         _journal(locked, by=by, step="record_investigation_conclusion", before=before)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
         # Wmo 2015 art. 4.1.1: the reporter hears back after an investigation too.
         _feedback(locked, ReporterFeedback.Kind.TRIAGE)
     return locked
@@ -589,7 +594,7 @@ def set_safety_conditions(
     report: Report,
     by: User,
     conditions: Sequence[ConditionDetails],
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """Conditions say what must be achieved, as observable behaviour; who; by when."""
     errors = _Errors()
@@ -621,7 +626,7 @@ def set_safety_conditions(
             before=locked.state,
             text=_("%(n)s veiligheidsvoorwaarde(n) vastgelegd.") % {"n": len(conditions)},
         )
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -631,7 +636,7 @@ def transfer_report(
     to_team: PartnerOrganisation,
     by: User,
     summary: str,
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """Hand the case to a local team or SAVE team of the region; it waits for acceptance."""
     errors = _Errors()
@@ -655,11 +660,13 @@ def transfer_report(
         locked.state = ReportState.TRANSFER_PENDING
         _save(locked)
         _journal(locked, by=by, step="transfer_report", before=before, text=to_team.name)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
-def withdraw_transfer(*, report: Report, by: User, reason: str, request: Any = None) -> Report:
+def withdraw_transfer(
+    *, report: Report, by: User, reason: str, audit: AuditContext | None = None
+) -> Report:
     if not reason.strip():
         raise ReportError(
             errors={"reason": [_("Geef aan waarom de overdracht wordt ingetrokken.")]}
@@ -676,7 +683,7 @@ def withdraw_transfer(*, report: Report, by: User, reason: str, request: Any = N
         locked.state = target
         _save(locked)
         _journal(locked, by=by, step="withdraw_transfer", before=before, text=reason.strip())
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -697,7 +704,7 @@ def accept_transfer(
     by: User | None = None,
     organisation: PartnerOrganisation | None = None,
     via: str = "",
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """The receiving team accepts: from now on it has the lead. With safety conditions,
     Veilig Thuis monitors them (DOMAIN.md: default 3, 6 and 12 months after transfer).
@@ -746,14 +753,14 @@ def accept_transfer(
             action=AccessLogAction.CHANGE,
             obj=locked,
             roles=roles_for(by, Action.ACCEPT_TRANSFER, locked) if by is not None else (),
-            request=request,
+            audit=audit,
         )
         _feedback(locked, ReporterFeedback.Kind.TRANSFER)
     return locked
 
 
 def plan_monitoring(
-    *, report: Report, by: User, dates: Sequence[date], request: Any = None
+    *, report: Report, by: User, dates: Sequence[date], audit: AuditContext | None = None
 ) -> Report:
     """The employee sets this case's own monitoring moments (replacing those still to come)."""
     if not dates:
@@ -767,7 +774,7 @@ def plan_monitoring(
         for day in sorted(set(dates)):
             MonitoringMoment.objects.create(report=locked, planned_on=day)
         _journal(locked, by=by, step="plan_monitoring", before=locked.state)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -778,7 +785,7 @@ def record_monitoring(
     by: User,
     conditions_met: bool,
     notes: str,
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """At a monitoring moment: are the conditions met? Not met → back to triage."""
     if not notes.strip():
@@ -825,7 +832,7 @@ def record_monitoring(
             if conditions_met
             else _("Voorwaarden niet nageleefd: terug naar triage."),
         )
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -840,7 +847,9 @@ def retention_end(closed: date) -> date:
         return closed.replace(year=closed.year + years, day=28)
 
 
-def close_report(*, report: Report, by: User, reason: str, request: Any = None) -> Report:
+def close_report(
+    *, report: Report, by: User, reason: str, audit: AuditContext | None = None
+) -> Report:
     if not reason.strip():
         raise ReportError(errors={"reason": [_("Geef aan waarom de melding wordt afgesloten.")]})
     with transaction.atomic():
@@ -854,13 +863,13 @@ def close_report(*, report: Report, by: User, reason: str, request: Any = None) 
         locked.state = ReportState.CLOSED
         _save(locked)
         _journal(locked, by=by, step="close_report", before=before, text=reason.strip())
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
         _feedback(locked, ReporterFeedback.Kind.CLOSED)
     return locked
 
 
 def set_legal_hold(
-    *, report: Report, by: User, legal_hold: bool, reason: str, request: Any = None
+    *, report: Report, by: User, legal_hold: bool, reason: str, audit: AuditContext | None = None
 ) -> Report:
     if not reason.strip():
         raise ReportError(errors={"reason": [_("Geef de reden (bijvoorbeeld de maatregel).")]})
@@ -871,7 +880,7 @@ def set_legal_hold(
         locked.legal_hold = legal_hold
         _save(locked)
         _journal(locked, by=by, step="set_legal_hold", before=locked.state, text=reason.strip())
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -884,19 +893,21 @@ def _open_for_work(report: Report, by: User) -> Report:
     return locked
 
 
-def add_journal_note(*, report: Report, by: User, text: str, request: Any = None) -> Report:
+def add_journal_note(
+    *, report: Report, by: User, text: str, audit: AuditContext | None = None
+) -> Report:
     """A note in the journal: a conversation with the family, a call with a helper."""
     if not text.strip():
         raise ReportError(errors={"text": [_("Schrijf op wat u wilt vastleggen.")]})
     with transaction.atomic():
         locked = _open_for_work(report, by)
         _journal(locked, by=by, step="note", before=locked.state, text=text.strip())
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
 def add_report_person(
-    *, report: Report, by: User, person: PersonDetails, request: Any = None
+    *, report: Report, by: User, person: PersonDetails, audit: AuditContext | None = None
 ) -> ReportPerson:
     """Someone else turns out to be involved (a sibling, a new partner)."""
     errors = _Errors()
@@ -922,11 +933,13 @@ def add_report_person(
         _journal(
             locked, by=by, step="add_person", before=locked.state, text=created.get_role_display()
         )
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return created
 
 
-def assign_report(*, report: Report, by: User, owner: User, request: Any = None) -> Report:
+def assign_report(
+    *, report: Report, by: User, owner: User, audit: AuditContext | None = None
+) -> Report:
     """Give the report to a colleague who handles reports in its region."""
     with transaction.atomic():
         locked = _locked(report)
@@ -943,7 +956,7 @@ def assign_report(*, report: Report, by: User, owner: User, request: Any = None)
         locked.owner = owner
         _save(locked)
         _journal(locked, by=by, step="assign_report", before=locked.state, text=owner.display_name)
-        _log(by, locked, Action.HANDLE_REPORT, request)
+        _log(by, locked, Action.HANDLE_REPORT, audit)
     return locked
 
 
@@ -999,7 +1012,7 @@ def correct_file(
     new_text: str,
     person: ReportPerson | None = None,
     grounds: str,
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> Report:
     """Correct a text of the file on a person's request. The old text stays in the report's
     journal (the file's history); every later copy and transfer document shows the new one.
@@ -1036,14 +1049,14 @@ def correct_file(
             user=by,
             action=AccessLogAction.CHANGE,
             obj=target,
-            request=request,
+            audit=audit,
             reason="correctie op verzoek van betrokkene",
         )
     return locked
 
 
 def add_own_statement(
-    *, report: Report, person: ReportPerson, by: User, text: str, request: Any = None
+    *, report: Report, person: ReportPerson, by: User, text: str, audit: AuditContext | None = None
 ) -> OwnStatement:
     """Add a person's own statement to the file; it goes with every later copy and transfer."""
     if not text.strip():
@@ -1062,13 +1075,15 @@ def add_own_statement(
             user=by,
             action=AccessLogAction.CREATE,
             obj=statement,
-            request=request,
+            audit=audit,
             reason="eigen verklaring van betrokkene",
         )
     return statement
 
 
-def destroy_report_on_request(*, report: Report, by: User, request: Any = None) -> int:
+def destroy_report_on_request(
+    *, report: Report, by: User, audit: AuditContext | None = None
+) -> int:
     """Destroy a report file on a person's request (the decision was taken in rights). Logged by
     id only, as the retention does: nothing of the destroyed data stays behind."""
     with transaction.atomic():
@@ -1082,7 +1097,7 @@ def destroy_report_on_request(*, report: Report, by: User, request: Any = None) 
             action=AccessLogAction.DELETE,
             object_type="reports.report",
             object_id=str(report_id),
-            request=request,
+            audit=audit,
             reason="vernietigd op verzoek van betrokkene",
         )
     return report_id

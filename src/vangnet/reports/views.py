@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import GRANTS, AccessDenied, Action, may, may_break_glass, require
 from vangnet.accounts.services import AccountError
+from vangnet.audit.context import AuditContext
 from vangnet.contacts import selectors as contact_selectors
 from vangnet.contacts.models import AdviceDossier, PersonRelation
 from vangnet.errors import show_on_form
@@ -79,7 +80,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         params=request.GET,
         state=state,
         overdue_only=overdue,
-        request=request,
+        audit=AuditContext.from_request(request),
     )
     query = request.GET.copy()
     for name in ("page", "after", "before", "last"):
@@ -134,7 +135,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
     require(user, Action.VIEW_REPORT, region)
     require(user, Action.SUBMIT_REPORT, region)
     dossier = contact_selectors.dossier_for_report_intake(
-        user=user, region=region, dossier_id=request.GET.get("dossier", ""), request=request
+        user=user,
+        region=region,
+        dossier_id=request.GET.get("dossier", ""),
+        audit=AuditContext.from_request(request),
     )
     if request.method == "POST":
         form = ReportForm(request.POST)
@@ -153,7 +157,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     actions_taken=form.cleaned_data["actions_taken"],
                     is_acute=form.cleaned_data["is_acute"],
                     source_dossier=dossier,
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
             except services.ReportError as error:
                 show_report_errors(form, persons, error)
@@ -184,7 +188,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 def _report(request: HttpRequest, report_id: int) -> Report:
     try:
-        return selectors.report_detail(user=_staff(request), report_id=report_id, request=request)
+        return selectors.report_detail(
+            user=_staff(request), report_id=report_id, audit=AuditContext.from_request(request)
+        )
     except Report.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -199,7 +205,9 @@ def _render_report(
     status: int = 200,
 ) -> HttpResponse:
     user = _staff(request)
-    history = selectors.earlier_history(user=user, report=report, request=request)
+    history = selectors.earlier_history(
+        user=user, report=report, audit=AuditContext.from_request(request)
+    )
     steps = {name: may_take(user, name, report) for name in STEPS}
     # The case overview's main action: the first step forward that may be taken now.
     main_step = next(
@@ -294,7 +302,10 @@ def report_owner(request: HttpRequest, report_id: int) -> HttpResponse:
         return _render_report(request, report, bound={"owner": form}, status=400)
     try:
         services.assign_report(
-            report=report, by=user, owner=form.cleaned_data["owner"], request=request
+            report=report,
+            by=user,
+            owner=form.cleaned_data["owner"],
+            audit=AuditContext.from_request(request),
         )
     except services.ReportError as error:
         show_on_form(form, error, field="owner")
@@ -315,7 +326,10 @@ def report_note(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_journal_note(
-                report=report, by=user, text=form.cleaned_data["text"], request=request
+                report=report,
+                by=user,
+                text=form.cleaned_data["text"],
+                audit=AuditContext.from_request(request),
             )
         except WorkflowError as error:
             messages.error(request, str(error))
@@ -334,7 +348,10 @@ def report_add_person(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_report_person(
-                report=report, by=user, person=form.person(), request=request
+                report=report,
+                by=user,
+                person=form.person(),
+                audit=AuditContext.from_request(request),
             )
         except services.ReportError as error:
             show_on_form(form, error)
@@ -361,7 +378,7 @@ def report_legal_hold(request: HttpRequest, report_id: int) -> HttpResponse:
         by=user,
         legal_hold=form.cleaned_data["legal_hold"],
         reason=form.cleaned_data["reason"],
-        request=request,
+        audit=AuditContext.from_request(request),
     )
     messages.success(request, _("Vastgelegd of het dossier na de bewaartermijn blijft."))
     return redirect("reports:detail", report_id=report_id)
@@ -401,7 +418,10 @@ def report_break_glass(request: HttpRequest, report_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     try:
         services.break_the_glass_for_report(
-            user=_staff(request), report_id=report_id, reason=reason, request=request
+            user=_staff(request),
+            report_id=report_id,
+            reason=reason,
+            audit=AuditContext.from_request(request),
         )
     except Report.DoesNotExist as exc:
         raise Http404 from exc
@@ -426,7 +446,7 @@ def report_status_link(request: HttpRequest, report_id: int) -> HttpResponse:
         report=report,
         by=user,
         identified_how=form.cleaned_data["identified_how"],
-        request=request,
+        audit=AuditContext.from_request(request),
     )
     return _render_report(request, _report(request, report_id), new_status_link=url)
 
@@ -440,7 +460,10 @@ def reporter_identity(request: HttpRequest, report_id: int) -> HttpResponse:
         require(_staff(request), Action.VIEW_REPORTER_IDENTITY, report)
         return _render_report(request, report, bound={"identity": form}, status=400)
     reporter = selectors.reporter_identity(
-        user=_staff(request), report=report, reason=form.cleaned_data["reason"], request=request
+        user=_staff(request),
+        report=report,
+        reason=form.cleaned_data["reason"],
+        audit=AuditContext.from_request(request),
     )
     return _render_report(request, report, reporter=reporter)
 
@@ -452,7 +475,10 @@ StepCall = Callable[[Report, User, forms.Form, HttpRequest], Report]
 def _conditions(report: Report, by: User, form: forms.Form, request: HttpRequest) -> Report:
     assert isinstance(form, ConditionForm)
     return services.set_safety_conditions(
-        report=report, by=by, conditions=[form.condition()], request=request
+        report=report,
+        by=by,
+        conditions=[form.condition()],
+        audit=AuditContext.from_request(request),
     )
 
 
@@ -463,7 +489,7 @@ def _monitoring(report: Report, by: User, form: forms.Form, request: HttpRequest
         by=by,
         conditions_met=form.cleaned_data["conditions_met"],
         notes=form.cleaned_data["notes"],
-        request=request,
+        audit=AuditContext.from_request(request),
     )
 
 
@@ -471,44 +497,50 @@ STEP_VIEWS: dict[str, tuple[Callable[..., forms.Form] | None, StepCall]] = {
     "record_safety_assessment": (
         AssessmentForm,
         lambda r, by, f, rq: services.record_safety_assessment(
-            report=r, by=by, request=rq, **f.cleaned_data
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
         ),
     ),
     "record_triage_decision": (
         TriageForm,
         lambda r, by, f, rq: services.record_triage_decision(
-            report=r, by=by, request=rq, **f.cleaned_data
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
         ),
     ),
     "approve_triage": (
         None,
-        lambda r, by, f, rq: services.approve_triage(report=r, by=by, request=rq),
+        lambda r, by, f, rq: services.approve_triage(
+            report=r, by=by, audit=AuditContext.from_request(rq)
+        ),
     ),
     "reject_triage": (
         ReasonForm,
-        lambda r, by, f, rq: services.reject_triage(report=r, by=by, request=rq, **f.cleaned_data),
+        lambda r, by, f, rq: services.reject_triage(
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
+        ),
     ),
     "start_investigation": (
         None,
-        lambda r, by, f, rq: services.start_investigation(report=r, by=by, request=rq),
+        lambda r, by, f, rq: services.start_investigation(
+            report=r, by=by, audit=AuditContext.from_request(rq)
+        ),
     ),
     "record_investigation_conclusion": (
         ConclusionForm,
         lambda r, by, f, rq: services.record_investigation_conclusion(
-            report=r, by=by, request=rq, **f.cleaned_data
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
         ),
     ),
     "set_safety_conditions": (ConditionForm, _conditions),
     "transfer_report": (
         TransferForm,
         lambda r, by, f, rq: services.transfer_report(
-            report=r, by=by, request=rq, **f.cleaned_data
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
         ),
     ),
     "withdraw_transfer": (
         ReasonForm,
         lambda r, by, f, rq: services.withdraw_transfer(
-            report=r, by=by, request=rq, **f.cleaned_data
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
         ),
     ),
     "plan_monitoring": (
@@ -517,13 +549,15 @@ STEP_VIEWS: dict[str, tuple[Callable[..., forms.Form] | None, StepCall]] = {
             report=r,
             by=by,
             dates=f.dates(),  # type: ignore[attr-defined]  # a PlanForm
-            request=rq,
+            audit=AuditContext.from_request(rq),
         ),
     ),
     "record_monitoring": (MonitoringForm, _monitoring),
     "close_report": (
         ReasonForm,
-        lambda r, by, f, rq: services.close_report(report=r, by=by, request=rq, **f.cleaned_data),
+        lambda r, by, f, rq: services.close_report(
+            report=r, by=by, audit=AuditContext.from_request(rq), **f.cleaned_data
+        ),
     ),
 }
 
@@ -574,7 +608,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     region = _active_region(request)
     overview = selectors.deadline_overview(
-        user=user, region=region, params=request.GET, request=request
+        user=user, region=region, params=request.GET, audit=AuditContext.from_request(request)
     )
     rows = overview.rows
     return render(

@@ -12,12 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, When
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.chat.models import Conversation, ConversationStatus
@@ -58,11 +58,11 @@ def _deleted_on(retention_end: date, today: date) -> date:
 
 
 def upcoming_deletions(
-    *, user: User, region: Region, page: str | int | None, request: HttpRequest | None
+    *, user: User, region: Region, page: str | int | None, audit: AuditContext | None
 ) -> Preview:
     """What goes in the next RETENTION_PREVIEW_DAYS days in `region`, with the last runs."""
     if not may(user, Action.VIEW_RETENTION, region):
-        record_access(user=user, action=AccessLogAction.REFUSED, obj=region, request=request)
+        record_access(user=user, action=AccessLogAction.REFUSED, obj=region, audit=audit)
         raise AccessDenied(action=Action.VIEW_RETENTION, obj=region, logged=True)
     today = timezone.localdate()
     until = today + timedelta(days=settings.RETENTION_PREVIEW_DAYS)
@@ -106,7 +106,7 @@ def upcoming_deletions(
             action=AccessLogAction.VIEW,
             objects=listed,
             roles=roles_for(user, Action.VIEW_RETENTION, region),
-            request=request,
+            audit=audit,
             reason="bewaartermijnen: wat binnenkort wordt vernietigd",
         )
     contacts = (
@@ -140,17 +140,17 @@ def upcoming_deletions(
 # --- Requests of the people involved ---------------------------------------------------------
 
 
-def _refuse(user: User, obj: Any, request: HttpRequest | None) -> AccessDenied:
-    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, request=request)
+def _refuse(user: User, obj: Any, audit: AuditContext | None) -> AccessDenied:
+    record_access(user=user, action=AccessLogAction.REFUSED, obj=obj, audit=audit)
     return AccessDenied(action=Action.HANDLE_SUBJECT_REQUEST, obj=obj, logged=True)
 
 
 def request_page(
-    *, user: User, region: Region, page: str | int | None, request: HttpRequest | None
+    *, user: User, region: Region, page: str | int | None, audit: AuditContext | None
 ) -> Page:
     """The region's requests, open first by deadline. Logged."""
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, region):
-        raise _refuse(user, region, request)
+        raise _refuse(user, region, audit)
     queryset = SubjectRequest.objects.filter(region=region).order_by(
         Case(When(state=RequestState.OPEN, then=0), default=1), "due_on", "id"
     )
@@ -161,50 +161,50 @@ def request_page(
             action=AccessLogAction.VIEW,
             objects=page_obj.object_list,
             roles=roles_for(user, Action.HANDLE_SUBJECT_REQUEST, region),
-            request=request,
+            audit=audit,
         )
     return page_obj
 
 
-def report_for_request(*, user: User, report_id: int, request: HttpRequest | None) -> Report:
+def report_for_request(*, user: User, report_id: int, audit: AuditContext | None) -> Report:
     """The report a request is about, with its persons, to register the request. Logged."""
     report = Report.objects.select_related("region").prefetch_related("persons").get(pk=report_id)
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, report):
-        raise _refuse(user, report, request)
+        raise _refuse(user, report, audit)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=report,
         roles=roles_for(user, Action.HANDLE_SUBJECT_REQUEST, report),
-        request=request,
+        audit=audit,
         reason="verzoek van betrokkene",
     )
     return report
 
 
-def request_detail(*, user: User, request_id: int, request: HttpRequest | None) -> SubjectRequest:
+def request_detail(*, user: User, request_id: int, audit: AuditContext | None) -> SubjectRequest:
     subject_request = SubjectRequest.objects.select_related("region", "report", "person").get(
         pk=request_id
     )
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, subject_request):
-        raise _refuse(user, subject_request, request)
+        raise _refuse(user, subject_request, audit)
     record_access(
         user=user,
         action=AccessLogAction.VIEW,
         obj=subject_request,
         roles=roles_for(user, Action.HANDLE_SUBJECT_REQUEST, subject_request),
-        request=request,
+        audit=audit,
     )
     return subject_request
 
 
-def copy_pdf(*, user: User, request_id: int, request: HttpRequest | None) -> tuple[str, bytes]:
+def copy_pdf(*, user: User, request_id: int, audit: AuditContext | None) -> tuple[str, bytes]:
     """The released copy as a PDF; each download is an export in the access log."""
     subject_request = SubjectRequest.objects.select_related("region", "report", "person").get(
         pk=request_id
     )
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, subject_request):
-        raise _refuse(user, subject_request, request)
+        raise _refuse(user, subject_request, audit)
     if subject_request.kind not in (RequestKind.COPY, RequestKind.INSPECTION) or (
         subject_request.state not in (RequestState.DONE, RequestState.PARTLY)
     ):
@@ -214,7 +214,7 @@ def copy_pdf(*, user: User, request_id: int, request: HttpRequest | None) -> tup
         action=AccessLogAction.EXPORT,
         obj=subject_request,
         roles=roles_for(user, Action.HANDLE_SUBJECT_REQUEST, subject_request),
-        request=request,
+        audit=audit,
         reason="afschrift voor betrokkene",
     )
     name = f"afschrift-{subject_request.report_reference}-{subject_request.pk}.pdf"

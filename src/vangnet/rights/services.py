@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
+from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 from vangnet.contacts.models import AdviceDossier
@@ -58,13 +59,15 @@ def _require(by: User, obj: Any) -> None:
         raise AccessDenied(action=Action.HANDLE_SUBJECT_REQUEST, obj=obj)
 
 
-def _log(by: User, obj: Any, action: AccessLogAction, request: Any, reason: str) -> None:
+def _log(
+    by: User, obj: Any, action: AccessLogAction, audit: AuditContext | None, reason: str
+) -> None:
     record_access(
         user=by,
         action=action,
         obj=obj,
         roles=roles_for(by, Action.HANDLE_SUBJECT_REQUEST, obj),
-        request=request,
+        audit=audit,
         reason=reason,
     )
 
@@ -81,7 +84,7 @@ class NewRequest:
 
 
 def register_request(
-    *, report: Report, by: User, new: NewRequest, request: Any = None
+    *, report: Report, by: User, new: NewRequest, audit: AuditContext | None = None
 ) -> SubjectRequest:
     _require(by, report)
     errors: dict[str, list[str]] = {}
@@ -128,7 +131,7 @@ def register_request(
         if new.kind in (RequestKind.COPY, RequestKind.INSPECTION):
             # What the file holds now (not what the caller's copy of the report held).
             copy.snapshot(subject_request, Report.objects.get(pk=report.pk), new.person)
-        _log(by, report, AccessLogAction.CREATE, request, f"verzoek betrokkene: {new.kind}")
+        _log(by, report, AccessLogAction.CREATE, audit, f"verzoek betrokkene: {new.kind}")
     return subject_request
 
 
@@ -141,7 +144,7 @@ def _locked(subject_request: SubjectRequest, by: User) -> SubjectRequest:
 
 
 def extend_deadline(
-    *, subject_request: SubjectRequest, by: User, because: str, request: Any = None
+    *, subject_request: SubjectRequest, by: User, because: str, audit: AuditContext | None = None
 ) -> SubjectRequest:
     if not because.strip():
         raise RequestError(errors={"because": [_("Geef de reden van de verlenging.")]})
@@ -152,7 +155,7 @@ def extend_deadline(
         locked.due_on += timedelta(weeks=settings.RIGHTS_REQUEST_EXTENSION_WEEKS)
         locked.extended_because = because.strip()
         locked.save(update_fields=["due_on", "extended_because"])
-        _log(by, locked, AccessLogAction.CHANGE, request, "termijn verlengd")
+        _log(by, locked, AccessLogAction.CHANGE, audit, "termijn verlengd")
     return locked
 
 
@@ -161,7 +164,7 @@ def review_passages(
     subject_request: SubjectRequest,
     by: User,
     decisions: Mapping[int, tuple[str, str]],
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> SubjectRequest:
     """Record, per passage, release or withhold and why. A passage that could reveal the
     reporter is never released; another person's data only when marked shareable (a release
@@ -191,12 +194,12 @@ def review_passages(
             passage.save(update_fields=["decision", "reason"])
         if errors:
             raise RequestError(errors=errors)
-        _log(by, locked, AccessLogAction.CHANGE, request, "afschrift beoordeeld")
+        _log(by, locked, AccessLogAction.CHANGE, audit, "afschrift beoordeeld")
     return locked
 
 
 def release_copy(
-    *, subject_request: SubjectRequest, by: User, request: Any = None
+    *, subject_request: SubjectRequest, by: User, audit: AuditContext | None = None
 ) -> SubjectRequest:
     """Decide the copy once every passage is reviewed; the PDF can then be downloaded."""
     with transaction.atomic():
@@ -213,7 +216,7 @@ def release_copy(
         locked.decided_at = timezone.now()
         locked.decided_by = by
         locked.save(update_fields=["state", "decision", "decided_at", "decided_by"])
-        _log(by, locked, AccessLogAction.CHANGE, request, "afschrift vrijgegeven")
+        _log(by, locked, AccessLogAction.CHANGE, audit, "afschrift vrijgegeven")
     return locked
 
 
@@ -223,7 +226,7 @@ def correct(
     by: User,
     field_name: str,
     new_text: str,
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> SubjectRequest:
     """Carry out a correction: the file changes, the old text stays in its history."""
     with transaction.atomic():
@@ -241,7 +244,7 @@ def correct(
                 new_text=new_text,
                 person=person,
                 grounds=_("verzoek van betrokkene %(id)s") % {"id": locked.pk},
-                request=request,
+                audit=audit,
             )
         except report_services.ReportError as error:
             raise RequestError(errors=error.errors) from error
@@ -253,7 +256,7 @@ def correct(
 
 
 def add_statement(
-    *, subject_request: SubjectRequest, by: User, text: str, request: Any = None
+    *, subject_request: SubjectRequest, by: User, text: str, audit: AuditContext | None = None
 ) -> SubjectRequest:
     with transaction.atomic():
         locked = _locked(subject_request, by)
@@ -261,7 +264,7 @@ def add_statement(
             raise RequestError(_("Dit verzoek is geen eigen verklaring."))
         try:
             report_services.add_own_statement(
-                report=locked.report, person=locked.person, by=by, text=text, request=request
+                report=locked.report, person=locked.person, by=by, text=text, audit=audit
             )
         except report_services.ReportError as error:
             raise RequestError(errors=error.errors) from error
@@ -279,7 +282,7 @@ def decide(
     grant: bool,
     ground: str,
     grounds_text: str,
-    request: Any = None,
+    audit: AuditContext | None = None,
 ) -> SubjectRequest:
     """Grant or refuse. A refusal names its legal ground and explains it; a destruction that
     is granted destroys the file (logged by id only); a legal hold always refuses it."""
@@ -302,7 +305,7 @@ def decide(
                         ]
                     }
                 )
-            report_services.destroy_report_on_request(report=report, by=by, request=request)
+            report_services.destroy_report_on_request(report=report, by=by, audit=audit)
             CopyPassage.objects.filter(request__report_reference=locked.report_reference).delete()
             locked.report = None
             locked.person = None
@@ -321,7 +324,7 @@ def decide(
             by,
             locked,
             AccessLogAction.CHANGE,
-            request,
+            audit,
             "verzoek ingewilligd" if grant else f"verzoek geweigerd: {ground}",
         )
     return locked
@@ -331,7 +334,7 @@ def decide(
 
 
 def place_legal_hold(
-    *, by: User, kind: str, object_id: int, reason: str, request: Any = None
+    *, by: User, kind: str, object_id: int, reason: str, audit: AuditContext | None = None
 ) -> None:
     """Stop the retention for one record, with the reason (a court case, a measure): from the
     team lead's list of what goes soon. A report keeps its own flag (ADR 15); an advice dossier
@@ -343,7 +346,7 @@ def place_legal_hold(
         if not may(by, Action.VIEW_RETENTION, report):
             raise AccessDenied(action=Action.VIEW_RETENTION, obj=report)
         report_services.set_legal_hold(
-            report=report, by=by, legal_hold=True, reason=reason, request=request
+            report=report, by=by, legal_hold=True, reason=reason, audit=audit
         )
         return
     if kind != "dossier":
@@ -363,6 +366,6 @@ def place_legal_hold(
             action=AccessLogAction.CHANGE,
             obj=dossier,
             roles=roles_for(by, Action.VIEW_RETENTION, dossier),
-            request=request,
+            audit=audit,
             reason=reason.strip(),
         )

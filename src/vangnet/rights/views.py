@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
+from vangnet.audit.context import AuditContext
 from vangnet.contacts.models import AdviceDossier
 from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
@@ -46,7 +47,10 @@ def retention(request: HttpRequest) -> HttpResponse:
     if region is None:
         raise AccessDenied(_("U bent nog niet aan een regio gekoppeld."))
     preview = selectors.upcoming_deletions(
-        user=user, region=region, page=request.GET.get("page"), request=request
+        user=user,
+        region=region,
+        page=request.GET.get("page"),
+        audit=AuditContext.from_request(request),
     )
     runs = [
         {
@@ -76,7 +80,7 @@ def retention_hold(request: HttpRequest) -> HttpResponse:
             kind=request.POST.get("kind", ""),
             object_id=object_id,
             reason=request.POST.get("reason", ""),
-            request=request,
+            audit=AuditContext.from_request(request),
         )
     except (Report.DoesNotExist, AdviceDossier.DoesNotExist) as exc:
         raise Http404 from exc
@@ -109,7 +113,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user, region = _user(request), _region(request)
     find = FindReportForm(request.POST or None)
     page_obj = selectors.request_page(
-        user=user, region=region, page=request.GET.get("page"), request=request
+        user=user,
+        region=region,
+        page=request.GET.get("page"),
+        audit=AuditContext.from_request(request),
     )
     if request.method == "POST" and find.is_valid():
         report_id = selectors.report_id_by_reference(
@@ -130,7 +137,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _user(request)
     try:
-        report = selectors.report_for_request(user=user, report_id=report_id, request=request)
+        report = selectors.report_for_request(
+            user=user, report_id=report_id, audit=AuditContext.from_request(request)
+        )
     except Report.DoesNotExist as exc:
         raise Http404 from exc
     form = RequestForm(request.POST or None, report=report)
@@ -150,7 +159,7 @@ def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
                     child_consulted=data["child_consulted"],
                     details=data["details"],
                 ),
-                request=request,
+                audit=AuditContext.from_request(request),
             )
         except services.RequestError as error:
             show_on_form(form, error)
@@ -201,7 +210,9 @@ def _detail(
 
 def _subject_request(request: HttpRequest, request_id: int) -> SubjectRequest:
     try:
-        return selectors.request_detail(user=_user(request), request_id=request_id, request=request)
+        return selectors.request_detail(
+            user=_user(request), request_id=request_id, audit=AuditContext.from_request(request)
+        )
     except SubjectRequest.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -220,7 +231,10 @@ def _review(request: HttpRequest, item: SubjectRequest) -> SubjectRequest:
         for p in item.passages.all()
     }
     return services.review_passages(
-        subject_request=item, by=_user(request), decisions=decisions, request=request
+        subject_request=item,
+        by=_user(request),
+        decisions=decisions,
+        audit=AuditContext.from_request(request),
     )
 
 
@@ -239,7 +253,9 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             _review(request, item)
         elif action == "release":
             _review(request, item)
-            services.release_copy(subject_request=item, by=user, request=request)
+            services.release_copy(
+                subject_request=item, by=user, audit=AuditContext.from_request(request)
+            )
         elif action == "correct":
             form = CorrectionForm(request.POST, report=item.report, auto_id="id_correction_%s")
             if form.is_valid():
@@ -248,13 +264,16 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                     by=user,
                     field_name=form.cleaned_data["field_name"],
                     new_text=form.cleaned_data["new_text"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
         elif action == "statement":
             form = StatementForm(request.POST, auto_id="id_statement_%s")
             if form.is_valid():
                 services.add_statement(
-                    subject_request=item, by=user, text=form.cleaned_data["text"], request=request
+                    subject_request=item,
+                    by=user,
+                    text=form.cleaned_data["text"],
+                    audit=AuditContext.from_request(request),
                 )
         elif action == "decide":
             form = DecisionForm(request.POST, auto_id="id_decision_%s")
@@ -265,7 +284,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                     grant=form.cleaned_data["grant"],
                     ground=form.cleaned_data["ground"],
                     grounds_text=form.cleaned_data["grounds_text"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
         elif action == "extend":
             form = ExtendForm(request.POST, auto_id="id_extend_%s")
@@ -274,7 +293,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                     subject_request=item,
                     by=user,
                     because=form.cleaned_data["because"],
-                    request=request,
+                    audit=AuditContext.from_request(request),
                 )
     except services.RequestError as error:
         if form is None:
@@ -293,7 +312,7 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
 def copy_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         name, content = selectors.copy_pdf(
-            user=_user(request), request_id=request_id, request=request
+            user=_user(request), request_id=request_id, audit=AuditContext.from_request(request)
         )
     except SubjectRequest.DoesNotExist as exc:
         raise Http404 from exc
