@@ -163,6 +163,12 @@ def _memberships(user: User) -> list[tuple[int, str]]:
     return cached
 
 
+def policy_inputs(user: User) -> frozenset[tuple[int, str]]:
+    """What the policy reads of a user besides the user row: the (region, role) pairs. A
+    socket keeps them to confirm cheaply that a decision still stands (ADR 0036)."""
+    return frozenset(_memberships(user))
+
+
 def _is_active(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

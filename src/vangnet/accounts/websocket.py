@@ -11,6 +11,12 @@ timeout elsewhere must reach a socket that is already open (ADR 0022).
 Services that change who may see what call `recheck_sockets(user_id=...)`; once their
 transaction has committed, every open socket of that user checks its session and its
 rights again and closes when they are gone.
+
+Asked on every message, the full check cost five to eight statements (ADR 0036). So the full
+check (`verify`) also keeps what it found — the session as stored, the user's password, stamp
+and active flag, the device, the memberships the policy read — and `still_current` confirms
+with one statement that none of it changed and the session is neither expired nor idle.
+Whatever differs sends the socket back to the full check, which decides as before.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
@@ -28,12 +35,17 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Exists, Expression, Model, OuterRef, Subquery
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from .middleware import IDLE_KEY
 from .models import User
+from .policy import policy_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +94,46 @@ def verified_user(scope: dict[str, Any]) -> User | None:
     A logged-out, expired or flushed session holds no user; a session signed with an old
     security stamp or password is refused by Django's own check (and flushed).
     """
+    verified = verify(scope)
+    return verified.user if verified is not None else None
+
+
+def _person(user: User) -> tuple[Any, ...]:
+    """What of the user row decides whether the session still holds them (Django's session
+    hash is made of the password and the security stamp) and what the policy reads."""
+    return (user.is_active, user.password, str(user.security_stamp), user.organisation_id)
+
+
+def _without_idle_mark(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key != IDLE_KEY}
+
+
+@dataclass
+class Verified:
+    """What the last full check of a socket found, to be confirmed by `still_current`.
+
+    `memberships` is filled in by the socket once its own check has asked the policy
+    (`remember_policy_inputs`): the memberships that decision read."""
+
+    user: User
+    session_key: str
+    session: dict[str, Any]  # the session as stored, without its idle mark
+    last_seen: int  # the idle mark, time.time() seconds
+    device: tuple[type[Model], int]
+    person: tuple[Any, ...]
+    memberships: frozenset[tuple[int, str]] | None = None
+    raw: str = ""  # the stored session text last confirmed (decoding it again is skipped)
+
+    def remember_policy_inputs(self) -> None:
+        self.memberships = policy_inputs(self.user)
+
+    def idle(self) -> bool:
+        limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+        return time.time() - self.last_seen > limit
+
+
+def verify(scope: dict[str, Any]) -> Verified | None:
+    """The full check of `verified_user`, and what it found (None: refused)."""
     session = _session(scope)
     if session is None:
         return None
@@ -94,7 +146,87 @@ def verified_user(scope: dict[str, Any]) -> User | None:
         return None
     if _idle_too_long(session):
         return None
-    return user
+    assert session.session_key is not None
+    return Verified(
+        user=user,
+        session_key=session.session_key,
+        session=_without_idle_mark(dict(session.items())),
+        last_seen=int(session[IDLE_KEY]),
+        device=(type(device), device.pk),
+        person=_person(user),
+    )
+
+
+def _confirmable() -> bool:
+    """`still_current` reads the session row itself: only for sessions kept in the database."""
+    engine = import_module(settings.SESSION_ENGINE)
+    return issubclass(engine.SessionStore, DatabaseSessionStore)
+
+
+def still_current(verified: Verified, record: dict[str, Expression]) -> tuple[Any, ...] | None:
+    """One statement: is everything the last full check found unchanged — the session
+    stored and not expired (its idle mark aside), the user's password, security stamp and
+    active flag, the second-factor device, the memberships — and the session not idle?
+
+    Returns the values of `record` (expressions of the socket's own record, such as the
+    conversation's region, read in the same statement) when so; None when anything differs,
+    which sends the socket back to the full check (`verify` and its own `admit`)."""
+    if verified.memberships is None or not _confirmable():
+        return None
+    if verified.idle():
+        return None
+    device_model, device_pk = verified.device
+    stored = Session.objects.filter(
+        session_key=verified.session_key, expire_date__gt=timezone.now()
+    ).values("session_data")[:1]
+    names = list(record)
+    rows = list(
+        User.objects.filter(pk=verified.user.pk)
+        .annotate(
+            _session=Subquery(stored),
+            _device=Exists(
+                device_model._default_manager.filter(
+                    pk=device_pk, user_id=OuterRef("pk"), confirmed=True
+                )
+            ),
+            **{f"_record_{name}": expression for name, expression in record.items()},
+        )
+        .order_by()
+        .values_list(
+            "is_active",
+            "password",
+            "security_stamp",
+            "organisation_id",
+            "memberships__region_id",
+            "memberships__role",
+            "_session",
+            "_device",
+            *(f"_record_{name}" for name in names),
+        )
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    is_active, password, stamp, organisation_id = first[:4]
+    if (is_active, password, str(stamp), organisation_id) != verified.person:
+        return None
+    memberships = frozenset((row[4], row[5]) for row in rows if row[4] is not None)
+    if memberships != verified.memberships:
+        return None
+    raw, device_ok = first[6], first[7]
+    if raw is None or not device_ok:
+        return None
+    if raw != verified.raw:
+        # The session was written meanwhile — usually only its idle mark, by a page or by
+        # `touch`: read it here; anything else in it that changed means the full check.
+        data = DatabaseSessionStore().decode(raw)
+        if _without_idle_mark(data) != verified.session or IDLE_KEY not in data:
+            return None
+        verified.last_seen = int(data[IDLE_KEY])
+        verified.raw = raw
+        if verified.idle():
+            return None
+    return tuple(first[8:])
 
 
 def touch(scope: dict[str, Any]) -> None:

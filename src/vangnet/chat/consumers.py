@@ -26,17 +26,18 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.db.models import Expression, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
-from vangnet.accounts.websocket import touch, user_group, verified_user
+from vangnet.accounts.websocket import Verified, still_current, touch, user_group, verify
 from vangnet.audit.services import record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
-from .models import Conversation, ConversationStatus, Message, MessageKind, Sender
+from .models import Conversation, ConversationStatus, Handover, Message, MessageKind, Sender
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,6 @@ HELLO_LIMIT, HELLO_WINDOW = 5, 10.0
 # backstop alone (ADR 0029). Spread over the sockets, and skipped when a message was
 # checked meanwhile.
 ACCESS_RECHECK_SECONDS = 30
-# A typing hint is passed without a check of its own within this long after the last one.
-TYPING_TRUST_SECONDS = 5
 # Close codes the pages understand (chat.js, staff-chat.js reload and show why).
 CLOSE_LOGIN_GONE = 4401  # logged out, elsewhere too, deactivated, idle, or never verified
 CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
@@ -299,14 +298,8 @@ class _JsonSocket(AsyncWebsocketConsumer):
     async def access_changed(self, event: dict[str, Any]) -> None:
         return None  # the visitor's socket is bound to its browser session, not to a login
 
-    async def history(
-        self,
-        conversation: Conversation,
-        after: int,
-        *,
-        for_visitor: bool,
-        reader: User | None = None,
-    ) -> None:
+    def hello_slot(self) -> None:
+        """A page asks for the history a few times, not hundreds: count this ask."""
         if self.hellos is None:
             self.hellos = deque()
         wait = take_slot(self.hellos, limit=HELLO_LIMIT, window=HELLO_WINDOW)
@@ -315,14 +308,25 @@ class _JsonSocket(AsyncWebsocketConsumer):
                 _("Het gesprek wordt al opgehaald. Even geduld."), retry_after=wait, about="hello"
             )
 
-        def read() -> tuple[list[dict[str, Any]], int]:
-            messages, upto = selectors.transcript_after(
-                conversation, after=after, for_visitor=for_visitor, reader=reader
-            )
-            return [messaging.serialise(m) for m in messages], upto
+    @staticmethod
+    def read_history(
+        conversation: Conversation, after: int, *, for_visitor: bool, reader: User | None = None
+    ) -> dict[str, Any]:
+        messages, upto = selectors.transcript_after(
+            conversation, after=after, for_visitor=for_visitor, reader=reader
+        )
+        return {
+            "type": "history",
+            "messages": [messaging.serialise(m) for m in messages],
+            "upto": upto,
+        }
 
-        messages, upto = await database_sync_to_async(read)()
-        await self.send_json({"type": "history", "messages": messages, "upto": upto})
+    async def history(self, conversation: Conversation, after: int, *, for_visitor: bool) -> None:
+        self.hello_slot()
+        answer = await database_sync_to_async(self.read_history)(
+            conversation, after, for_visitor=for_visitor
+        )
+        await self.send_json(answer)
 
 
 class _GuardedSocket(_JsonSocket):
@@ -347,21 +351,52 @@ class _GuardedSocket(_JsonSocket):
     access: str | None = None  # events.access_key of the conversation shown, if any
     checked_at: float = 0.0  # time.monotonic() of the last check that said yes
     touched_at: float = 0.0  # time.monotonic() of the last idle mark written
+    # What the last full check found, confirmed by one statement afterwards (ADR 0036): the
+    # session, user, device and memberships (`verified`) and the socket's own record as its
+    # `admit` read it (`record`, in the order of `record_state`).
+    verified: Verified | None = None
+    record: tuple[Any, ...] | None = None
     # Frames whose own database call asks the session and the policy first (`guarded`), in
-    # the same hop: a message costs one trip to the database thread, not two.
-    CHECKS_ITSELF = frozenset({"send"})
+    # the same hop: a message or a history costs one trip to the database thread, not two.
+    CHECKS_ITSELF = frozenset({"send", "hello"})
+    # Frames that carry and read no data: never a check, never a trip (ADR 0036). Access
+    # that ends reaches the socket as a push (`access.changed`, state events, access keys)
+    # or at the backstop, and closes it then.
+    UNCHECKED = frozenset({"typing"})
 
     def admit(self, user: User) -> bool:
         raise NotImplementedError
+
+    def record_state(self) -> dict[str, Expression]:
+        """Expressions reading what `admit` decided on in the socket's own record (such as the
+        conversation's region), in the statement of the quick check. Nothing by default."""
+        return {}
+
+    def record_admitted(self) -> tuple[Any, ...]:
+        """The same values as `admit` found them, in the order of `record_state`."""
+        return ()
 
     def groups_for(self) -> list[str]:
         """The groups to join once admitted, besides the user's own."""
         return []
 
-    def _check(self) -> int | None:
-        user = verified_user(self.scope)
+    def _check(self, *, full: bool = False) -> int | None:
+        """Is the answer still yes? One statement when nothing that decides it changed since
+        the last full check; the full check (session, user, device, `admit`) otherwise."""
+        if not full and self.verified is not None and self.user is not None:
+            found = still_current(self.verified, self.record_state())
+            if found is not None and found == self.record:
+                self.checked_at = time.monotonic()
+                return None
+        return self._full_check()
+
+    def _full_check(self) -> int | None:
+        verified = verify(self.scope)
+        user = verified.user if verified is not None else None
         if user is None or (self.user is not None and user.pk != self.user.pk):
+            self.verified = None
             return CLOSE_LOGIN_GONE
+        self.verified = None
         try:
             allowed = self.admit(user)
             refusal: AccessDenied | None = None
@@ -372,13 +407,19 @@ class _GuardedSocket(_JsonSocket):
         if not allowed:
             record_unlogged_refusal(refusal, user=user, kind="socket", path=self.scope["path"])
             return CLOSE_REFUSED
+        assert verified is not None
+        verified.remember_policy_inputs()
+        self.verified, self.record = verified, self.record_admitted()
         self.user = user
         self.checked_at = time.monotonic()
         return None
 
-    async def guarded(self, function: Any, /, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-        """Check the session and the policy, count the frame as activity, and run a service
-        — in one hop. (False, None) when the answer was no: the socket is then closed."""
+    async def guarded(self, function: Any, /, *, activity: bool = True) -> tuple[bool, Any]:
+        """Check the session and the policy, count the frame as activity (unless `activity`
+        is False), and run `function` — in one hop. (False, None) when the answer was no: the
+        socket is then closed."""
+        if self.revoked:
+            return False, None
         published: events.Published = []
 
         def work() -> tuple[int | None, Any]:
@@ -386,12 +427,12 @@ class _GuardedSocket(_JsonSocket):
             if code is not None:
                 return code, None
             now = time.monotonic()
-            if now - self.touched_at >= SESSION_TOUCH_SECONDS:
+            if activity and now - self.touched_at >= SESSION_TOUCH_SECONDS:
                 touch(self.scope)
                 self.touched_at = now
             with events.collecting() as collected:
                 try:
-                    return None, function(*args, **kwargs)
+                    return None, function()
                 finally:
                     published.extend(collected)
 
@@ -424,11 +465,12 @@ class _GuardedSocket(_JsonSocket):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
 
-    async def still_allowed(self) -> bool:
-        """Ask the session and the policy again; close the socket when they say no."""
+    async def still_allowed(self, *, full: bool = False) -> bool:
+        """Ask the session and the policy again; close the socket when they say no. `full`:
+        the whole check even when the quick one would confirm (a service said so)."""
         if self.revoked:
             return False
-        code = await database_sync_to_async(self._check)()
+        code = await database_sync_to_async(self._check)(full=full)
         if code is None:
             return True
         await self.revoke(code)
@@ -464,13 +506,10 @@ class _GuardedSocket(_JsonSocket):
         if self.revoked:
             return
         kind = _kind_of(text_data)
-        if kind in self.CHECKS_ITSELF:
-            await self.receive_frame(text_data)
-            return
-        if kind == "typing" and time.monotonic() - self.checked_at < TYPING_TRUST_SECONDS:
-            # A typing hint carries no data and reads none: the check of the last few
-            # seconds (and the pushed one, when a service says access changed) covers it,
-            # so it costs no trip to the database thread.
+        if kind in self.CHECKS_ITSELF or kind in self.UNCHECKED:
+            # A message or a history asks in its own hop; a typing hint carries no data and
+            # reads none, so it costs no check and no trip to the database thread: when
+            # access ends, the push (or the backstop) closes the socket (ADR 0036).
             await self.receive_frame(text_data)
             return
         try:
@@ -496,7 +535,8 @@ class _GuardedSocket(_JsonSocket):
     # --- group events ---
 
     async def access_changed(self, event: dict[str, Any]) -> None:
-        await self.still_allowed()
+        # A service said who this user is changed: the full check, not the quick one.
+        await self.still_allowed(full=True)
 
 
 class VisitorChatConsumer(_JsonSocket):
@@ -740,6 +780,11 @@ def _key_of(text: str | None) -> str:
         return ""
 
 
+# What of a conversation decides who may follow it (its region, the volunteer taking part) or
+# changes what the socket shows (its status, its assignee): the quick check reads these.
+RECORD_FIELDS = ("region_id", "volunteer_present", "volunteer_id", "status", "assigned_to_id")
+
+
 class _ConversationSocket(_GuardedSocket):
     """A member of staff or a volunteer in one conversation: the frames they send are the
     same; who they are (`sender`), what they see and which service stores their message
@@ -764,18 +809,23 @@ class _ConversationSocket(_GuardedSocket):
             frame = parse_frame(text_data)
             kind = frame["type"]
             if kind == "hello":
-                await self.history(
-                    self.conversation,
-                    sequence_from(frame),
-                    for_visitor=self.for_visitor,
-                    reader=self.user,
+                after = sequence_from(frame)
+                self.hello_slot()
+                allowed, answer = await self.guarded(
+                    lambda: self.hello_answer(after), activity=False
                 )
-                await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+                if not allowed:
+                    return
+                for content in answer:
+                    await self.send_json(content)
             elif kind == "send":
-                conversation, user, send = self.conversation, self.user, self.send_message
+                send = self.send_message
                 body, key = text_field(frame, "body"), text_field(frame, "key")
                 allowed, message = await self.guarded(
-                    lambda: send(conversation=conversation, by=user, body=body, client_key=key)
+                    # self.conversation and self.user as the check just found them
+                    lambda: send(
+                        conversation=self.conversation, by=self.user, body=body, client_key=key
+                    )
                 )
                 if not allowed:
                     return
@@ -797,6 +847,40 @@ class _ConversationSocket(_GuardedSocket):
             await self.refuse(error, text_data)
         except (services.ChatError, AccessDenied) as error:
             await self.send_error(str(error), key=_key_of(text_data))
+
+    def hello_answer(self, after: int) -> list[dict[str, Any]]:
+        """The history after `after` and the state: what a (re)connecting page is sent."""
+        assert self.conversation is not None
+        history = self.read_history(
+            self.conversation, after, for_visitor=self.for_visitor, reader=self.user
+        )
+        return [history, staff_state(self.conversation)]
+
+    def record_state(self) -> dict[str, Expression]:
+        assert self.conversation is not None
+        row = Conversation.objects.filter(pk=self.conversation.pk)
+        return {
+            field: Subquery(row.values(field)[:1])
+            for field in (
+                "region_id",
+                "volunteer_present",
+                "volunteer_id",
+                "status",
+                "assigned_to_id",
+            )
+        }
+
+    def record_admitted(self) -> tuple[Any, ...]:
+        conversation = self.conversation
+        assert conversation is not None
+        return tuple(getattr(conversation, field) for field in RECORD_FIELDS)
+
+    async def tell_state(self) -> None:
+        """A state change may be a transfer to another region, or the volunteer stepping out:
+        ask again (in the same hop) before telling."""
+        allowed, state = await self.guarded(lambda: staff_state(self.conversation), activity=False)
+        if allowed:
+            await self.send_json(state)
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["sender"] != self.sender:
@@ -826,10 +910,7 @@ class StaffChatConsumer(_ConversationSocket):
             await self.send_json({"type": "message", "message": event["message"]})
 
     async def chat_state(self, event: dict[str, Any]) -> None:
-        # A state change may be a transfer to another region: ask again before telling.
-        if await self.still_allowed():
-            assert self.conversation is not None
-            await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+        await self.tell_state()
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
@@ -862,8 +943,8 @@ class StaffQueueConsumer(_GuardedSocket):
             self.changes.cancel()
         await super().disconnect(code)
 
-    async def still_allowed(self) -> bool:
-        if not await super().still_allowed():
+    async def still_allowed(self, *, full: bool = False) -> bool:
+        if not await super().still_allowed(full=full):
             return False
         # A role gained or lost in one region changes which queues this page hears.
         wanted = {events.queue_group(region_id) for region_id in self.regions}
@@ -913,27 +994,42 @@ class VolunteerChatConsumer(_ConversationSocket):
 
     sender = Sender.VOLUNTEER
     for_visitor = True
+    handover_record: tuple[Any, ...] = ()
 
     def send_message(self, **kwargs: Any) -> Message:
         return services.send_volunteer_message(**kwargs)
 
     def admit(self, user: User) -> bool:
-        handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
-        self.conversation = self._conversation(user, handover_id)
-        if self.conversation is None:
+        handover = self._handover(user, self.scope["url_route"]["kwargs"]["handover_id"])
+        if handover is None:
             return False
+        self.conversation = handover.conversation
+        self.handover_record = (handover.requested_by_id, handover.conversation_id)
         self.access = events.access_key(self.conversation)
         return True
 
+    def record_state(self) -> dict[str, Expression]:
+        # The handover's own rows decide too: whose it is and which chat it is about.
+        handover = Handover.objects.filter(pk=self.scope["url_route"]["kwargs"]["handover_id"])
+        return {
+            **super().record_state(),
+            "requested_by_id": Subquery(handover.values("requested_by_id")[:1]),
+            "handover_conversation_id": Subquery(handover.values("conversation_id")[:1]),
+        }
+
+    def record_admitted(self) -> tuple[Any, ...]:
+        return (*super().record_admitted(), *self.handover_record)
+
     @staticmethod
-    def _conversation(user: User, handover_id: int) -> Conversation | None:
+    def _handover(user: User, handover_id: int) -> Handover | None:
+        """The volunteer's own handover, while they take part in its chat."""
         try:
             handover = selectors.partner_handover(principal=user, handover_id=handover_id)
         except (AccessDenied, Http404):
             return None
         if handover.conversation is None or not handover.conversation.volunteer_present:
             return None
-        return handover.conversation
+        return handover
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         if not await self.may_pass(event):
@@ -946,10 +1042,7 @@ class VolunteerChatConsumer(_ConversationSocket):
     async def chat_state(self, event: dict[str, Any]) -> None:
         # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more
         # of the conversation reaches them.
-        if not await self.still_allowed():
-            return
-        assert self.conversation is not None
-        await self.send_json(await database_sync_to_async(staff_state)(self.conversation))
+        await self.tell_state()
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         return None

@@ -175,7 +175,8 @@ def test_typing_hints_get_through_while_the_database_is_away(monkeypatch):
         child = socket("/ws/chat/", visitor)
         await connect(child)
         desk = await opened(f"/ws/staff/chat/{chat.pk}/", staff)
-        monkeypatch.setattr(consumers, "verified_user", database_away)
+        monkeypatch.setattr(consumers, "verify", database_away)
+        monkeypatch.setattr(consumers, "still_current", database_away)
         await send(desk, type="typing")
         assert (await next_of(child, "typing"))["type"] == "typing"
         await send(child, type="typing")

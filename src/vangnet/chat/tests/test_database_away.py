@@ -54,7 +54,7 @@ def test_an_employees_message_while_the_database_is_away_is_asked_again(monkeypa
 
     async def scenario() -> None:
         desk = await opened(f"/ws/staff/chat/{chat.pk}/", staff)
-        monkeypatch.setattr(consumers, "verified_user", away_for(1, consumers.verified_user))
+        monkeypatch.setattr(consumers, "still_current", away_for(1, consumers.still_current))
         await send(desk, type="send", key="m-1", body="Ik ben er nog.")
         error = await next_of(desk, "error")
         assert error["key"] == "m-1" and error["retry_after"] > 0  # not now, socket open
@@ -78,7 +78,7 @@ def test_the_access_recheck_goes_on_after_the_database_was_away(monkeypatch):
 
     async def scenario() -> None:
         desk = await opened(f"/ws/staff/chat/{chat.pk}/", staff)
-        monkeypatch.setattr(consumers, "verified_user", away_for(3, consumers.verified_user))
+        monkeypatch.setattr(consumers, "still_current", away_for(3, consumers.still_current))
         await asyncio.sleep(0.3)  # a few rounds of the recheck find the database away
         await database_sync_to_async(idle_since_long_ago)()
         assert await closed_with(desk) == consumers.CLOSE_LOGIN_GONE
