@@ -37,6 +37,7 @@ from vangnet.accounts.websocket import Verified, still_current, touch, user_grou
 from vangnet.audit.services import record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
+from .load import LOAD
 from .models import Conversation, ConversationStatus, Handover, Message, MessageKind, Sender
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,24 @@ class Coalesced:
             self.task.cancel()
 
 
+def measured(function: Any) -> Any:
+    """`function`, telling the process's load how long it waited for the database thread."""
+    queued = time.monotonic()
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        LOAD.hop_started(time.monotonic() - queued)
+        return function(*args, **kwargs)
+
+    return run
+
+
+async def sleep_and_measure(seconds: float) -> None:
+    """Sleep; how much later than planned it woke tells how far behind the event loop is."""
+    planned = time.monotonic() + seconds
+    await asyncio.sleep(seconds)
+    LOAD.overslept(time.monotonic() - planned)
+
+
 def _kind_of(text: str | None) -> str:
     """The frame's type, if it has one (the frame is validated properly later)."""
     try:
@@ -252,8 +271,9 @@ class _JsonSocket(AsyncWebsocketConsumer):
                     published.extend(collected)
 
         try:
-            return await database_sync_to_async(work)()
+            return await database_sync_to_async(measured(work))()
         finally:
+            LOAD.evaluate()
             await events.apublish(published, self.channel_layer)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -437,8 +457,9 @@ class _GuardedSocket(_JsonSocket):
                     published.extend(collected)
 
         try:
-            code, result = await database_sync_to_async(work)()
+            code, result = await database_sync_to_async(measured(work))()
         finally:
+            LOAD.evaluate()
             await events.apublish(published, self.channel_layer)
         if code is not None:
             await self.revoke(code)
@@ -486,7 +507,7 @@ class _GuardedSocket(_JsonSocket):
     async def watch(self) -> None:
         while True:
             # Spread over the sockets, so that they do not all ask in the same second.
-            await asyncio.sleep(ACCESS_RECHECK_SECONDS * random.uniform(0.75, 1.0))  # noqa: S311
+            await sleep_and_measure(ACCESS_RECHECK_SECONDS * random.uniform(0.75, 1.0))  # noqa: S311
             if time.monotonic() - self.checked_at < ACCESS_RECHECK_SECONDS / 2:
                 continue  # a message was checked meanwhile
             try:
@@ -547,6 +568,7 @@ class VisitorChatConsumer(_JsonSocket):
     send_hold_until: float = 0.0
     waiting_in: str | None = None  # the queue group heard while waiting
     pushed: Coalesced | None = None
+    telling: set[asyncio.Task[None]]
 
     async def connect(self) -> None:
         session = self.scope.get("session")
@@ -558,6 +580,7 @@ class VisitorChatConsumer(_JsonSocket):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = events.conversation_group(self.conversation.pk)
+        self.telling = set()
         self.sent: deque[float] = deque()
         self.last_typing = 0.0
         self.status = self.conversation.status
@@ -565,11 +588,21 @@ class VisitorChatConsumer(_JsonSocket):
         self.pushed = Coalesced(self.send_state, QUEUE_COALESCE_SECONDS)
         await self.follow_queue(self.conversation.region_id)
         await self.accept()
+        LOAD.opened(self.conversation.pk, self, self.tell_busy)
+        if LOAD.busy:
+            self.tell_busy(True)
         await self.supersede_older_sockets()
         await self.call_service(
             presence.visitor_connected, conversation=self.conversation, connected=True
         )
         self.ticker = asyncio.create_task(self.tick())
+
+    def tell_busy(self, busy: bool) -> None:
+        """The process turned busy, or calm again: the page shows (or clears) a calm notice
+        that messages arrive, only later (ADR 0036). Called on the event loop."""
+        task = asyncio.create_task(self.send_json({"type": "busy", "busy": busy}))
+        self.telling.add(task)
+        task.add_done_callback(self.telling.discard)
 
     async def follow_queue(self, region_id: int | None) -> None:
         """While waiting, hear the changes of the queue waited in (pushed, not polled);
@@ -632,6 +665,7 @@ class VisitorChatConsumer(_JsonSocket):
         if self.pushed is not None:
             self.pushed.cancel()
         if self.conversation is not None:
+            LOAD.closed(self.conversation.pk, self)
             await self.forget_socket()
             await self.follow_queue(None)
             await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -647,7 +681,7 @@ class VisitorChatConsumer(_JsonSocket):
         conversation = self.conversation
         since_presence = 0.0
         while True:
-            await asyncio.sleep(VISITOR_TICK_SECONDS)
+            await sleep_and_measure(VISITOR_TICK_SECONDS)
             since_presence += VISITOR_TICK_SECONDS
             try:
                 if self.status == ConversationStatus.WAITING:
@@ -966,7 +1000,7 @@ class StaffQueueConsumer(_GuardedSocket):
                 # Skip a round, not the rest: this is the employee's availability heartbeat,
                 # and an employee who stops beating looks away and her queue overflows.
                 logger.warning("The queue's tick skipped a round: the database is away")
-            await asyncio.sleep(QUEUE_TICK_SECONDS)
+            await sleep_and_measure(QUEUE_TICK_SECONDS)
 
     @staticmethod
     def _tick_sync(user: User) -> None:

@@ -22,6 +22,7 @@ from vangnet.regions.selectors import RoutingUnavailable, national_desk
 
 from . import continuity, handovers, satisfaction, selectors, services
 from .forms import IntakeForm
+from .load import LOAD
 from .models import ConversationStatus
 from .opening import chat_hours_open, opening_hours
 
@@ -68,6 +69,8 @@ def chat(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not _takes_new_chat(data.get("code") or ""):
+            return _full(request, form)
         intake = services.Intake(
             nickname=data["nickname"],
             age=data["age"],
@@ -87,7 +90,27 @@ def chat(request: HttpRequest) -> HttpResponse:
             request.session[selectors.SESSION_KEY] = str(conversation.public_id)
             return redirect("chat:chat")
     status = 400 if form.is_bound else 200
-    return render(request, "chat/intake.html", {"form": form}, status=status)
+    context = {"form": form, "full": not LOAD.takes_new_chats()}
+    return render(request, "chat/intake.html", context, status=status)
+
+
+def _takes_new_chat(code: str) -> bool:
+    """Not more chats than this process carries (ADR 0036): while it is busy, or carries
+    CHAT_MAX_CONVERSATIONS, a new chat waits. A child joining the warm handover a volunteer
+    started is let in: the volunteer is already waiting for them."""
+    if len(codes.normalise(code)) == codes.JOIN_LENGTH:
+        return True
+    return LOAD.takes_new_chats()
+
+
+def _full(request: HttpRequest, form: IntakeForm) -> HttpResponse:
+    """The chat is full: the form stays filled in; wait (the page tries again by itself
+    after a while) or call. 503 with Retry-After, so a script knows it too."""
+    retry_after = settings.CHAT_FULL_RETRY_SECONDS
+    context = {"form": form, "full": True, "retry_after": retry_after}
+    response = render(request, "chat/intake.html", context, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _start_or_join(request: HttpRequest, intake: services.Intake, code: str):

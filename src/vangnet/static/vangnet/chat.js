@@ -10,6 +10,9 @@
  * `retry_after`: the flood limit after a reconnect, a database that is briefly away) keeps
  * it pending and sends it again after that wait, backing off; "refused for good" (too long,
  * the chat ended) leaves it on the screen marked as not sent, with the reason.
+ *
+ * A `busy` frame (the server is overloaded, ADR 0036) shows a calm notice that messages do
+ * arrive, only later; `busy: false` (or a new connection) clears it.
  */
 (function () {
   "use strict";
@@ -32,6 +35,7 @@
     var list = document.getElementById("chat-messages");
     var statusLine = document.getElementById("chat-status");
     var typingLine = document.getElementById("chat-typing");
+    var busyLine = document.getElementById("chat-busy");
     var errorLine = document.getElementById("chat-error");
     var composer = document.getElementById("chat-composer");
     var input = document.getElementById("chat-input");
@@ -193,6 +197,7 @@
       else if (frame.type === "message") { show(frame.message); }
       else if (frame.type === "state") { onState(frame); }
       else if (frame.type === "unavailable") { setStatus(texts.unavailable || texts.reconnecting); }
+      else if (frame.type === "busy") { if (busyLine) { busyLine.hidden = !frame.busy; } }
       else if (frame.type === "typing") {
         typingLine.hidden = false;
         clearTimeout(typingTimer);
@@ -228,6 +233,7 @@
       socket.addEventListener("open", function () {
         retryDelay = 500;
         showError("");
+        if (busyLine) { busyLine.hidden = true; }   // a busy server says so again at once
         hello();
         flushOutbox();
       });
