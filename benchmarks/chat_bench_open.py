@@ -67,6 +67,10 @@ class OpenTally:
     visibility: list[float] = field(default_factory=list)
     fragments: int = 0
     fragment_failures: Counter[str] = field(default_factory=Counter)
+    busy_frames: int = 0  # `busy: true` frames the visitors' pages were sent (ADR 0036)
+    calm_frames: int = 0
+    told_full: int = 0  # intake answers "the chat is full, wait or call" (503)
+    started_after_waiting: int = 0
 
 
 @dataclass
@@ -121,6 +125,11 @@ class Peer:
                         tally.refused[f"{self.role}: {frame.get('message')}"] += 1
                 elif kind == "history":
                     self.ready.set()
+                elif kind == "busy":
+                    if frame.get("busy"):
+                        tally.busy_frames += 1
+                    else:
+                        tally.calm_frames += 1
                 elif kind == "queue.changed":
                     self.changed.set()
         except ConnectionClosed as closed:
@@ -258,14 +267,28 @@ class OpenLoad:
                 return
             form = {"csrfmiddlewaretoken": token.group(1), "nickname": f"Nieuw-{number}"}
             form.update(age="15", gender="", postcode=bench.POSTCODE)
-            self.arrived[number] = time.perf_counter()
-            status, _page, more = await http_with_cookies(
-                self.visitor_port,
-                "POST",
-                "/chat/",
-                f"csrftoken={cookies['csrftoken']}",
-                body=urlencode(form),
-            )
+            waited = False
+            while True:
+                self.arrived[number] = time.perf_counter()
+                status, page, more = await http_with_cookies(
+                    self.visitor_port,
+                    "POST",
+                    "/chat/",
+                    f"csrftoken={cookies['csrftoken']}",
+                    body=urlencode(form),
+                )
+                if status != 503:
+                    break
+                # The chat is full (ADR 0036): the page waits and sends the form again by
+                # itself (chat-full.js), as this visitor does, until the run ends.
+                tally.told_full += 1
+                waited = True
+                self.arrived.pop(number, None)
+                retry = re.search(r'data-retry-after="(\d+)"', page)
+                if not await self.pause(float(retry.group(1)) if retry else 20.0):
+                    return
+            if waited and status == 302:
+                tally.started_after_waiting += 1
         except (OSError, TimeoutError) as error:
             tally.intake_failures[type(error).__name__] += 1
             return
@@ -398,6 +421,10 @@ class OpenLoad:
             "messages_not_delivered": undelivered,
             "duplicates": tally.duplicates,
             "told_busy": tally.told_busy,
+            "busy_frames": tally.busy_frames,
+            "calm_frames": tally.calm_frames,
+            "told_full": tally.told_full,
+            "started_after_waiting": tally.started_after_waiting,
             "resent_after_busy": tally.resent,
             "refused": dict(tally.refused),
             "sockets_dropped": dict(tally.closed),
@@ -556,6 +583,12 @@ def print_table(results: dict[str, Any]) -> None:
         }
         if trouble:
             print(f"WARNING {name}: {json.dumps(trouble, ensure_ascii=False)[:2000]}")
+        print(
+            f"{name}: visitors told busy {run['busy_frames']} times"
+            f" (calm again {run['calm_frames']} times);"
+            f" new chats told full {run['told_full']} times, started after waiting"
+            f" {run['started_after_waiting']}"
+        )
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

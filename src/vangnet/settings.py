@@ -487,10 +487,10 @@ CHAT_VISITOR_MAX_SOCKETS = env_int("CHAT_VISITOR_MAX_SOCKETS", 3)
 # thread's queue or its event loop) is busy: its visitors see a calm notice and the intake
 # starts no new chat (wait or call); calm again below a third of it, at the earliest after
 # CHAT_BUSY_HOLD_SECONDS. And at most this many conversations with an open visitor socket
-# per process start new chats.
+# per process start new chats (the goal is 1,000 a process; room for the ones arriving).
 CHAT_BUSY_SECONDS = float(env("CHAT_BUSY_SECONDS", "1.0"))
 CHAT_BUSY_HOLD_SECONDS = float(env("CHAT_BUSY_HOLD_SECONDS", "10"))
-CHAT_MAX_CONVERSATIONS = env_int("CHAT_MAX_CONVERSATIONS", 1000)
+CHAT_MAX_CONVERSATIONS = env_int("CHAT_MAX_CONVERSATIONS", 1200)
 # The full intake asks a visitor who chose to wait to try again after this many seconds.
 CHAT_FULL_RETRY_SECONDS = env_int("CHAT_FULL_RETRY_SECONDS", 20)
 # For the wait estimate while there are too few chats to learn from (DOMAIN.md: 15-20 min).
