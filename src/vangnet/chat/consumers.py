@@ -935,6 +935,7 @@ class StaffChatConsumer(_ConversationSocket):
             user=user,
             conversation_id=self.scope["url_route"]["kwargs"]["conversation_id"],
             log=False,
+            related=False,  # kept for the socket's life; its related rows are never read
         )
         self.access = events.access_key(self.conversation)
         return True

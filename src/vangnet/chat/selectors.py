@@ -138,16 +138,23 @@ def chat_regions(user: User) -> set[int]:
 
 
 def conversation_for_staff(
-    *, user: User, conversation_id: int, audit: AuditContext | None = None, log: bool = True
+    *,
+    user: User,
+    conversation_id: int,
+    audit: AuditContext | None = None,
+    log: bool = True,
+    related: bool = True,
 ) -> Conversation:
-    """One conversation with its transcript, for an employee who may handle it. Logged."""
-    conversation = (
-        Conversation.objects.select_related(
+    """One conversation with its transcript, for an employee who may handle it. Logged.
+
+    `related=False` for a socket, which keeps it open for as long as it lives and reads
+    nothing of the related rows: the conversation alone (ADR 0036)."""
+    queryset = Conversation.objects.all()
+    if related:
+        queryset = queryset.select_related(
             "region", "home_region", "assigned_to", "contact", "handover"
         )
-        .filter(pk=conversation_id)
-        .first()
-    )
+    conversation = queryset.filter(pk=conversation_id).first()
     if conversation is None:
         if not regions_where(user, Action.HANDLE_CHAT):
             raise AccessDenied(action=Action.HANDLE_CHAT)
