@@ -59,6 +59,9 @@ SESSION_TOUCH_SECONDS = 60
 VISITOR_PRESENCE_SECONDS = 60
 QUEUE_TICK_SECONDS = 20
 MAX_FRAME_CHARS = 8000
+# Frames read ahead of their work (`_JsonSocket.in_order`): a page sends a few; past this
+# many the socket stops reading until the work caught up.
+MAX_PENDING_FRAMES = 32
 # A person types; a script floods. Ten messages in ten seconds is the most a person sends.
 SEND_LIMIT, SEND_WINDOW = 10, 10.0
 # A page asks for the history when it (re)connects or sees a gap: a few times, not hundreds.
@@ -247,6 +250,8 @@ def _kind_of(text: str | None) -> str:
 class _JsonSocket(AsyncWebsocketConsumer):
     hellos: deque[float] | None = None
     accepted: bool = False
+    working: asyncio.Task[None] | None = None  # the work of the last frame read (`in_order`)
+    pending: int = 0  # frames read whose work has not finished
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As channels does, without closing old database connections before every frame
@@ -295,6 +300,38 @@ class _JsonSocket(AsyncWebsocketConsumer):
     async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         await super().accept(subprotocol, headers)
         self.accepted = True
+
+    async def in_order(self, work: Any) -> None:
+        """Run `work()` after the work of the frames before it, without holding up the socket.
+
+        A frame that waits for the database thread must not stop the socket from reading:
+        the server's keepalive pings are answered among the frames, and uvicorn stops reading
+        once 32 frames wait unread — a busy process then hung up (1011) on sockets whose pong
+        it never read (ADR 0036). So frames are read at once and their work is chained —
+        up to MAX_PENDING_FRAMES: a client that sends faster than that waits, as before."""
+        if self.pending >= MAX_PENDING_FRAMES and self.working is not None:
+            await asyncio.wait([self.working])
+        previous = self.working
+        self.pending += 1
+
+        async def run() -> None:
+            if previous is not None and not previous.done():
+                await asyncio.wait([previous])
+            try:
+                await work()
+            except CHANNEL_LAYER_DOWN:
+                logger.warning(
+                    "The channel layer cannot be reached: socket told to try again later"
+                )
+                with contextlib.suppress(Exception):
+                    await self.send_json({"type": "unavailable"})
+                    await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            except Exception:
+                logger.exception("A socket's frame failed")
+            finally:
+                self.pending -= 1
+
+        self.working = asyncio.create_task(run())
 
     async def send_json(self, content: dict[str, Any]) -> None:
         try:
@@ -527,11 +564,19 @@ class _GuardedSocket(_JsonSocket):
         if self.revoked:
             return
         kind = _kind_of(text_data)
-        if kind in self.CHECKS_ITSELF or kind in self.UNCHECKED:
-            # A message or a history asks in its own hop; a typing hint carries no data and
-            # reads none, so it costs no check and no trip to the database thread: when
-            # access ends, the push (or the backstop) closes the socket (ADR 0036).
+        if kind in self.UNCHECKED:
+            # A typing hint carries no data and reads none, so it costs no check and no trip
+            # to the database thread: when access ends, the push (or the backstop) closes the
+            # socket (ADR 0036).
             await self.receive_frame(text_data)
+            return
+        await self.in_order(lambda: self.checked_frame(kind, text_data))
+
+    async def checked_frame(self, kind: str, text_data: str | None) -> None:
+        if self.revoked:
+            return
+        if kind in self.CHECKS_ITSELF:
+            await self.receive_frame(text_data)  # a message or a history asks in its own hop
             return
         try:
             allowed = await self.still_allowed()
@@ -710,6 +755,12 @@ class VisitorChatConsumer(_JsonSocket):
         return {**visitor_state(conversation), "region": conversation.region_id}
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if _kind_of(text_data) == "typing":
+            await self.visitor_frame(text_data)  # no database: at once
+        else:
+            await self.in_order(lambda: self.visitor_frame(text_data))
+
+    async def visitor_frame(self, text_data: str | None) -> None:
         assert self.conversation is not None
         try:
             frame = parse_frame(text_data)
