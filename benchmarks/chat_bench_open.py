@@ -495,7 +495,7 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
         result.update(
             processes=2,
             database=f"PostgreSQL {pg_version}",
-            channel_layer=f"Redis {bench.flush_redis(redis_url)}",
+            channel_layer=f"Redis {bench.clear_redis(redis_url)}",
         )
     env = bench.server_env(database_url, redis_url, options.conn_max_age)
     bench.manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -514,6 +514,8 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     finally:
         for server in servers:
             server.stop()
+        if redis_url:
+            bench.clear_redis(redis_url)
     result["server_log_problems"] = {s.name: s.problems()[:20] for s in servers if s.problems()}
     return result
 
