@@ -493,7 +493,7 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
         database_url, pg_version = bench.fresh_postgres(options.postgres)
         redis_url, pg = options.redis, f"{options.postgres}/postgres"
         result.update(
-            processes=2,
+            processes=options.processes,
             database=f"PostgreSQL {pg_version}",
             channel_layer=f"Redis {bench.clear_redis(redis_url)}",
         )
@@ -503,7 +503,7 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     say("database ready; making the employees, their sessions and the running chats")
     world = bench.run_worker(env, workdir, "world", "--conversations", str(options.conversations))
     say("world ready; starting the server processes")
-    names = ["server"] if mode == "embedded" else ["server-a", "server-b"]
+    names = ["server"] if mode == "embedded" else [f"server-{n}" for n in range(options.processes)]
     servers = [bench.Server.uvicorn(f"open-{mode}-{name}", env, workdir) for name in names]
     try:
         for server in servers:
@@ -573,6 +573,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--arrival", type=float, default=4.0, help="mean seconds between new visitors (4)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        choices=[1, 2],
+        default=2,
+        help="scaled: web processes (2: visitors on one, staff on the other; 1: both on one)",
     )
     parser.add_argument("--wait", type=float, default=20.0, help="a new visitor waits, then goes")
     parser.add_argument("--queue-pages", type=int, default=20, help="open staff queue pages (20)")
