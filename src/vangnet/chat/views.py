@@ -110,6 +110,9 @@ def _full(request: HttpRequest, form: IntakeForm) -> HttpResponse:
     context = {"form": form, "full": True, "retry_after": retry_after}
     response = render(request, "chat/intake.html", context, status=503)
     response["Retry-After"] = str(retry_after)
+    # Expected under load, not a fault: chat.load logs once when the process turns busy;
+    # Django would log every refused intake as an error.
+    response._has_been_logged = True  # type: ignore[attr-defined]  # read by django.utils.log.log_response
     return response
 
 
