@@ -38,7 +38,7 @@ from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Exists, Expression, Model, OuterRef, Subquery
+from django.db.models import Exists, Model, OuterRef, Subquery
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
@@ -163,7 +163,7 @@ def _confirmable() -> bool:
     return issubclass(engine.SessionStore, DatabaseSessionStore)
 
 
-def still_current(verified: Verified, record: dict[str, Expression]) -> tuple[Any, ...] | None:
+def still_current(verified: Verified, record: dict[str, Any]) -> tuple[Any, ...] | None:
     """One statement: is everything the last full check found unchanged — the session
     stored and not expired (its idle mark aside), the user's password, security stamp and
     active flag, the second-factor device, the memberships — and the session not idle?

@@ -26,7 +26,6 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Expression, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -424,7 +423,7 @@ class _GuardedSocket(_JsonSocket):
     def admit(self, user: User) -> bool:
         raise NotImplementedError
 
-    def record_state(self) -> dict[str, Expression]:
+    def record_state(self) -> dict[str, Any]:
         """Expressions reading what `admit` decided on in the socket's own record (such as the
         conversation's region), in the statement of the quick check. Nothing by default."""
         return {}
@@ -865,11 +864,6 @@ def _key_of(text: str | None) -> str:
         return ""
 
 
-# What of a conversation decides who may follow it (its region, the volunteer taking part) or
-# changes what the socket shows (its status, its assignee): the quick check reads these.
-RECORD_FIELDS = ("region_id", "volunteer_present", "volunteer_id", "status", "assigned_to_id")
-
-
 class _ConversationSocket(_GuardedSocket):
     """A member of staff or a volunteer in one conversation: the frames they send are the
     same; who they are (`sender`), what they see and which service stores their message
@@ -941,29 +935,23 @@ class _ConversationSocket(_GuardedSocket):
         )
         return [history, staff_state(self.conversation)]
 
-    def record_state(self) -> dict[str, Expression]:
+    def record_state(self) -> dict[str, Any]:
         assert self.conversation is not None
-        row = Conversation.objects.filter(pk=self.conversation.pk)
-        return {
-            field: Subquery(row.values(field)[:1])
-            for field in (
-                "region_id",
-                "volunteer_present",
-                "volunteer_id",
-                "status",
-                "assigned_to_id",
-            )
-        }
+        return selectors.conversation_access(self.conversation.pk)
 
     def record_admitted(self) -> tuple[Any, ...]:
         conversation = self.conversation
         assert conversation is not None
-        return tuple(getattr(conversation, field) for field in RECORD_FIELDS)
+        return tuple(getattr(conversation, field) for field in selectors.ACCESS_FIELDS)
+
+    def current_state(self) -> dict[str, Any]:
+        assert self.conversation is not None
+        return staff_state(self.conversation)
 
     async def tell_state(self) -> None:
         """A state change may be a transfer to another region, or the volunteer stepping out:
         ask again (in the same hop) before telling."""
-        allowed, state = await self.guarded(lambda: staff_state(self.conversation), activity=False)
+        allowed, state = await self.guarded(self.current_state, activity=False)
         if allowed:
             await self.send_json(state)
 
@@ -1094,14 +1082,10 @@ class VolunteerChatConsumer(_ConversationSocket):
         self.access = events.access_key(self.conversation)
         return True
 
-    def record_state(self) -> dict[str, Expression]:
-        # The handover's own rows decide too: whose it is and which chat it is about.
-        handover = Handover.objects.filter(pk=self.scope["url_route"]["kwargs"]["handover_id"])
-        return {
-            **super().record_state(),
-            "requested_by_id": Subquery(handover.values("requested_by_id")[:1]),
-            "handover_conversation_id": Subquery(handover.values("conversation_id")[:1]),
-        }
+    def record_state(self) -> dict[str, Any]:
+        # The handover's own row decides too: whose it is and which chat it is about.
+        handover_id = self.scope["url_route"]["kwargs"]["handover_id"]
+        return {**super().record_state(), **selectors.handover_access(handover_id)}
 
     def record_admitted(self) -> tuple[Any, ...]:
         return (*super().record_admitted(), *self.handover_record)

@@ -59,17 +59,23 @@ class Load:
         self.lag_at = time.monotonic()
         self.evaluate()
 
-    def behind(self) -> float:
-        """How far behind the process is now, in seconds (0: not measurably)."""
+    def behind(self) -> float | None:
+        """How far behind the process is now, in seconds; None when no measure is recent
+        (a process so far behind that no call started lately is not calm)."""
         now = time.monotonic()
-        wait = self.wait if now - self.wait_at < STALE_SECONDS else 0.0
-        lag = self.lag if now - self.lag_at < STALE_SECONDS else 0.0
-        return max(wait, lag)
+        fresh = [
+            value
+            for value, at in ((self.wait, self.wait_at), (self.lag, self.lag_at))
+            if now - at < STALE_SECONDS
+        ]
+        return max(fresh) if fresh else None
 
     def evaluate(self) -> None:
         """Turn busy or calm when the measures say so; tell the listeners (on the loop)."""
         threshold = settings.CHAT_BUSY_SECONDS
         behind = self.behind()
+        if behind is None:
+            return  # nothing new measured: stay as it is
         now = time.monotonic()
         if not self.busy and behind > threshold:
             self.busy, self.busy_since = True, now

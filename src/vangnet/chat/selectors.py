@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.http import Http404
 
 from vangnet.accounts.models import User
@@ -171,6 +171,27 @@ def conversation_for_staff(
             audit=audit,
         )
     return conversation
+
+
+# What of a conversation decides who may follow it (its region, the volunteer taking part) or
+# changes what a socket shows (its status, its assignee): a socket's quick check reads these.
+ACCESS_FIELDS = ("region_id", "volunteer_present", "volunteer_id", "status", "assigned_to_id")
+
+
+def conversation_access(conversation_id: int) -> dict[str, Any]:
+    """Expressions reading a conversation's ACCESS_FIELDS, for the one statement of a
+    socket's quick check (`accounts.websocket.still_current`, ADR 0036). No personal data."""
+    row = Conversation.objects.filter(pk=conversation_id)
+    return {field: Subquery(row.values(field)[:1]) for field in ACCESS_FIELDS}
+
+
+def handover_access(handover_id: int) -> dict[str, Any]:
+    """The same for a handover: whose it is and which chat it is about."""
+    row = Handover.objects.filter(pk=handover_id)
+    return {
+        "requested_by_id": Subquery(row.values("requested_by_id")[:1]),
+        "handover_conversation_id": Subquery(row.values("conversation_id")[:1]),
+    }
 
 
 def open_phone_handovers(*, user: User, audit: AuditContext | None = None) -> list[Any]:
