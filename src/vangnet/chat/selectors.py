@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from vangnet.accounts.models import User
@@ -115,6 +115,18 @@ def waiting_chats(
     chats = list(page_obj.object_list)
     _log_shown(user, chats, audit)
     return page_obj
+
+
+def waiting_counts(user: User) -> dict[int, int]:
+    """How many chats wait in each queue the user works in (numbers: nothing to log)."""
+    return dict(
+        scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
+        .filter(status=ConversationStatus.WAITING)
+        .order_by()
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
 
 
 def my_chats(*, user: User, audit: AuditContext | None = None) -> list[Conversation]:
