@@ -85,9 +85,7 @@ def test_the_pushed_row_accepts_the_chat(new_page: Callable[[], Page], utrecht):
     expect(desk.get_by_role("heading", level=1)).to_have_text("Chat met Sem")
 
 
-def test_a_queue_page_that_missed_a_change_fetches_the_queue(
-    new_page: Callable[[], Page], utrecht
-):  # type: ignore[no-untyped-def]
+def test_a_queue_page_that_missed_a_change_fetches_the_queue(new_page: Callable[[], Page], utrecht):  # type: ignore[no-untyped-def]
     user = make_user(Role.ADVICE_DESK, region=utrecht, first_name="Marieke")
     desk = new_page()
     dropped: list[str] = []

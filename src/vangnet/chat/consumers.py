@@ -888,9 +888,7 @@ class RowViews:
     def _log(event: dict[str, Any], viewers: list[tuple[User, AuditContext | None]]) -> set[int]:
         # The policy's own question, on the chat as the row shows it (its id and region).
         chat = Conversation(pk=event["conversation"], region_id=event["region"])
-        admitted = [
-            (user, audit) for user, audit in viewers if may(user, Action.HANDLE_CHAT, chat)
-        ]
+        admitted = [(user, audit) for user, audit in viewers if may(user, Action.HANDLE_CHAT, chat)]
         record_accesses(
             [
                 Access(

@@ -24,8 +24,8 @@ from .models import (
     Availability,
     ContinuityCode,
     Conversation,
-    Gender,
     ConversationStatus,
+    Gender,
     HandoverStatus,
 )
 

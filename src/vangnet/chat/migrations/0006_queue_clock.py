@@ -5,23 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0005_console_capacity_standard_texts_satisfaction'),
-        ('regions', '0003_region_accepts_online_reports'),
+        ("chat", "0005_console_capacity_standard_texts_satisfaction"),
+        ("regions", "0003_region_accepts_online_reports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QueueClock',
+            name="QueueClock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='chat_queue_clock', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                (
+                    "region",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chat_queue_clock",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wachtrijteller',
-                'verbose_name_plural': 'wachtrijtellers',
+                "verbose_name": "wachtrijteller",
+                "verbose_name_plural": "wachtrijtellers",
             },
         ),
     ]

@@ -285,7 +285,9 @@ async def pushed_rows(session_keys: list[str | None], start_chat) -> list[list[d
         headers = [(b"origin", b"http://testserver")]
         if key:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()))
-        page = WebsocketCommunicator(application, "/ws/staff/chat/queue/?view=rows", headers=headers)
+        page = WebsocketCommunicator(
+            application, "/ws/staff/chat/queue/?view=rows", headers=headers
+        )
         connected, _code = await page.connect(timeout=5)
         pages.append(page if connected else None)
     from channels.db import database_sync_to_async

@@ -108,7 +108,9 @@ def test_the_console_is_pushed_counts_without_the_visitors_details():
     frame = async_to_sync(scenario)()
     assert frame["count"] == 1
     assert "row" not in frame and "Noor" not in json.dumps(frame)
-    assert not AccessLogEntry.objects.filter(user_id=watcher.pk, object_type="chat.conversation").exists()
+    assert not AccessLogEntry.objects.filter(
+        user_id=watcher.pk, object_type="chat.conversation"
+    ).exists()
 
 
 def test_views_of_pushed_rows_are_found_by_user_and_by_chat_and_the_chain_verifies():
@@ -116,7 +118,9 @@ def test_views_of_pushed_rows_are_found_by_user_and_by_chat_and_the_chain_verifi
     watchers = [employee_at_desk(utrecht, username=f"watcher{n}") for n in range(4)]
     chats = [visitor_starts_chat(nickname=f"Kind {n}") for n in range(30)]
     for chat in chats:
-        record_accesses([Access(user=user, obj=chat, reason="wachtrij bijgewerkt") for user in watchers])
+        record_accesses(
+            [Access(user=user, obj=chat, reason="wachtrij bijgewerkt") for user in watchers]
+        )
     checked, broken = verify_chain()
     assert broken is None
     assert checked == AccessLogEntry.objects.count()
