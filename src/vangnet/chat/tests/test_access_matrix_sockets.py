@@ -312,10 +312,10 @@ def test_a_pushed_queue_row_reaches_only_who_may_handle_the_chat_and_is_logged_f
     principals = [p for p, cell in zip(PRINCIPALS, QUEUE_ROW, strict=True) if cell == OPEN]
     assert Role.ADVICE_DESK in principals
     own = [principal_session(p, world) for p in principals]
-    elsewhere = []
+    elsewhere: list[tuple[str | None, User | None]] = []
     for principal in principals:
-        user = make_user(principal, region=twente)
-        elsewhere.append((session_of(login_verified(Client(), user)), user))
+        stranger = make_user(principal, region=twente)
+        elsewhere.append((session_of(login_verified(Client(), stranger)), stranger))
     everyone = own + elsewhere
 
     def start_chat() -> None:
@@ -330,6 +330,7 @@ def test_a_pushed_queue_row_reaches_only_who_may_handle_the_chat_and_is_logged_f
         seen,
         strict=True,
     ):
+        assert user is not None
         in_region = user in [u for _k, u in own]
         assert [r["id"] for r in rows] == ([chat.pk] if in_region else []), principal
         views = AccessLogEntry.objects.filter(
