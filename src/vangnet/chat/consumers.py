@@ -860,11 +860,11 @@ class RowViews:
     A viewer the policy no longer admits for the chat is neither logged nor shown it."""
 
     def __init__(self) -> None:
-        self.pending: dict[tuple[int, int], _RowBatch] = {}
+        self.pending: dict[tuple[int, int, int], _RowBatch] = {}
 
     async def shown(self, socket: StaffQueueConsumer, event: dict[str, Any]) -> bool:
         assert socket.user is not None
-        key = (event["region"], event["seq"])
+        key = (id(asyncio.get_running_loop()), event["region"], event["seq"])
         batch = self.pending.get(key)
         if batch is None:
             batch = self.pending[key] = _RowBatch(event)
@@ -874,15 +874,18 @@ class RowViews:
         batch.viewers.append((socket.user, socket.audit))
         return socket.user.pk in await asyncio.shield(batch.done)
 
-    async def _flush(self, key: tuple[int, int], batch: _RowBatch) -> None:
-        await asyncio.sleep(ROW_LOG_GATHER_SECONDS)
-        self.pending.pop(key, None)
+    async def _flush(self, key: tuple[int, int, int], batch: _RowBatch) -> None:
+        logged: set[int] = set()
         try:
+            await asyncio.sleep(ROW_LOG_GATHER_SECONDS)
+            self.pending.pop(key, None)
             logged = await database_sync_to_async(self._log)(batch.event, batch.viewers)
         except DatabaseError:
             logger.warning("A pushed queue row was not shown: its views could not be logged")
-            logged = set()
-        batch.done.set_result(logged)
+        finally:
+            self.pending.pop(key, None)
+            if not batch.done.done():
+                batch.done.set_result(logged)  # nobody waits for ever; unlogged: not shown
 
     @staticmethod
     def _log(event: dict[str, Any], viewers: list[tuple[User, AuditContext | None]]) -> set[int]:
