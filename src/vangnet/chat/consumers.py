@@ -18,6 +18,7 @@ import logging
 import random
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -26,7 +27,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -879,7 +880,9 @@ class RowViews:
         try:
             await asyncio.sleep(ROW_LOG_GATHER_SECONDS)
             self.pending.pop(key, None)
-            logged = await database_sync_to_async(self._log)(batch.event, batch.viewers)
+            logged = await asyncio.get_running_loop().run_in_executor(
+                _ROW_LOG_LANE, _with_fresh_connection, self._log, batch.event, batch.viewers
+            )
         except DatabaseError:
             logger.warning("A pushed queue row was not shown: its views could not be logged")
         finally:
@@ -905,6 +908,21 @@ class RowViews:
             ]
         )
         return {user.pk for user, _audit in admitted}
+
+
+# The views of pushed rows are logged on a thread of their own, not on the sockets' database
+# thread: behind a backlog of messages there, a new chat reached the queue pages seconds
+# later than the page fetch it replaces (an HTTP request runs on a thread of its own too).
+_ROW_LOG_LANE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vangnet-row-views")
+
+
+def _with_fresh_connection(function: Any, /, *args: Any) -> Any:
+    """As `database_sync_to_async` does around a call: no stale database connection."""
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
 
 
 ROW_VIEWS = RowViews()
