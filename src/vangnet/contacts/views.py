@@ -149,6 +149,10 @@ def _render_dossier(
             "codes": dossier.continuity_codes.select_related("employee").order_by("-created_at"),
             "can_manage": can_manage,
             "can_register": may(user, Action.REGISTER_CONTACT, dossier),
+            # Requests of the people involved are registered on the dossier (ADR 0032).
+            "may_handle_requests": may(user, Action.HANDLE_SUBJECT_REQUEST, dossier),
+            "own_statements": dossier.own_statements.select_related("person", "added_by"),
+            "corrections": dossier.corrections.select_related("by"),
             "may_become_report": services.may_become_report(dossier),
             "report_url": _report_url(user, dossier),
             "person_form": person_form or PersonForm(),

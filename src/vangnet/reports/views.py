@@ -264,6 +264,7 @@ def _render_report(
             "status_link_form": status_link_form,
             "new_status_link": new_status_link,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
+            "may_handle_requests": may(user, Action.HANDLE_SUBJECT_REQUEST, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
             "journal": selectors.journal_lines(report),

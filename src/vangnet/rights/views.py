@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.context import AuditContext
-from vangnet.contacts.models import AdviceDossier
+from vangnet.contacts.models import AdviceDossier, DossierPerson
 from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
-from vangnet.reports.models import Report
+from vangnet.reports.models import Report, ReportPerson
 
 from . import selectors, services
 from .forms import (
@@ -119,12 +119,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
         audit=AuditContext.from_request(request),
     )
     if request.method == "POST" and find.is_valid():
-        report_id = selectors.report_id_by_reference(
+        found = selectors.file_by_reference(
             user=user, region=region, reference=find.cleaned_data["reference"]
         )
-        if report_id is not None:
-            return redirect("rights:request_new", report_id=report_id)
-        find.add_error("reference", _("Geen melding met dit kenmerk in deze regio."))
+        if found is not None and found[0] == "dossier":
+            return redirect("rights:request_new_dossier", dossier_id=found[1])
+        if found is not None:
+            return redirect("rights:request_new", report_id=found[1])
+        find.add_error(
+            "reference", _("Geen melding of adviesdossier met dit kenmerk in deze regio.")
+        )
     return render(
         request,
         "rights/requests.html",
@@ -135,32 +139,54 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _user(request)
     try:
         report = selectors.report_for_request(
-            user=user, report_id=report_id, audit=AuditContext.from_request(request)
+            user=_user(request), report_id=report_id, audit=AuditContext.from_request(request)
         )
     except Report.DoesNotExist as exc:
         raise Http404 from exc
-    form = RequestForm(request.POST or None, report=report)
+    return _register(request, report, list(report.persons.all()))
+
+
+@require_http_methods(["GET", "POST"])
+def request_new_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    try:
+        dossier = selectors.dossier_for_request(
+            user=_user(request), dossier_id=dossier_id, audit=AuditContext.from_request(request)
+        )
+    except AdviceDossier.DoesNotExist as exc:
+        raise Http404 from exc
+    return _register(request, dossier, list(dossier.persons.all()))
+
+
+def _register(
+    request: HttpRequest,
+    file: Report | AdviceDossier,
+    persons: list[ReportPerson] | list[DossierPerson],
+) -> HttpResponse:
+    """One form for a request about either kind of file."""
+    form = RequestForm(request.POST or None, persons=persons)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = next(p for p in report.persons.all() if p.pk == data["person"])
+        new = services.NewRequest(
+            kind=data["kind"],
+            person=next(p for p in persons if p.pk == data["person"]),
+            requester=data["requester"],
+            requester_name=data["requester_name"],
+            received_on=data["received_on"],
+            child_consulted=data["child_consulted"],
+            details=data["details"],
+        )
+        audit = AuditContext.from_request(request)
         try:
-            created = services.register_request(
-                report=report,
-                by=user,
-                new=services.NewRequest(
-                    kind=data["kind"],
-                    person=person,
-                    requester=data["requester"],
-                    requester_name=data["requester_name"],
-                    received_on=data["received_on"],
-                    child_consulted=data["child_consulted"],
-                    details=data["details"],
-                ),
-                audit=AuditContext.from_request(request),
-            )
+            if isinstance(file, AdviceDossier):
+                created = services.register_dossier_request(
+                    dossier=file, by=_user(request), new=new, audit=audit
+                )
+            else:
+                created = services.register_request(
+                    report=file, by=_user(request), new=new, audit=audit
+                )
         except services.RequestError as error:
             show_on_form(form, error)
         else:
@@ -169,7 +195,7 @@ def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "rights/request_new.html",
-        {"report": report, "form": form},
+        {"file": file, "is_dossier": isinstance(file, AdviceDossier), "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -185,7 +211,11 @@ def _detail(
     bound = bound or {}
     forms_ = {
         "correction": bound.get("correction")
-        or CorrectionForm(report=subject_request.report, auto_id="id_correction_%s"),
+        or CorrectionForm(
+            report=subject_request.report,
+            dossier=subject_request.dossier,
+            auto_id="id_correction_%s",
+        ),
         "statement": bound.get("statement") or StatementForm(auto_id="id_statement_%s"),
         "decision": bound.get("decision") or DecisionForm(auto_id="id_decision_%s"),
         "extend": bound.get("extend") or ExtendForm(auto_id="id_extend_%s"),
@@ -257,7 +287,9 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                 subject_request=item, by=user, audit=AuditContext.from_request(request)
             )
         elif action == "correct":
-            form = CorrectionForm(request.POST, report=item.report, auto_id="id_correction_%s")
+            form = CorrectionForm(
+                request.POST, report=item.report, dossier=item.dossier, auto_id="id_correction_%s"
+            )
             if form.is_valid():
                 services.correct(
                     subject_request=item,
