@@ -151,3 +151,31 @@ class DecisionForm(forms.Form):
 
 class ExtendForm(forms.Form):
     because = forms.CharField(label=_("Reden van de verlenging"), max_length=1000)
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de bewaarplicht"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld de rechtszaak of de maatregel waarvoor dit bewaard blijft."),
+        error_messages={"required": _("Geef de reden (bijvoorbeeld de rechtszaak).")},
+    )
+
+
+class LiftForm(forms.Form):
+    lift_reason = forms.CharField(
+        label=_("Reden van opheffen"),
+        max_length=1000,
+        error_messages={"required": _("Geef de reden waarom de bewaarplicht vervalt.")},
+    )
+
+
+class MeldcodeTermForm(forms.Form):
+    years = forms.IntegerField(
+        label=_("Meldcodedossiers bewaren (jaren na afsluiten)"),
+        error_messages={
+            "required": _("Vul het aantal jaren in."),
+            "invalid": _("Vul een heel aantal jaren in."),
+        },
+    )

@@ -34,6 +34,10 @@ class LegalHold(models.Model):
     )
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("reden van opheffen"), blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -58,6 +62,10 @@ class OrganisationRetention(models.Model):
     meldcode_record_years = models.PositiveSmallIntegerField(
         _("meldcodedossiers bewaren (jaren na afsluiten)")
     )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bewaartermijn van een organisatie")

@@ -30,7 +30,7 @@ from vangnet.errors import DomainError
 from vangnet.reports import services as report_services
 from vangnet.reports.models import Report, ReportPerson
 
-from . import copy
+from . import copy, holds
 from .models import (
     CopyPassage,
     FileKind,
@@ -486,20 +486,7 @@ def place_legal_hold(
     if kind != "dossier":
         raise AdviceDossier.DoesNotExist
     dossier = AdviceDossier.objects.get(pk=object_id)
-    if not may(by, Action.VIEW_RETENTION, dossier):
-        raise AccessDenied(action=Action.VIEW_RETENTION, obj=dossier)
-    with transaction.atomic():
-        LegalHold.objects.create(
-            object_type=HeldKind.ADVICE_DOSSIER,
-            object_id=str(dossier.pk),
-            reason=reason.strip(),
-            placed_by=by,
-        )
-        record_access(
-            user=by,
-            action=AccessLogAction.CHANGE,
-            obj=dossier,
-            roles=roles_for(by, Action.VIEW_RETENTION, dossier),
-            audit=audit,
-            reason=reason.strip(),
-        )
+    try:
+        holds.place_hold(by=by, record=dossier, reason=reason, audit=audit)
+    except holds.HoldError as error:
+        raise RequestError(errors=error.errors) from error

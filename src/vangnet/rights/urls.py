@@ -7,6 +7,8 @@ app_name = "rights"
 urlpatterns = [
     path("retention/", views.retention, name="retention"),
     path("retention/hold/", views.retention_hold, name="retention_hold"),
+    path("holds/<slug:kind>/<int:object_id>/", views.hold, name="hold"),
+    path("meldcode-retention/", views.meldcode_term, name="meldcode_term"),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/<int:report_id>/", views.request_new, name="request_new"),
     path(

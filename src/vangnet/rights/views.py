@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,12 +20,15 @@ from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 from vangnet.reports.models import Report, ReportPerson
 
-from . import selectors, services
+from . import holds, selectors, services
 from .forms import (
     CorrectionForm,
     DecisionForm,
     ExtendForm,
     FindReportForm,
+    HoldForm,
+    LiftForm,
+    MeldcodeTermForm,
     RequestForm,
     StatementForm,
 )
@@ -352,3 +357,121 @@ def copy_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Legal holds on every kind, and the organisation's meldcode term -------------------------
+
+
+def _hold_page(
+    request: HttpRequest,
+    screen: holds.HoldScreen,
+    *,
+    hold_form: HoldForm | None = None,
+    lift_form: LiftForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "rights/hold.html",
+        {
+            "screen": screen,
+            "hold_form": hold_form or HoldForm(auto_id="id_hold_%s"),
+            "lift_form": lift_form or LiftForm(auto_id="id_lift_%s"),
+            "back": _record_url(screen),
+        },
+        status=status,
+    )
+
+
+def _record_url(screen: holds.HoldScreen) -> str:
+    names = {
+        "dossier": ("contacts:dossier", "dossier_id"),
+        "contact": ("contacts:detail", "contact_id"),
+        "chat": ("chat_staff:conversation", "conversation_id"),
+        "meldcode": ("meldcode:detail", "record_id"),
+    }
+    name, kwarg = names[screen.slug]
+    try:
+        return reverse(name, kwargs={kwarg: screen.record.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def _screen(request: HttpRequest, kind: str, object_id: int) -> holds.HoldScreen:
+    try:
+        return holds.record_for_hold(
+            user=_user(request),
+            slug=kind,
+            object_id=object_id,
+            audit=AuditContext.from_request(request),
+        )
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def hold(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """Bewaarplicht: put a legal hold on one record, or lift one, with the reason."""
+    screen = _screen(request, kind, object_id)
+    if request.method == "GET":
+        return _hold_page(request, screen)
+    audit = AuditContext.from_request(request)
+    if "lift" in request.POST:
+        lift_form = LiftForm(request.POST, auto_id="id_lift_%s")
+        if lift_form.is_valid():
+            try:
+                holds.lift_hold(
+                    by=_user(request),
+                    record=screen.record,
+                    hold_id=int(request.POST.get("lift", "0") or 0),
+                    reason=lift_form.cleaned_data["lift_reason"],
+                    audit=audit,
+                )
+            except holds.HoldError as error:
+                show_on_form(lift_form, error)
+            else:
+                messages.success(request, _("De bewaarplicht is opgeheven."))
+                return redirect("rights:hold", kind=kind, object_id=object_id)
+        return _hold_page(request, screen, lift_form=lift_form, status=400)
+    hold_form = HoldForm(request.POST, auto_id="id_hold_%s")
+    if hold_form.is_valid():
+        try:
+            holds.place_hold(
+                by=_user(request),
+                record=screen.record,
+                reason=hold_form.cleaned_data["reason"],
+                audit=audit,
+            )
+        except holds.HoldError as error:
+            show_on_form(hold_form, error)
+        else:
+            messages.success(request, _("Vastgelegd: dit wordt niet vernietigd."))
+            return redirect("rights:hold", kind=kind, object_id=object_id)
+    return _hold_page(request, screen, hold_form=hold_form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def meldcode_term(request: HttpRequest) -> HttpResponse:
+    """How long the user's organisation keeps its closed meldcode records."""
+    user = _user(request)
+    term = holds.meldcode_term(user=user)
+    form = MeldcodeTermForm(request.POST or None, initial={"years": term.years})
+    if request.method == "POST" and form.is_valid():
+        try:
+            holds.set_meldcode_term(
+                by=user,
+                organisation=term.organisation,
+                years=form.cleaned_data["years"],
+                audit=AuditContext.from_request(request),
+            )
+        except holds.HoldError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("De bewaartermijn is vastgelegd."))
+            return redirect("rights:meldcode_term")
+    return render(
+        request,
+        "rights/meldcode_term.html",
+        {"term": term, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -29,6 +29,8 @@ NAVIGATION = [
     ("insights:index", _("Inzicht"), Action.VIEW_INSIGHTS),
     ("rights:retention", _("Bewaartermijnen"), Action.VIEW_RETENTION),
     ("rights:requests", _("Verzoeken betrokkenen"), Action.HANDLE_SUBJECT_REQUEST),
+    # The meldcode contact person sets how long the organisation keeps meldcode records.
+    ("rights:meldcode_term", _("Bewaartermijn meldcode"), Action.VIEW_ORGANISATION_MELDCODE),
 ]
 
 

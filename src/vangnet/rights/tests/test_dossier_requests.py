@@ -73,7 +73,7 @@ def _new(person, kind: str, **extra) -> services.NewRequest:
         "received_on": timezone.localdate(),
     }
     values.update(extra)
-    return services.NewRequest(**values)  # type: ignore[arg-type]  # test values
+    return services.NewRequest(**values)
 
 
 def _release_all(item: SubjectRequest, by) -> SubjectRequest:
