@@ -204,14 +204,6 @@ def dossier_for_request(
     return dossier
 
 
-def requests_about(*, user: User, file: Report | AdviceDossier) -> list[SubjectRequest]:
-    """The requests about one file, for its page (the page itself is logged by its app)."""
-    if not may(user, Action.HANDLE_SUBJECT_REQUEST, file):
-        return []
-    about = {"dossier": file} if isinstance(file, AdviceDossier) else {"report": file}
-    return list(SubjectRequest.objects.filter(**about).order_by("-received_on", "-id"))
-
-
 _RELATED = ("region", "report", "person", "dossier", "dossier_person")
 
 
