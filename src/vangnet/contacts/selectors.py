@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from vangnet.accounts.models import User
+from vangnet.accounts.models import STAFF_ROLES, User
 from vangnet.accounts.policy import Action, may, regions_where, roles_for
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
@@ -165,8 +165,12 @@ def searchable_regions(user: User) -> QuerySet[Region]:
 
 
 def colleagues_in(regions: QuerySet[Region]) -> QuerySet[User]:
+    """Veilig Thuis staff of the regions: who can own a dossier or register a contact (not
+    the partners' professionals, who also hold a role in a region)."""
     return (
-        User.objects.filter(memberships__region__in=regions, is_active=True)
+        User.objects.filter(
+            memberships__region__in=regions, memberships__role__in=STAFF_ROLES, is_active=True
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

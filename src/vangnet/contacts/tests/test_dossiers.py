@@ -433,3 +433,13 @@ def test_a_person_is_found_on_name_and_date_of_birth_of_the_same_person(desk):
     ).content.decode()
 
     assert _found(page) == [both.dossier.reference]
+
+
+def test_the_employee_to_search_by_is_chosen_from_staff_not_from_partner_professionals(desk):
+    client, region, user = desk
+    make_user(Role.PROFESSIONAL, region=region, first_name="Leerkracht", last_name="Vanschool")
+
+    page = client.get("/staff/contacts/search/").content.decode()
+
+    assert user.display_name in page
+    assert "Vanschool" not in page
