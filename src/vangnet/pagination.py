@@ -155,9 +155,7 @@ def keyset_page[M: Model](
         forwards = forwards.filter(_beyond(keys, after, forward=True))
     rows = list(forwards.order_by(*_order(keys, reverse=False))[: size + 1])
     more = len(rows) > size
-    return KeysetPage(
-        rows[:size], keys, has_next=more, has_previous=after is not None, by_id=by_id
-    )
+    return KeysetPage(rows[:size], keys, has_next=more, has_previous=after is not None, by_id=by_id)
 
 
 def parse_datetime_key(value: str) -> datetime:

@@ -240,9 +240,7 @@ def search_dossiers(
     if search.employee is not None:
         queryset = queryset.filter(
             Q(owner=search.employee)
-            | Exists(
-                Contact.objects.filter(registered_by=search.employee, dossier=OuterRef("pk"))
-            )
+            | Exists(Contact.objects.filter(registered_by=search.employee, dossier=OuterRef("pk")))
         )
     criteria = [name for name, value in vars(search).items() if value]
     page = logged_page(

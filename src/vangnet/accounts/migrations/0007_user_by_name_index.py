@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_rolegrantrequest_national_privacy_officer'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('regions', '0003_region_accepts_online_reports'),
+        ("accounts", "0006_rolegrantrequest_national_privacy_officer"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("regions", "0003_region_accepts_online_reports"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['last_name', 'first_name', 'username', 'id'], name='user_by_name_idx'),
+            model_name="user",
+            index=models.Index(
+                fields=["last_name", "first_name", "username", "id"], name="user_by_name_idx"
+            ),
         ),
     ]

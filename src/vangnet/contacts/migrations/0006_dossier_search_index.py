@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0005_register_and_history_indexes'),
-        ('regions', '0003_region_accepts_online_reports'),
+        ("contacts", "0005_register_and_history_indexes"),
+        ("regions", "0003_region_accepts_online_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='advicedossier',
-            index=models.Index(fields=['region', '-opened_at', '-id'], name='dossier_search_idx'),
+            model_name="advicedossier",
+            index=models.Index(fields=["region", "-opened_at", "-id"], name="dossier_search_idx"),
         ),
     ]

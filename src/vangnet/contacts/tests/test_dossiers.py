@@ -369,7 +369,7 @@ def test_the_last_page_of_a_search_and_back_to_the_first(many_found):
     client, user, newest_first = many_found
     first = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
 
-    pages, last_html = _walk_search(client, _buttons(first)["Laatste pagina"], forward="Vorige")
+    pages, _html = _walk_search(client, _buttons(first)["Laatste pagina"], forward="Vorige")
 
     assert pages == [newest_first[5:8], newest_first[2:5], newest_first[0:2]]
     last = client.post("/staff/contacts/search/", _buttons(first)["Laatste pagina"]).content

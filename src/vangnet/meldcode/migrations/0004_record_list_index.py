@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meldcode', '0003_record_keeps_no_report_alive'),
-        ('regions', '0003_region_accepts_online_reports'),
-        ('reports', '0005_own_statements'),
+        ("meldcode", "0003_record_keeps_no_report_alive"),
+        ("regions", "0003_region_accepts_online_reports"),
+        ("reports", "0005_own_statements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='meldcoderecord',
-            index=models.Index(fields=['organisation', '-updated_at', '-id'], name='meldcode_record_list_idx'),
+            model_name="meldcoderecord",
+            index=models.Index(
+                fields=["organisation", "-updated_at", "-id"], name="meldcode_record_list_idx"
+            ),
         ),
     ]
