@@ -154,7 +154,7 @@ def advice_request_page(
         queryset = queryset.filter(status=AdviceRequestStatus.DONE).annotate(
             done_at=Coalesce("completed_at", "created_at")
         )
-        keys = LATEST_DONE_FIRST
+        keys: tuple[Key, ...] = LATEST_DONE_FIRST
     else:
         queryset = queryset.exclude(status=AdviceRequestStatus.DONE)
         keys = URGENT_THEN_OLDEST_FIRST
