@@ -45,11 +45,10 @@ define run_pytest
 	exit $$status
 endef
 
-# Two pytest workers (pytest-xdist; a test file stays on one worker) where each worker has a
-# database and a channel layer of its own: SQLite or PostgreSQL with the in-memory layer. With
-# REDIS_URL the workers would share the layer's groups and the cache, so that run is serial.
-# PYTEST_WORKERS=0 runs serially anywhere; PYTEST_WORKERS=4 uses four.
-PYTEST_WORKERS ?= $(if $(REDIS_URL),0,2)
+# Two pytest workers (pytest-xdist; a test file stays on one worker), each with a database of
+# its own (SQLite file or PostgreSQL test_<name>_gwN) and, on Redis, channel-layer and cache
+# keys under a prefix of its own (conftest.py). PYTEST_WORKERS=0 runs serially; 4 uses four.
+PYTEST_WORKERS ?= 2
 PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 ## make test: the whole suite, then ruff, mypy and the import contract (lint-imports,

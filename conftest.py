@@ -89,6 +89,25 @@ def _own_cache_keys():  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_channel_layer_prefix():  # type: ignore[no-untyped-def]
+    # The same for the Redis channel layer: groups are named by record ids, and two pytest
+    # workers each have a database of their own, so their conversation 1 is not the same
+    # conversation. Each worker (each pytest session) gets a prefix of its own, and the
+    # workers can run side by side against one Redis.
+    from django.test.utils import override_settings
+
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    default = layers["default"]
+    if "redis" not in default["BACKEND"].lower():
+        yield
+        return
+    config = default.setdefault("CONFIG", {})
+    config["prefix"] = f"{config.get('prefix', 'asgi')}_test_{uuid.uuid4().hex[:12]}"
+    with override_settings(CHANNEL_LAYERS=layers):
+        yield
+
+
 def _clear_own_cache() -> None:
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache

@@ -12,8 +12,9 @@ Modes, each on a fresh throw-away database:
 
 - embedded: one uvicorn process, a temporary SQLite file, the in-memory channel layer;
 - scaled: two uvicorn processes on PostgreSQL (database `vangnet_bench_chat`, dropped and
-  created anew) and Redis (db 5, flushed first); visitors connect to one process and
-  employees to the other, so every message crosses processes through Redis.
+  created anew) and Redis (db 5, only keys under the run's own prefix, removed afterwards);
+  visitors connect to one process and employees to the other, so every message crosses
+  processes through Redis.
 
 Nothing is asserted: the table is printed and written to bench-results/chat-latest.json;
 figures are recorded in docs/performance.md.
@@ -56,7 +57,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench-results" / "chat-latest.json"
 POSTGRES_DATABASE = "vangnet_bench_chat"
-LAYER_PREFIX = "vangnet-bench-chat"
+# Its own keys only: the Redis server may be shared, so the run never flushes a database;
+# it removes the keys under its own prefix before and after (`clear_redis`).
+LAYER_PREFIX = f"vangnet-bench-chat-{os.getpid()}"
 POSTCODE = "3511"  # Utrecht: every visitor lands in the same regional queue
 # The visitor socket refuses an 11th message within 10 seconds (chat.consumers.SEND_LIMIT);
 # the client paces a visitor like a person would rather than trip it.
@@ -110,11 +113,13 @@ def services_answer(options: argparse.Namespace) -> bool:
     return True
 
 
-def flush_redis(url: str) -> str:
+def clear_redis(url: str) -> str:
+    """Remove this run's keys (LAYER_PREFIX) and return the server's version."""
     import redis
 
     client = redis.Redis.from_url(url)
-    client.flushdb()
+    for key in client.scan_iter(match=f"*{LAYER_PREFIX}*", count=1000):
+        client.delete(key)
     version = str(client.info("server").get("redis_version", "?"))
     client.close()
     return version
@@ -694,7 +699,7 @@ def run_chat(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     else:
         database_url, pg_version = fresh_postgres(options.postgres)
         redis_url = options.redis
-        redis_version = flush_redis(redis_url)
+        redis_version = clear_redis(redis_url)
         result.update(
             processes=2,
             database=f"PostgreSQL {pg_version}",
@@ -747,6 +752,8 @@ def run_chat(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     finally:
         for server in servers:
             server.stop()
+        if redis_url:
+            clear_redis(redis_url)
     result["server_log_problems"] = {s.name: s.problems()[:20] for s in servers if s.problems()}
     return result
 

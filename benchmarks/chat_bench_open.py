@@ -493,9 +493,9 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
         database_url, pg_version = bench.fresh_postgres(options.postgres)
         redis_url, pg = options.redis, f"{options.postgres}/postgres"
         result.update(
-            processes=2,
+            processes=options.processes,
             database=f"PostgreSQL {pg_version}",
-            channel_layer=f"Redis {bench.flush_redis(redis_url)}",
+            channel_layer=f"Redis {bench.clear_redis(redis_url)}",
         )
     env = bench.server_env(database_url, redis_url, options.conn_max_age)
     bench.manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -503,7 +503,7 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     say("database ready; making the employees, their sessions and the running chats")
     world = bench.run_worker(env, workdir, "world", "--conversations", str(options.conversations))
     say("world ready; starting the server processes")
-    names = ["server"] if mode == "embedded" else ["server-a", "server-b"]
+    names = ["server"] if mode == "embedded" else [f"server-{n}" for n in range(options.processes)]
     servers = [bench.Server.uvicorn(f"open-{mode}-{name}", env, workdir) for name in names]
     try:
         for server in servers:
@@ -514,6 +514,8 @@ def run_open(mode: str, options: argparse.Namespace, workdir: Path) -> dict[str,
     finally:
         for server in servers:
             server.stop()
+        if redis_url:
+            bench.clear_redis(redis_url)
     result["server_log_problems"] = {s.name: s.problems()[:20] for s in servers if s.problems()}
     return result
 
@@ -571,6 +573,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--arrival", type=float, default=4.0, help="mean seconds between new visitors (4)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        choices=[1, 2],
+        default=2,
+        help="scaled: web processes (2: visitors on one, staff on the other; 1: both on one)",
     )
     parser.add_argument("--wait", type=float, default=20.0, help="a new visitor waits, then goes")
     parser.add_argument("--queue-pages", type=int, default=20, help="open staff queue pages (20)")

@@ -3,6 +3,8 @@ search and break-the-glass. Thin adapters: parse, call one service or selector, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,6 +58,27 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/list.html", {"page_obj": page_obj, "region": region})
 
 
+def _denied(request: HttpRequest, contact_id: int, *, status: int, **extra: Any) -> HttpResponse:
+    return render(
+        request,
+        "workspace/denied.html",
+        {
+            "refusal": _(
+                "Dit contact hoort bij een regio waarin u niet werkt. Deze poging is vastgelegd "
+                "in het toegangslog."
+            ),
+            "glass_explanation": _(
+                "Heeft u deze gegevens nu echt nodig, bijvoorbeeld bij acuut gevaar? Geef de "
+                "reden. U krijgt één uur toegang tot dit ene contact; de privacyfunctionaris ziet "
+                "uw reden in het toegangslog."
+            ),
+            "glass_url": reverse("contacts:break_glass", args=[contact_id]),
+            **extra,
+        },
+        status=status,
+    )
+
+
 @require_GET
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = request.user
@@ -67,15 +90,8 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     except Contact.DoesNotExist as exc:
         raise Http404 from exc
     except AccessDenied:
-        return render(
-            request,
-            "contacts/denied.html",
-            {
-                "contact_id": contact_id,
-                "can_break_glass": may_break_glass(user, Action.VIEW_CONTACT),
-            },
-            status=403,
-        )
+        allowed = may_break_glass(user, Action.VIEW_CONTACT)
+        return _denied(request, contact_id, status=403, can_break_glass=allowed)
     return render(request, "contacts/detail.html", {"contact": contact})
 
 
@@ -93,16 +109,13 @@ def break_glass(request: HttpRequest, contact_id: int) -> HttpResponse:
             audit=AuditContext.from_request(request),
         )
     except AccountError as exc:
-        return render(
+        return _denied(
             request,
-            "contacts/denied.html",
-            {
-                "contact_id": contact_id,
-                "can_break_glass": True,
-                "error": str(exc),
-                "reason": request.POST.get("reason", ""),
-            },
+            contact_id,
             status=400,
+            can_break_glass=True,
+            error=str(exc),
+            reason=request.POST.get("reason", ""),
         )
     messages.warning(
         request, _("Noodtoegang verleend voor één uur. Dit is vastgelegd in het toegangslog.")

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -394,9 +395,18 @@ def _with_ids(form: forms.Form, name: str) -> forms.Form:
 def _denied(request: HttpRequest, report_id: int, *, status: int, **extra: Any) -> HttpResponse:
     return render(
         request,
-        "reports/denied.html",
+        "workspace/denied.html",
         {
-            "report_id": report_id,
+            "refusal": _(
+                "Deze melding hoort bij een regio waarin u niet werkt. Deze poging is vastgelegd "
+                "in het toegangslog."
+            ),
+            "glass_explanation": _(
+                "Heeft u deze melding nu echt nodig, bijvoorbeeld bij acuut gevaar? Geef de "
+                "reden. U krijgt één uur inzage in deze ene melding, zonder de gegevens van de "
+                "melder; de privacyfunctionaris van die regio ziet uw reden in het toegangslog."
+            ),
+            "glass_url": reverse("reports:break_glass", args=[report_id]),
             "can_break_glass": may_break_glass(_staff(request), Action.VIEW_REPORT),
             **extra,
         },
