@@ -7,8 +7,9 @@ HISTORY_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), generates w
 1,000,000 persons, 150,000 named advice dossiers with 300,000 persons, one region holding
 100,000 of those reports (5,000 of them open) and 100,000 contacts — and times, through
 Django's test client as that region's team lead: earlier history (the selector), the report
-page, the reports and contacts registers (first, a deep and the last page) and the deadlines
-overview. Families come back: a tenth of the reports is about a household seen before, and
+page, the reports and contacts registers (first, a deep and the last page), the deadlines
+overview, and the first and last page of the other lists that grow (the dossier search, a
+school's meldcode overview, user management; `--professionals`, `--meldcode-records`). Families come back: a tenth of the reports is about a household seen before, and
 dossiers share households with reports, so earlier history finds something.
 
 With `--compare` (the default) it also times earlier history without the expression indexes
