@@ -96,6 +96,10 @@ class AdviceDossier(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        indexes = [
+            # The dossier search pages through a region's dossiers by key (ADR 0030).
+            models.Index(fields=["region", "-opened_at", "-id"], name="dossier_search_idx"),
+        ]
         verbose_name = _("adviesdossier")
         verbose_name_plural = _("adviesdossiers")
 

@@ -358,7 +358,7 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "contacts/search.html", {"form": form}, status=400)
     data = form.cleaned_data
-    page_obj = selectors.search_dossiers(
+    found = selectors.search_dossiers(
         user=user,
         search=selectors.DossierSearch(
             reference=data["reference"],
@@ -369,9 +369,11 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
             region=data["region"],
             employee=data["employee"],
         ),
-        page=data["page"],
+        params=request.POST,
         audit=AuditContext.from_request(request),
     )
     return render(
-        request, "contacts/search.html", {"form": form, "page_obj": page_obj, "searched": True}
+        request,
+        "contacts/search.html",
+        {"form": form, "found": found, "page_obj": found.page, "searched": True},
     )

@@ -31,6 +31,10 @@ from .copy import copy_document
 from .models import HeldKind, RequestKind, RequestState, RetentionRun, SubjectRequest
 from .retention import add_years, held_ids, kept_from
 
+# Both lists page by number (ADR 0030), bounded by what they are: the retention preview holds
+# what is destroyed in the next RETENTION_PREVIEW_DAYS days (the daily run removes it, so the
+# list is a window, not a history), and requests of the people involved arrive by the tens a
+# year per region, open ones first.
 PAGE_SIZE = 50
 
 
