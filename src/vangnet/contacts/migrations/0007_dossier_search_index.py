@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0005_register_and_history_indexes"),
+        ("contacts", "0006_dossier_corrections_and_statements"),
         ("regions", "0003_region_accepts_online_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
