@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from vangnet.accounts.policy import AccessDenied, Action
 from vangnet.audit.context import AuditContext
+from vangnet.pagination import Key, KeysetPage, keyset_page
 from vangnet.regions.models import Region
 
 from .models import (
@@ -258,19 +258,21 @@ def record_unlogged_refusal(
 
 
 def logged_page[M: Model](
-    records: QuerySet[M] | Sequence[M],
+    records: QuerySet[M],
     *,
+    keys: Sequence[Key],
     size: int,
-    page: str | int | None,
+    params: Mapping[str, str],
     user: User,
     roles: Iterable[str],
     audit: AuditContext | None,
     reason: str = "",
-) -> Page[M]:
-    """One page of `records`; the records on it are logged as seen (an empty page: nothing)."""
-    page_obj = Paginator(records, size).get_page(page)
-    shown = list(page_obj.object_list)
-    log_page_shown(shown, user=user, roles=roles, audit=audit, reason=reason)
+    by_id: bool = False,
+) -> KeysetPage[M]:
+    """One page of `records`, read by key (vangnet.pagination: `params` holds the request's
+    `after`/`before`/`last`); the records on it are logged as seen (an empty page: nothing)."""
+    page_obj = keyset_page(records, keys=keys, size=size, params=params, by_id=by_id)
+    log_page_shown(page_obj.object_list, user=user, roles=roles, audit=audit, reason=reason)
     return page_obj
 
 
@@ -283,7 +285,7 @@ def log_page_shown(
     reason: str = "",
 ) -> None:
     """Log the records a page showed as seen, in one entry (an empty page: nothing). For
-    pages read by key (vangnet.pagination) as for numbered ones (`logged_page`)."""
+    pages that are read otherwise than through `logged_page`."""
     if shown:
         record_access(
             user=user,

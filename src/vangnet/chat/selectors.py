@@ -96,7 +96,9 @@ def transcript_after(
     return messages, max(after, last)
 
 
-# The queue pages by this many; the heading counts everything waiting (Issue 13.5).
+# The queue pages by this many; the heading counts everything waiting (Issue 13.5). Paged by
+# number on purpose (ADR 0030): only the chats waiting right now are in it, which does not grow
+# with the years, and the count is part of what the queue shows.
 WAITING_PAGE_SIZE = 100
 
 
