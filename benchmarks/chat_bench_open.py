@@ -5,8 +5,10 @@ only gets fewer messages. People do not wait for the server: here N visitors and
 each send a message every `--interval` seconds on average (Poisson), with the typing hints
 `chat.js` sends while they type (one at most every 2 s), a new visitor arrives through the
 intake form every `--arrival` seconds on average (Poisson) and waits `--wait` seconds before
-leaving the queue, and `--queue-pages` staff queue pages are open, each fetching its queue
-fragment whenever its socket says the queue changed (as `staff-chat.js` does with htmx).
+leaving the queue, and `--queue-pages` staff queue pages are open, each behaving as
+`staff-chat.js` does (ADR 0035): it fetches its queue fragment when its socket opens, applies
+the rows the socket pushes, and fetches again only when it misses a change's number or is told
+`queue.changed` (what has no row).
 
 Measured: message latency (send frame out → `message` frame in at the other side) p50/p95/p99,
 messages not delivered (by the end of a drain of `--drain` seconds), duplicates, how often the
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
 import json
 import os
 import random
@@ -49,6 +52,7 @@ from benchmarks import chat_bench as bench
 OUTPUT = bench.ROOT / "bench-results" / "chat-open-latest.json"
 TYPING_EVERY = 2.0  # chat.js sends a typing hint at most every 2 s while a person types
 NEWCOMER = re.compile(r"Nieuw-(\d+)")
+NUMBERS = re.compile(r'data-numbers="([^"]*)"')
 
 
 @dataclass
@@ -71,6 +75,8 @@ class OpenTally:
     calm_frames: int = 0
     told_full: int = 0  # intake answers "the chat is full, wait or call" (503)
     started_after_waiting: int = 0
+    rows_pushed: int = 0
+    gaps: int = 0
 
 
 @dataclass
@@ -87,8 +93,7 @@ class Peer:
     def __init__(self, load: OpenLoad, role: str, ws: Any) -> None:
         self.load, self.role, self.ws = load, role, ws
         self.ready = asyncio.Event()
-        self.changed = asyncio.Event()  # a queue page's socket said the queue changed
-        self.changed.set()  # the page fetches the queue when its socket opens
+        self.pushed: asyncio.Queue[dict[str, Any]] = asyncio.Queue()  # a queue page's changes
         self.alive = True
         self.leaving = False  # closed on purpose: not a dropped socket
         self.reader = asyncio.create_task(self.read())
@@ -130,8 +135,8 @@ class Peer:
                         tally.busy_frames += 1
                     else:
                         tally.calm_frames += 1
-                elif kind == "queue.changed":
-                    self.changed.set()
+                elif kind in ("queue.changed", "queue.row"):
+                    self.pushed.put_nowait(frame)
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
         finally:
@@ -231,25 +236,52 @@ class OpenLoad:
 
     async def queue_page(self, cookie: str) -> None:
         peer = await self.open(
-            "queue", f"ws://127.0.0.1:{self.staff_port}/ws/staff/chat/queue/", cookie
+            "queue", f"ws://127.0.0.1:{self.staff_port}/ws/staff/chat/queue/?view=rows", cookie
         )
         if peer is None:
             return
         seen: set[int] = set()
+        numbers: dict[str, int] = {}
+
+        def visible(names: list[str]) -> None:
+            now = time.perf_counter()
+            for number in {int(n) for n in names} - seen:
+                seen.add(number)
+                if number in self.arrived:
+                    self.tally.visibility.append(now - self.arrived[number])
+
+        async def fetch() -> None:
+            status, page = await http(self.staff_port, "GET", "/staff/chat/queue/", cookie)
+            self.tally.fragments += 1
+            if status != 200:
+                self.tally.fragment_failures[f"HTTP {status}"] += 1
+                return
+            found = NUMBERS.search(page)
+            numbers.clear()
+            numbers.update(json.loads(html.unescape(found.group(1))) if found else {})
+            visible(NEWCOMER.findall(page))
+
         try:
+            await fetch()  # the page opens with the queue as it is
             while not self.finished:
-                await peer.changed.wait()
-                peer.changed.clear()  # a change while fetching: one more fetch after this one
-                status, page = await http(self.staff_port, "GET", "/staff/chat/queue/", cookie)
-                self.tally.fragments += 1
-                if status != 200:
-                    self.tally.fragment_failures[f"HTTP {status}"] += 1
+                frame = await peer.pushed.get()
+                if frame["type"] == "queue.changed":
+                    await fetch()
                     continue
-                now = time.perf_counter()
-                for number in {int(n) for n in NEWCOMER.findall(page)} - seen:
-                    seen.add(number)
-                    if number in self.arrived:
-                        self.tally.visibility.append(now - self.arrived[number])
+                region, last = str(frame["region"]), numbers.get(str(frame["region"]))
+                if last is not None and frame["seq"] <= last:
+                    continue  # already in what the page fetched
+                if last is None or frame["seq"] > last + 1:
+                    self.tally.gaps += 1  # a change missed: staff-chat.js fetches the queue
+                    await fetch()
+                    continue
+                numbers[region] = frame["seq"]
+                if frame.get("mine"):
+                    await fetch()
+                    continue
+                if frame.get("row"):
+                    self.tally.rows_pushed += 1
+                    visible(NEWCOMER.findall(frame["row"].get("nickname") or ""))
         finally:
             with contextlib.suppress(Exception):
                 await peer.ws.close()
@@ -435,6 +467,8 @@ class OpenLoad:
             "queue_visible_ms": bench.percentiles(tally.visibility),
             "queue_visible_samples": len(tally.visibility),
             "queue_fragments_fetched": tally.fragments,
+            "queue_rows_pushed": tally.rows_pushed,
+            "queue_gaps": tally.gaps,
             "queue_fragment_failures": dict(tally.fragment_failures),
             "server_peak_rss_mb": {k: round(v / 1024, 1) for k, v in samples["rss"].items()},
             "server_cpu_percent": {
@@ -569,6 +603,11 @@ def print_table(results: dict[str, Any]) -> None:
             f"{run['told_busy']:>6}{sum(run['sockets_dropped'].values()):>6}"
             f"{run['queue_visible_ms']['p99']:>10}{rss:>10}{cpu:>10}"
             f"{run['database_connections_peak'] or '-':>8}{run['load_average_1min']['peak']:>6}"
+        )
+    for name, run in results["runs"].items():
+        print(
+            f"{name}: queue pages fetched the fragment {run['queue_fragments_fetched']} times, "
+            f"applied {run['queue_rows_pushed']} pushed rows, missed {run['queue_gaps']} changes"
         )
     for name, run in results["runs"].items():
         trouble = {

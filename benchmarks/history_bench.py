@@ -7,8 +7,9 @@ HISTORY_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), generates w
 1,000,000 persons, 150,000 named advice dossiers with 300,000 persons, one region holding
 100,000 of those reports (5,000 of them open) and 100,000 contacts — and times, through
 Django's test client as that region's team lead: earlier history (the selector), the report
-page, the reports and contacts registers (first, a deep and the last page) and the deadlines
-overview. Families come back: a tenth of the reports is about a household seen before, and
+page, the reports and contacts registers (first, a deep and the last page), the deadlines
+overview, and the first and last page of the other lists that grow (the dossier search, a
+school's meldcode overview, user management; `--professionals`, `--meldcode-records`). Families come back: a tenth of the reports is about a household seen before, and
 dossiers share households with reports, so earlier history finds something.
 
 With `--compare` (the default) it also times earlier history without the expression indexes
@@ -213,9 +214,74 @@ def _generate(args: argparse.Namespace, *, region_id: int, staff_id: int) -> dic
         )
         timings["generate_contacts_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
+        _generate_lists(cursor, args, region_id=region_id, first_dossier=first_dossier)
+        timings["generate_lists_s"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
         timings["vacuum_analyze_s"] = round(time.perf_counter() - started, 1)
     return timings
+
+
+def _generate_lists(
+    cursor: Any, args: argparse.Namespace, *, region_id: int, first_dossier: int
+) -> None:
+    """The other lists that grow with the years, in the bench region: a third of the dossiers
+    moved there and owned by one advice worker (the dossier search by employee), partner
+    professionals of one organisation (user management) and their meldcode records (the
+    contact person's overview)."""
+    from vangnet.accounts.models import Role
+    from vangnet.regions.models import PartnerOrganisation, Region
+    from vangnet.testing.factories import make_user
+
+    region = Region.objects.get(pk=region_id)
+    worker = make_user(Role.ADVICE_DESK, region=region, username="bench-advice")
+    cursor.execute(
+        "UPDATE contacts_advicedossier SET region_id = %s, owner_id = %s "
+        "WHERE reference LIKE 'AD-H-%%' AND (id - %s) %% 3 = 0",
+        [region_id, worker.pk, first_dossier],
+    )
+    organisation = PartnerOrganisation.objects.create(
+        name="Bench school", kind="school", region_id=region_id
+    )
+    first, last = _sql_array(FIRST_NAMES), _sql_array(LAST_NAMES)
+    cursor.execute(
+        f"""
+        INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
+            email, is_staff, is_active, date_joined, security_stamp, phone_number,
+            organisation_id)
+        SELECT '!', false, 'bench-pro-' || g,
+            ({first})[1 + (g * 7) %% {len(FIRST_NAMES)}],
+            ({last})[1 + (g * 31) %% {len(LAST_NAMES)}],
+            '', false, true, now(), md5('u' || g)::uuid, '', %s
+        FROM generate_series(1, %s) g
+        """,
+        [organisation.pk, args.professionals],
+    )
+    cursor.execute(
+        "INSERT INTO accounts_membership (role, region_id, user_id) "
+        "SELECT %s, %s, id FROM accounts_user WHERE username LIKE 'bench-pro-%%'",
+        [Role.PROFESSIONAL, region_id],
+    )
+    cursor.execute(
+        """
+        INSERT INTO meldcode_meldcoderecord (reference, sector, pseudonym, concern,
+            forms_of_violence, status, opened_at, updated_at, decision, decision_reasoning,
+            help_plan, prescribed_outcome, parents_informed, report_channel, report_reference,
+            report_status_url, organisation_id, professional_id, region_id)
+        SELECT 'MC-H-' || g, 'education', 'Kind ' || g, 'bench', '[]'::jsonb, 'open',
+            t, t, '', '', '', '', '', '', '', '', %(org)s, p.id, %(region)s
+        FROM generate_series(1, %(records)s) g
+        CROSS JOIN LATERAL (SELECT now() - random() * interval '3650 days' AS t) m
+        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM accounts_user
+              WHERE username LIKE 'bench-pro-%%') p ON p.n = 1 + g %% %(pros)s
+        """,
+        {
+            "org": organisation.pk,
+            "region": region_id,
+            "records": args.meldcode_records,
+            "pros": args.professionals,
+        },
+    )
 
 
 def _timed(runs: int, fn: Callable[[], Any]) -> dict[str, float]:
@@ -378,6 +444,7 @@ def _measure(args: argparse.Namespace, results: dict[str, Any]) -> None:
     results["deadlines_overview_last"] = _timed(
         runs, page(lambda: "/staff/reports/deadlines/?last=1")
     )
+    _measure_lists(args, results, region)
     if args.compare:
         few = max(3, runs // 4)
         results["before_earlier_history_without_indexes"] = _without_history_indexes(
@@ -386,6 +453,68 @@ def _measure(args: argparse.Namespace, results: dict[str, Any]) -> None:
         results["before_reports_register_last_offset"] = _timed(
             few, _old_register_last_page(region)
         )
+
+
+def _measure_lists(
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    region: Any,
+) -> None:
+    """First and last page of the other lists that grow: the dossier search (by employee),
+    the meldcode overview of a contact person, user management."""
+    from django.test import Client
+
+    from vangnet.accounts.models import Role, User
+    from vangnet.testing.auth import login_verified
+    from vangnet.testing.factories import make_user
+
+    runs = args.runs
+    stamp = time.time_ns()
+    worker = User.objects.get(username="bench-advice")
+    desk = login_verified(
+        Client(), make_user(Role.ADVICE_DESK, region=region, username=f"bench-desk-{stamp}")
+    )
+
+    def search(extra: dict[str, str]) -> Callable[[], None]:
+        def post() -> None:
+            response = desk.post("/staff/contacts/search/", {"employee": str(worker.pk), **extra})
+            assert response.status_code == 200, response.status_code
+
+        return post
+
+    results["dossier_search_first"] = _timed(runs, search({}))
+    results["dossier_search_last"] = _timed(runs, search({"last": "1"}))
+    contact_person = make_user(
+        Role.MELDCODE_CONTACT_PERSON, region=region, username=f"bench-contact-{stamp}"
+    )
+    contact_person.organisation_id = User.objects.filter(username="bench-pro-1").values_list(
+        "organisation_id", flat=True
+    )[0]
+    contact_person.save(update_fields=["organisation"])
+    professional = login_verified(Client(), contact_person)
+
+    def partner(path: str) -> Callable[[], None]:
+        def fetch() -> None:
+            response = professional.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return fetch
+
+    results["meldcode_overview_first"] = _timed(runs, partner("/partner/meldcode/"))
+    results["meldcode_overview_last"] = _timed(runs, partner("/partner/meldcode/?last=1"))
+    admin = login_verified(
+        Client(), make_user(Role.FUNCTIONAL_ADMIN, region=region, username=f"bench-admin-{stamp}")
+    )
+
+    def users(path: str) -> Callable[[], None]:
+        def fetch() -> None:
+            response = admin.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        return fetch
+
+    results["user_management_first"] = _timed(runs, users("/accounts/users/"))
+    results["user_management_last"] = _timed(runs, users("/accounts/users/?last=1"))
 
 
 def main() -> int:
@@ -397,6 +526,8 @@ def main() -> int:
     parser.add_argument("--region-reports", type=int, default=100_000)
     parser.add_argument("--open", type=int, default=5_000)
     parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--professionals", type=int, default=10_000)
+    parser.add_argument("--meldcode-records", type=int, default=50_000)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--no-compare", dest="compare", action="store_false")
@@ -454,6 +585,8 @@ def _run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         "region_reports": args.region_reports,
         "open_reports_in_region": args.open,
         "contacts_in_region": args.contacts,
+        "professionals_in_region": args.professionals,
+        "meldcode_records_of_one_organisation": args.meldcode_records,
         "region_id": region.pk,
         "migrate_s": round(time.perf_counter() - started, 1),
     }

@@ -4,7 +4,9 @@ A page is found by the sort key of the row before (or after) it, not by OFFSET: 
 walks an index from that key and reads one page of rows, however far back the page is, where
 OFFSET sorts and skips every row before it. There are no page numbers: a register offers the
 newest, the previous, the next and the oldest page, and the address carries the key of the
-boundary row (a moment and a record number, never personal data).
+boundary row (a moment and a record number, never personal data). A list sorted by what is
+personal data (people's names) pages `by_id`: its address carries only the boundary row's
+record number, and the row's sort key is read back from the database.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class KeysetPage[M: Model]:
     keys: Sequence[Key] = field(repr=False)
     has_next: bool = False
     has_previous: bool = False
+    by_id: bool = False
 
     def __iter__(self) -> Iterator[M]:
         return iter(self.object_list)
@@ -90,7 +93,8 @@ class KeysetPage[M: Model]:
         return len(self.object_list)
 
     def _cursor(self, obj: M) -> str:
-        return encode_cursor([getattr(obj, key.name) for key in self.keys])
+        keys = self.keys[-1:] if self.by_id else self.keys
+        return encode_cursor([getattr(obj, key.name) for key in keys])
 
     @property
     def has_other_pages(self) -> bool:
@@ -105,17 +109,35 @@ class KeysetPage[M: Model]:
         return self._cursor(self.object_list[0]) if self.has_previous else ""
 
 
+def _boundary[M: Model](
+    token: str, queryset: QuerySet[M], keys: Sequence[Key], *, by_id: bool
+) -> list[Any] | None:
+    """The sort key of the row a cursor names; None for no cursor or one that names nothing."""
+    if not token:
+        return None
+    if not by_id:
+        return decode_cursor(token, keys)
+    written = decode_cursor(token, keys[-1:])
+    if written is None:
+        return None
+    # Read from the same (scoped) query: a record number outside it names no row.
+    row = queryset.filter(pk=written[0]).values_list(*(key.name for key in keys)).first()
+    return list(row) if row is not None else None
+
+
 def keyset_page[M: Model](
     queryset: QuerySet[M],
     *,
     keys: Sequence[Key],
     size: int,
     params: Mapping[str, str],
+    by_id: bool = False,
 ) -> KeysetPage[M]:
     """The page of `queryset` (sorted by `keys`) that the request's `after`, `before` or
-    `last` parameter asks for; the first page without one. The last key must be unique."""
-    after = decode_cursor(params.get("after", ""), keys) if params.get("after") else None
-    before = decode_cursor(params.get("before", ""), keys) if params.get("before") else None
+    `last` parameter asks for; the first page without one. The last key must be unique;
+    with `by_id` it must be the record number (`id`), the only key the address carries."""
+    after = _boundary(params.get("after", ""), queryset, keys, by_id=by_id)
+    before = _boundary(params.get("before", ""), queryset, keys, by_id=by_id)
     if before is not None or (after is None and params.get("last")):
         # Backwards: the rows just before the cursor (or the very last ones), read in reverse.
         backwards = queryset
@@ -125,13 +147,15 @@ def keyset_page[M: Model](
         more = len(rows) > size
         rows = rows[:size]
         rows.reverse()
-        return KeysetPage(rows, keys, has_next=before is not None and bool(rows), has_previous=more)
+        return KeysetPage(
+            rows, keys, has_next=before is not None and bool(rows), has_previous=more, by_id=by_id
+        )
     forwards = queryset
     if after is not None:
         forwards = forwards.filter(_beyond(keys, after, forward=True))
     rows = list(forwards.order_by(*_order(keys, reverse=False))[: size + 1])
     more = len(rows) > size
-    return KeysetPage(rows[:size], keys, has_next=more, has_previous=after is not None)
+    return KeysetPage(rows[:size], keys, has_next=more, has_previous=after is not None, by_id=by_id)
 
 
 def parse_datetime_key(value: str) -> datetime:

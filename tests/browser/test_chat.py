@@ -123,7 +123,7 @@ def test_two_employees_accepting_the_same_chat(new_page: Callable[[], Page], utr
     second = new_page()
     user = make_user(Role.ADVICE_DESK, region=utrecht, first_name="Ahmed")
     # The second desk's live updates are held back, so it still shows the chat when it clicks.
-    second.route_web_socket("**/ws/staff/chat/queue/", lambda ws: None)
+    second.route_web_socket("**/ws/staff/chat/queue/**", lambda ws: None)
     log_in(second, user, confirmed_totp_device(user))
     phone = new_page()
     visitor_starts_chat(phone, nickname="Noor")

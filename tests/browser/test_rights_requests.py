@@ -57,7 +57,7 @@ def _transferred_report_of_a_named_reporter() -> Report:
 def _register(page: Page, reference: str, kind: str) -> None:
     page.goto("/staff/rights/requests/")
     page.get_by_label("Kenmerk van de melding").fill(reference)
-    page.get_by_role("button", name="Melding zoeken").click()
+    page.get_by_role("button", name="Dossier zoeken").click()
     page.get_by_label("Wat wordt gevraagd?").select_option(label=kind)
     page.get_by_label("Voor wie?").select_option(label=f"{CHILD.name} (Kind)")
     page.get_by_label("Wie vraagt het?").select_option(label="Ouder met gezag of voogd")

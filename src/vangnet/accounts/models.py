@@ -72,6 +72,12 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        indexes = [
+            # User management pages by name, by key (accounts.selectors.BY_NAME; ADR 0030).
+            models.Index(
+                fields=["last_name", "first_name", "username", "id"], name="user_by_name_idx"
+            ),
+        ]
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
 

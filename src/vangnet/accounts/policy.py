@@ -64,6 +64,9 @@ class Action(StrEnum):
     VIEW_RETENTION = "view_retention"
     # Requests of the people involved (inzage, copy, correction, statement, destruction).
     HANDLE_SUBJECT_REQUEST = "handle_subject_request"
+    # Put and lift a legal hold (bewaarplicht) on an advice dossier, a contact or a chat of
+    # the region: the team lead and the privacy officer, who decide on destruction (ADR 0032).
+    PLACE_LEGAL_HOLD = "place_legal_hold"
 
 
 _CASEWORK = {Action.USE_STAFF_WORKSPACE, Action.VIEW_CONTACT}
@@ -99,9 +102,15 @@ GRANTS: dict[str, frozenset[Action]] = {
         | {Action.VIEW_REPORTER_IDENTITY}
         | {Action.HANDLE_ADVICE_REQUEST}
         | {Action.VIEW_INSIGHTS, Action.VIEW_RETENTION, Action.HANDLE_SUBJECT_REQUEST}
+        | {Action.PLACE_LEGAL_HOLD}
     ),
     Role.PRIVACY_OFFICER: frozenset(
-        {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.HANDLE_SUBJECT_REQUEST}
+        {
+            Action.USE_STAFF_WORKSPACE,
+            Action.VIEW_ACCESS_LOG,
+            Action.HANDLE_SUBJECT_REQUEST,
+            Action.PLACE_LEGAL_HOLD,
+        }
     ),
     Role.NATIONAL_PRIVACY_OFFICER: frozenset(
         {Action.USE_STAFF_WORKSPACE, Action.VIEW_ACCESS_LOG, Action.VIEW_ALL_ACCESS_LOG}
@@ -395,6 +404,26 @@ def may_view_meldcode_record(user: User | AnonymousUser | None, record: Any) -> 
     return (
         may(user, Action.VIEW_ORGANISATION_MELDCODE, record)
         and record.organisation_id == user.organisation_id  # type: ignore[union-attr]  # may() above admitted an active User
+    )
+
+
+def may_hold_meldcode_record(user: User | AnonymousUser | None, record: Any) -> bool:
+    """A legal hold on a meldcode record is the organisation's decision: its meldcode contact
+    person, for the records of their own organisation. Veilig Thuis does not hold a
+    professional's file (ADR 0016, 0032)."""
+    return (
+        may(user, Action.VIEW_ORGANISATION_MELDCODE, record)
+        and record.organisation_id == user.organisation_id  # type: ignore[union-attr]  # may() above admitted an active User
+    )
+
+
+def may_set_meldcode_retention(user: User | AnonymousUser | None, organisation: Any) -> bool:
+    """How long an organisation keeps its meldcode records: the organisation's meldcode
+    contact person, of that organisation only (ADR 0031, 0032). The organisation keeps these
+    records in its own files; no Veilig Thuis role sets its term."""
+    return (
+        may(user, Action.VIEW_ORGANISATION_MELDCODE, organisation)
+        and organisation.pk == user.organisation_id  # type: ignore[union-attr]  # may() above admitted an active User
     )
 
 

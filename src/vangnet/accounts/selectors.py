@@ -3,13 +3,15 @@ at a person's account is logged."""
 
 from __future__ import annotations
 
-from django.core.paginator import Page
+from collections.abc import Mapping
+
 from django.db.models import Prefetch, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import logged_page, record_access, refuse
+from vangnet.pagination import Key, KeysetPage
 from vangnet.regions.models import PartnerOrganisation, Region
 
 from .lockout import locked_usernames
@@ -47,10 +49,20 @@ def _with_memberships(queryset: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+# Sorted by name, paged by key `by_id`: the address carries a record number, not a name.
+BY_NAME = (
+    Key("last_name", parse=str),
+    Key("first_name", parse=str),
+    Key("username", parse=str),
+    Key("id"),
+)
+
+
 def managed_user_page(
-    *, by: User, query: str = "", page: str | int | None = None, audit: AuditContext | None
-) -> Page:
-    """One page of the users the administrator manages: those who work only in their regions."""
+    *, by: User, query: str = "", params: Mapping[str, str], audit: AuditContext | None
+) -> KeysetPage[User]:
+    """One page of the users the administrator manages: those who work only in their regions,
+    by name (`params`: the request's `after`/`before`/`last`, vangnet.pagination)."""
     require(by, Action.MANAGE_USERS)
     queryset = scope_manageable_users(User.objects.all(), by)
     for term in query.split():
@@ -59,20 +71,19 @@ def managed_user_page(
             | Q(first_name__icontains=term)
             | Q(last_name__icontains=term)
         )
-    ordered = _with_memberships(queryset).order_by("last_name", "first_name", "username")
     page_obj = logged_page(
-        ordered,
+        _with_memberships(queryset),
+        keys=BY_NAME,
         size=PAGE_SIZE,
-        page=page,
+        params=params,
         user=by,
         roles=roles_for(by, Action.MANAGE_USERS),
         audit=audit,
+        by_id=True,
     )
-    users = list(page_obj.object_list)
-    locked = locked_usernames(u.username for u in users)
-    for user in users:
+    locked = locked_usernames(u.username for u in page_obj.object_list)
+    for user in page_obj.object_list:
         user.is_locked = user.username in locked  # type: ignore[attr-defined]  # for the template
-    page_obj.object_list = users
     return page_obj
 
 

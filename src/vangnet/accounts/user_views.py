@@ -63,7 +63,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page_obj = selectors.managed_user_page(
-        by=by, query=query, page=request.GET.get("page"), audit=AuditContext.from_request(request)
+        by=by, query=query, params=request.GET, audit=AuditContext.from_request(request)
     )
     return render(
         request,

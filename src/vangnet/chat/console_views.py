@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from vangnet.accounts.policy import Action, may, require
 from vangnet.audit.context import AuditContext
 from vangnet.regions.selectors import social_map_for
 
-from . import assignment, console
+from . import assignment, console, queue_push, selectors
 from .errors import ChatError
 from .forms import ForwardForm, OutcomeForm
 from .models import Availability, ConversationStatus
@@ -73,6 +74,13 @@ def console_page(request: HttpRequest) -> HttpResponse:
             "panes": panes,
             "selected": selected if any(str(p["chat"].pk) == selected for p in panes) else "",
             "waiting_count": console.waiting_count(user),
+            # For the counts the queue socket pushes (ADR 0035): the numbers first.
+            "queue_numbers": json.dumps(
+                {str(k): v for k, v in queue_push.numbers(selectors.chat_regions(user)).items()}
+            ),
+            "queue_counts": json.dumps(
+                {str(k): v for k, v in selectors.waiting_counts(user).items()}
+            ),
             "capacity": assignment.capacity_of(user),
             "running": sum(1 for p in panes if p["can_send"]),
             "available": bool(availability and availability.is_available),

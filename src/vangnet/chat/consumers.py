@@ -18,22 +18,25 @@ import logging
 import random
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 from django.http import Http404
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
-from vangnet.accounts.policy import AccessDenied
+from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.accounts.websocket import Verified, still_current, touch, user_group, verify
-from vangnet.audit.services import record_unlogged_refusal
+from vangnet.audit.context import AuditContext
+from vangnet.audit.services import Access, record_accesses, record_unlogged_refusal
 
 from . import events, messaging, presence, queue, selectors, services, tasks
 from .load import LOAD
@@ -852,6 +855,10 @@ class VisitorChatConsumer(_JsonSocket):
         if self.pushed is not None and self.status == ConversationStatus.WAITING:
             self.pushed.poke()
 
+    async def queue_row(self, event: dict[str, Any]) -> None:
+        """A chat came, moved or went (ADR 0035): to a waiting visitor, only a change."""
+        await self.queue_changed(event)
+
 
 def _key_of(text: str | None) -> str:
     try:
@@ -990,12 +997,109 @@ class StaffChatConsumer(_ConversationSocket):
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
 
 
+# A pushed row waits this long for the other queue pages of this process that are shown the
+# same change, so that all their views are logged in one hop and one chain step (ADR 0035).
+ROW_LOG_GATHER_SECONDS = 0.02
+
+
+class _RowBatch:
+    def __init__(self, event: dict[str, Any]) -> None:
+        self.event = event
+        self.viewers: list[tuple[User, AuditContext | None]] = []
+        self.done: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+
+
+class RowViews:
+    """Logs who is shown a pushed queue row, before it is sent, for every queue page of this
+    process at once: one `record_accesses` (one hop, one lock of the chain's head) per change,
+    with an entry per viewer — found by their name and by the chat's id like any other view.
+    A viewer the policy no longer admits for the chat is neither logged nor shown it."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[int, int, int], _RowBatch] = {}
+
+    async def shown(self, socket: StaffQueueConsumer, event: dict[str, Any]) -> bool:
+        assert socket.user is not None
+        key = (id(asyncio.get_running_loop()), event["region"], event["seq"])
+        batch = self.pending.get(key)
+        if batch is None:
+            batch = self.pending[key] = _RowBatch(event)
+            task = asyncio.create_task(self._flush(key, batch))
+            _BACKGROUND.add(task)
+            task.add_done_callback(_BACKGROUND.discard)
+        batch.viewers.append((socket.user, socket.audit))
+        return socket.user.pk in await asyncio.shield(batch.done)
+
+    async def _flush(self, key: tuple[int, int, int], batch: _RowBatch) -> None:
+        logged: set[int] = set()
+        try:
+            await asyncio.sleep(ROW_LOG_GATHER_SECONDS)
+            self.pending.pop(key, None)
+            logged = await asyncio.get_running_loop().run_in_executor(
+                _ROW_LOG_LANE, _with_fresh_connection, self._log, batch.event, batch.viewers
+            )
+        except DatabaseError:
+            logger.warning("A pushed queue row was not shown: its views could not be logged")
+        finally:
+            self.pending.pop(key, None)
+            if not batch.done.done():
+                batch.done.set_result(logged)  # nobody waits for ever; unlogged: not shown
+
+    @staticmethod
+    def _log(event: dict[str, Any], viewers: list[tuple[User, AuditContext | None]]) -> set[int]:
+        # The policy's own question, on the chat as the row shows it (its id and region).
+        chat = Conversation(pk=event["conversation"], region_id=event["region"])
+        admitted = [(user, audit) for user, audit in viewers if may(user, Action.HANDLE_CHAT, chat)]
+        record_accesses(
+            [
+                Access(
+                    user=user,
+                    obj=chat,
+                    roles=roles_for(user, Action.HANDLE_CHAT, chat),
+                    audit=audit,
+                    reason="wachtrij bijgewerkt",
+                )
+                for user, audit in admitted
+            ]
+        )
+        return {user.pk for user, _audit in admitted}
+
+
+# The views of pushed rows are logged on a thread of their own, not on the sockets' database
+# thread: behind a backlog of messages there, a new chat reached the queue pages seconds
+# later than the page fetch it replaces (an HTTP request runs on a thread of its own too).
+_ROW_LOG_LANE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vangnet-row-views")
+
+
+def _with_fresh_connection(function: Any, /, *args: Any) -> Any:
+    """As `database_sync_to_async` does around a call: no stale database connection."""
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
+
+
+ROW_VIEWS = RowViews()
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
 class StaffQueueConsumer(_GuardedSocket):
-    """An employee's queue page: told when a queue changes; keeps their availability alive."""
+    """An employee's queue page: told when a queue changes; keeps their availability alive.
+
+    What it is told depends on the page (`?view=` in the socket's address, ADR 0035):
+    `rows` (the queue page) gets each change as it is — the row of a chat that now waits,
+    shown only once its view is logged, or the id of the row that goes — numbered per
+    region, so that a page that missed one fetches the queue again; `count` (the console)
+    gets the number waiting per region; any other page (the floor, the conversation page's
+    presence) hears `queue.changed`, coalesced. All of them hear `queue.changed` when their
+    own chats changed or for what has no row (a phone handover)."""
 
     ticker: asyncio.Task[None] | None = None
     regions: frozenset[int] = frozenset()
     changes: Coalesced | None = None
+    view: str = "changes"
+    audit: AuditContext | None = None
 
     def admit(self, user: User) -> bool:
         self.regions = frozenset(selectors.chat_regions(user))
@@ -1005,6 +1109,10 @@ class StaffQueueConsumer(_GuardedSocket):
         return [events.queue_group(region_id) for region_id in sorted(self.regions)]
 
     async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        wanted = (query.get("view") or [""])[0]
+        self.view = wanted if wanted in ("rows", "count") else "changes"
+        self.audit = AuditContext(ip_address=(self.scope.get("client") or [None])[0])
         self.changes = Coalesced(self.tell_changed, QUEUE_COALESCE_SECONDS)
         await super().connect()
         if self.user is not None and not self.revoked:
@@ -1056,8 +1164,35 @@ class StaffQueueConsumer(_GuardedSocket):
     async def queue_changed(self, event: dict[str, Any]) -> None:
         # The page fetches the queue anew for each of these: a burst of changes (a chat
         # arrives and is accepted at once) is told as one, or two, not one per change.
+        if event.get("about") == "availability" and self.view != "changes":
+            return  # only the floor shows who is available
         assert self.changes is not None
         self.changes.poke()
+
+    async def queue_row(self, event: dict[str, Any]) -> None:
+        """A chat came into, moved in or left a queue this socket hears (ADR 0035)."""
+        if self.revoked or self.user is None:
+            return
+        mine = event.get("assignee") == self.user.pk
+        if self.view == "changes":
+            await self.queue_changed(event)
+            return
+        told = {
+            "region": event["region"],
+            "seq": event["seq"],
+            "conversation": event["conversation"],
+            "count": event["count"],
+            "mine": mine,
+        }
+        if self.view == "count":
+            await self.send_json({"type": "queue.count", **told})
+            return
+        shown = event.get("row")
+        if shown is not None and not await ROW_VIEWS.shown(self, event):
+            # Not logged (the database is away, or the policy said no): not shown. The page
+            # misses this number and fetches the queue, which logs what it shows.
+            return
+        await self.send_json({"type": "queue.row", **told, "row": shown})
 
     async def tell_changed(self) -> None:
         await self.send_json({"type": "queue.changed"})

@@ -20,7 +20,7 @@ from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
 
-from . import events
+from . import events, queue_push
 from .errors import ChatError
 from .models import (
     Conversation,
@@ -108,8 +108,11 @@ def state_changed(conversation: Conversation, *regions: int) -> None:
             "access": events.access_key(conversation),
         },
     )
-    for region_id in {conversation.region_id, *regions}:
-        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
+    # The queue pages are told what changed, not only that something did (ADR 0035).
+    for region_id, change in queue_push.changes(
+        conversation.pk, {conversation.region_id, *regions}
+    ):
+        events.publish(events.queue_group(region_id), change)
 
 
 def lock_conversation(conversation: Conversation) -> Conversation:

@@ -278,6 +278,26 @@ class Availability(models.Model):
         return f"{self.user_id} {'available' if self.is_available else 'away'}"
 
 
+class QueueClock(models.Model):
+    """How many changes a region's queue has had: the number a pushed queue change carries.
+
+    Raised in the transaction of the change (`chat.queue_events.state_changed`), so the
+    numbers follow the order in which the changes committed; a queue page that misses one
+    fetches the queue again (ADR 0035). Holds no personal data."""
+
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, related_name="chat_queue_clock"
+    )
+    sequence = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("wachtrijteller")
+        verbose_name_plural = _("wachtrijtellers")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}@{self.sequence}"
+
+
 class ContinuityCode(models.Model):
     """A personal code that brings a visitor back to the same employee and advice dossier.
 

@@ -46,7 +46,10 @@ def set_availability(*, user: User, available: bool) -> Availability:
     )
     # The team lead's floor shows who is available: it hears of the change.
     for region_id in regions_where(user, Action.HANDLE_CHAT):
-        events.publish(events.queue_group(region_id), {"type": "queue.changed"})
+        # Only the floor shows it; queue pages and the console let it pass (ADR 0035).
+        events.publish(
+            events.queue_group(region_id), {"type": "queue.changed", "about": "availability"}
+        )
     return availability
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.http import Http404
 
 from vangnet.accounts.models import User
@@ -96,7 +96,9 @@ def transcript_after(
     return messages, max(after, last)
 
 
-# The queue pages by this many; the heading counts everything waiting (Issue 13.5).
+# The queue pages by this many; the heading counts everything waiting (Issue 13.5). Paged by
+# number on purpose (ADR 0030): only the chats waiting right now are in it, which does not grow
+# with the years, and the count is part of what the queue shows.
 WAITING_PAGE_SIZE = 100
 
 
@@ -115,6 +117,18 @@ def waiting_chats(
     chats = list(page_obj.object_list)
     _log_shown(user, chats, audit)
     return page_obj
+
+
+def waiting_counts(user: User) -> dict[int, int]:
+    """How many chats wait in each queue the user works in (numbers: nothing to log)."""
+    return dict(
+        scope(Conversation.objects.all(), user, Action.HANDLE_CHAT)
+        .filter(status=ConversationStatus.WAITING)
+        .order_by()
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
 
 
 def my_chats(*, user: User, audit: AuditContext | None = None) -> list[Conversation]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,13 +18,14 @@ from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
 from vangnet.regions.selectors import social_map_for
 
-from . import continuity, desks, handovers, presence, selectors, services
+from . import continuity, desks, handovers, presence, queue_push, selectors, services
 from .forms import DeskForm, ForwardForm, OutcomeForm
 from .models import (
     Availability,
     ContinuityCode,
     Conversation,
     ConversationStatus,
+    Gender,
     HandoverStatus,
 )
 
@@ -39,16 +42,28 @@ def _after(request: HttpRequest) -> str:
 
 
 def _queue_context(request: HttpRequest, user: User) -> dict[str, object]:
+    # The numbers of the queues' last changes first: every change up to them is in what is
+    # read next, and the page applies the pushed changes after them (ADR 0035).
+    regions = selectors.chat_regions(user)
+    numbers = queue_push.numbers(regions)
+    counts = selectors.waiting_counts(user)
     page_obj = selectors.waiting_chats(
         user=user, audit=AuditContext.from_request(request), page=request.GET.get("page")
     )
+    mine = selectors.my_chats(user=user, audit=AuditContext.from_request(request))
     return {
         "page_obj": page_obj,
         "waiting": page_obj.object_list,
-        "mine": selectors.my_chats(user=user, audit=AuditContext.from_request(request)),
+        "mine": mine,
         "phone_handovers": selectors.open_phone_handovers(
             user=user, audit=AuditContext.from_request(request)
         ),
+        "queue_state": {
+            "numbers": json.dumps({str(k): v for k, v in numbers.items()}),
+            "counts": json.dumps({str(k): counts.get(k, 0) for k in regions}),
+            "mine": json.dumps([chat.pk for chat in mine]),
+            "page_size": selectors.WAITING_PAGE_SIZE,
+        },
     }
 
 
@@ -61,6 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context.update(
         available=bool(availability and availability.is_available),
         can_manage_desk=may(user, Action.MANAGE_CHAT_DESK),
+        genders=json.dumps({str(value): str(label) for value, label in Gender.choices}),
     )
     return render(request, "chat/staff/queue.html", context)
 

@@ -14,6 +14,7 @@ from vangnet.accounts.policy import may
 
 from . import standard_texts
 
+# Paged by number (ADR 0030): a team keeps tens of standard texts, not a register that grows.
 PAGE_SIZE = 25
 
 

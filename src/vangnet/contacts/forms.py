@@ -311,7 +311,6 @@ class SearchForm(forms.Form):
         empty_label=_("Iedereen"),
         help_text=_("Eigenaar van het dossier of wie een contact registreerde."),
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, regions: Any, employees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -96,6 +96,10 @@ class AdviceDossier(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        indexes = [
+            # The dossier search pages through a region's dossiers by key (ADR 0030).
+            models.Index(fields=["region", "-opened_at", "-id"], name="dossier_search_idx"),
+        ]
         verbose_name = _("adviesdossier")
         verbose_name_plural = _("adviesdossiers")
 
@@ -162,6 +166,8 @@ class DossierEvent(models.Model):
         CLOSED = "closed", _("Dossier gesloten")
         REOPENED = "reopened", _("Dossier heropend")
         CONVERTED = "converted", _("Omgezet in melding")
+        CORRECTED = "corrected", _("Gecorrigeerd op verzoek van betrokkene")
+        STATEMENT = "statement", _("Eigen verklaring toegevoegd")
 
     dossier = models.ForeignKey(
         AdviceDossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
@@ -185,6 +191,61 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d-%m-%Y %H:%M}"
+
+
+class DossierCorrection(models.Model):
+    """A correction of the dossier on the request of a person it is about (ADR 0032): the new
+    text is in the dossier, the old text stays here, as the dossier's history of it."""
+
+    dossier = models.ForeignKey(
+        AdviceDossier,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("dossier"),
+    )
+    what = models.CharField(_("wat is gecorrigeerd"), max_length=200)
+    old_text = models.TextField(_("oude tekst"), blank=True)
+    grounds = models.CharField(_("grond"), max_length=300)
+    at = models.DateTimeField(_("wanneer"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("correctie van een adviesdossier")
+        verbose_name_plural = _("correcties van adviesdossiers")
+
+    def __str__(self) -> str:
+        return f"correctie {self.pk} bij {self.dossier_id}"
+
+
+class DossierStatement(models.Model):
+    """A person's own statement about what the dossier says of them (eigen verklaring): shown
+    on the dossier and part of every later copy (ADR 0032)."""
+
+    dossier = models.ForeignKey(
+        AdviceDossier, on_delete=models.CASCADE, related_name="own_statements"
+    )
+    person = models.ForeignKey(
+        DossierPerson,
+        on_delete=models.CASCADE,
+        related_name="own_statements",
+        verbose_name=_("van"),
+    )
+    text = models.TextField(_("eigen verklaring"))
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("eigen verklaring bij een adviesdossier")
+        verbose_name_plural = _("eigen verklaringen bij adviesdossiers")
+
+    def __str__(self) -> str:
+        return f"verklaring {self.pk} bij {self.dossier_id}"
 
 
 # The longest text each part of a contact's registration may hold, whichever form or service

@@ -6,20 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from vangnet.accounts.models import User
+from vangnet.accounts.models import STAFF_ROLES, User
 from vangnet.accounts.policy import Action, may, regions_where, roles_for
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import log_page_shown, logged_page, record_access, refuse
-from vangnet.pagination import NEWEST_FIRST, KeysetPage, keyset_page
+from vangnet.pagination import NEWEST_FIRST, Key, KeysetPage, keyset_page, parse_datetime_key
 from vangnet.regions.models import Region
 
 from .codes import digest, looks_like_code
-from .models import AdviceDossier, Contact, DossierEvent
+from .models import AdviceDossier, Contact, DossierEvent, DossierPerson
 
 PAGE_SIZE = 25
 
@@ -166,17 +165,42 @@ def searchable_regions(user: User) -> QuerySet[Region]:
 
 
 def colleagues_in(regions: QuerySet[Region]) -> QuerySet[User]:
+    """Veilig Thuis staff of the regions: who can own a dossier or register a contact (not
+    the partners' professionals, who also hold a role in a region)."""
     return (
-        User.objects.filter(memberships__region__in=regions, is_active=True)
+        User.objects.filter(
+            memberships__region__in=regions, memberships__role__in=STAFF_ROLES, is_active=True
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
 
+# The search counts what it found up to this many: past it, "more than" (a count of every
+# match would grow with the register; the pages themselves are read by key).
+SEARCH_COUNT_LIMIT = 500
+NEWEST_OPENED_FIRST = (
+    Key("opened_at", descending=True, parse=parse_datetime_key),
+    Key("id", descending=True),
+)
+
+
+@dataclass(frozen=True)
+class FoundDossiers:
+    """One page of a dossier search, and how many dossiers it found (at most
+    SEARCH_COUNT_LIMIT; `more` when there are more than that)."""
+
+    page: KeysetPage[AdviceDossier]
+    count: int
+    more: bool
+
+
 def search_dossiers(
-    *, user: User, search: DossierSearch, page: int | None, audit: AuditContext | None
-) -> Page:
-    """Advice dossiers that match, only in regions where the user may see contacts.
+    *, user: User, search: DossierSearch, params: Mapping[str, str], audit: AuditContext | None
+) -> FoundDossiers:
+    """Advice dossiers that match, only in regions where the user may see contacts, newest
+    first, a page at a time (`params`: the request's `after`/`before`/`last`,
+    vangnet.pagination).
 
     The found dossiers on the shown page are logged as seen, with what was searched for
     (criteria names only: the access log holds no names or dates of birth either).
@@ -195,26 +219,41 @@ def search_dossiers(
                 ).values("pk")
             )
         queryset = queryset.filter(by_reference)
+    # Persons and contacts are asked with EXISTS, not joined: a dossier is found once, with
+    # no DISTINCT over every match, so the index on (region, opened_at, id) serves the page.
+    person = Q()
     if search.person_name.strip():
-        queryset = queryset.filter(persons__name__icontains=search.person_name.strip())
+        person &= Q(name__icontains=search.person_name.strip())
     if search.date_of_birth is not None:
-        queryset = queryset.filter(persons__date_of_birth=search.date_of_birth)
+        person &= Q(date_of_birth=search.date_of_birth)
+    if person:
+        queryset = queryset.filter(
+            Exists(DossierPerson.objects.filter(person, dossier=OuterRef("pk")))
+        )
+    period = Q()
     if search.date_from is not None:
-        queryset = queryset.filter(contacts__received_at__date__gte=search.date_from)
+        period &= Q(received_at__date__gte=search.date_from)
     if search.date_to is not None:
-        queryset = queryset.filter(contacts__received_at__date__lte=search.date_to)
+        period &= Q(received_at__date__lte=search.date_to)
+    if period:
+        queryset = queryset.filter(Exists(Contact.objects.filter(period, dossier=OuterRef("pk"))))
     if search.employee is not None:
         queryset = queryset.filter(
-            Q(owner=search.employee) | Q(contacts__registered_by=search.employee)
+            Q(owner=search.employee)
+            | Exists(Contact.objects.filter(registered_by=search.employee, dossier=OuterRef("pk")))
         )
-    queryset = queryset.distinct().select_related("region", "owner").order_by("-opened_at", "-pk")
     criteria = [name for name, value in vars(search).items() if value]
-    return logged_page(
-        queryset,
+    page = logged_page(
+        queryset.select_related("region", "owner"),
+        keys=NEWEST_OPENED_FIRST,
         size=SEARCH_PAGE_SIZE,
-        page=page,
+        params=params,
         user=user,
         roles=roles_for(user, Action.VIEW_CONTACT),
         audit=audit,
         reason="zoeken op " + ", ".join(criteria),
+    )
+    counted = queryset.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
+    return FoundDossiers(
+        page=page, count=min(counted, SEARCH_COUNT_LIMIT), more=counted > SEARCH_COUNT_LIMIT
     )

@@ -31,8 +31,10 @@ from .models import (
     AskerType,
     Channel,
     Contact,
+    DossierCorrection,
     DossierEvent,
     DossierPerson,
+    DossierStatement,
     PersonRelation,
     Sector,
     ViolenceForm,
@@ -446,6 +448,141 @@ def convert_dossier(*, dossier: AdviceDossier, by: User, report_reference: str) 
         locked.closed_at = timezone.now()
         locked.save(update_fields=["closed_at"])
         _event(locked, DossierEvent.Kind.CONVERTED, by, note=report_reference)
+
+
+# --- Rights of the people involved: correction, own statement, destruction (ADR 0032) -------
+# The decision is taken in rights (HANDLE_SUBJECT_REQUEST, which the caller checks); these
+# carry it out in the dossier, as reports.services does for a report.
+
+CORRECTABLE_DOSSIER_PERSON_FIELDS = ("name", "address")
+CORRECTABLE_CONTACT_FIELDS = ("summary", "advice_given", "agreements")
+
+
+def correct_dossier(
+    *,
+    dossier: AdviceDossier,
+    by: User,
+    field_name: str,
+    new_text: str,
+    grounds: str,
+    person: DossierPerson | None = None,
+    contact_id: int | None = None,
+    audit: AuditContext | None = None,
+) -> AdviceDossier:
+    """Correct the person's own details or a contact's text in the dossier. The old text stays
+    in the dossier's corrections (shown in its history); later copies show the new one."""
+    allowed = (
+        CORRECTABLE_DOSSIER_PERSON_FIELDS if person is not None else CORRECTABLE_CONTACT_FIELDS
+    )
+    if field_name not in allowed or (person is None and contact_id is None):
+        raise ContactError(
+            errors={"field_name": [_("Dit deel van het dossier kan niet worden gecorrigeerd.")]}
+        )
+    if not new_text.strip():
+        raise ContactError(errors={"new_text": [_("Schrijf de gecorrigeerde tekst.")]})
+    with transaction.atomic():
+        locked = AdviceDossier.objects.select_for_update().get(pk=dossier.pk)
+        target: DossierPerson | Contact
+        if person is not None:
+            target = DossierPerson.objects.select_for_update().get(pk=person.pk, dossier=locked)
+        else:
+            found = (
+                Contact.objects.select_for_update()
+                .filter(pk=contact_id or 0, dossier=locked)
+                .first()
+            )
+            if found is None:
+                raise ContactError(
+                    errors={"field_name": [_("Dit contact hoort niet bij dit dossier.")]}
+                )
+            target = found
+        label = str(getattr(target._meta.get_field(field_name), "verbose_name", field_name))
+        if isinstance(target, Contact):
+            label = _("%(field)s van het contact van %(day)s") % {
+                "field": label,
+                "day": timezone.localtime(target.received_at).strftime("%d-%m-%Y"),
+            }
+        old = getattr(target, field_name) or ""
+        setattr(target, field_name, new_text.strip())
+        try:
+            target.full_clean()
+        except ValidationError as error:
+            raise ContactError(errors={"new_text": error.messages}) from error
+        target.save(update_fields=[field_name])
+        DossierCorrection.objects.create(
+            dossier=locked, what=label[:200], old_text=old, grounds=grounds.strip()[:300], by=by
+        )
+        _event(locked, DossierEvent.Kind.CORRECTED, by, note=label)
+        record_access(
+            user=by,
+            action=AccessLogAction.CHANGE,
+            obj=target,
+            audit=audit,
+            reason="correctie op verzoek van betrokkene",
+        )
+    return locked
+
+
+def add_dossier_statement(
+    *,
+    dossier: AdviceDossier,
+    person: DossierPerson,
+    by: User,
+    text: str,
+    audit: AuditContext | None = None,
+) -> DossierStatement:
+    """Add a person's own statement to the dossier; it goes with every later copy."""
+    if not text.strip():
+        raise ContactError(errors={"text": [_("Schrijf de verklaring van de betrokkene op.")]})
+    with transaction.atomic():
+        locked = AdviceDossier.objects.select_for_update().get(pk=dossier.pk)
+        if person.dossier_id != locked.pk:
+            raise ContactError(errors={"person": [_("Deze persoon hoort niet bij dit dossier.")]})
+        statement = DossierStatement.objects.create(
+            dossier=locked, person=person, text=text.strip(), added_by=by
+        )
+        _event(locked, DossierEvent.Kind.STATEMENT, by, note=person.get_relation_display())
+        record_access(
+            user=by,
+            action=AccessLogAction.CREATE,
+            obj=statement,
+            audit=audit,
+            reason="eigen verklaring van betrokkene",
+        )
+    return statement
+
+
+def destroy_dossier_on_request(
+    *, dossier: AdviceDossier, by: User, audit: AuditContext | None = None
+) -> int:
+    """Destroy an advice dossier with its contacts, chats and call-back requests on a person's
+    request (the decision, and the legal-hold check, are rights'). Logged by id only."""
+    with transaction.atomic():
+        locked = AdviceDossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier_id = locked.pk
+        locked.advice_requests.all().delete()
+        for contact in list(locked.contacts.all()):
+            contact_id = contact.pk
+            _destroy_contact(contact)
+            record_access(
+                user=by,
+                action=AccessLogAction.DELETE,
+                object_type="contacts.contact",
+                object_id=str(contact_id),
+                audit=audit,
+                reason="vernietigd op verzoek van betrokkene",
+            )
+        locked.conversations.all().delete()
+        locked.delete()
+        record_access(
+            user=by,
+            action=AccessLogAction.DELETE,
+            object_type="contacts.advicedossier",
+            object_id=str(dossier_id),
+            audit=audit,
+            reason="vernietigd op verzoek van betrokkene",
+        )
+    return dossier_id
 
 
 # --- Retention ------------------------------------------------------------------------------

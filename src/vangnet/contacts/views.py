@@ -162,6 +162,10 @@ def _render_dossier(
             "codes": dossier.continuity_codes.select_related("employee").order_by("-created_at"),
             "can_manage": can_manage,
             "can_register": may(user, Action.REGISTER_CONTACT, dossier),
+            # Requests of the people involved are registered on the dossier (ADR 0032).
+            "may_handle_requests": may(user, Action.HANDLE_SUBJECT_REQUEST, dossier),
+            "own_statements": dossier.own_statements.select_related("person", "added_by"),
+            "corrections": dossier.corrections.select_related("by"),
             "may_become_report": services.may_become_report(dossier),
             "report_url": _report_url(user, dossier),
             "person_form": person_form or PersonForm(),
@@ -354,7 +358,7 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "contacts/search.html", {"form": form}, status=400)
     data = form.cleaned_data
-    page_obj = selectors.search_dossiers(
+    found = selectors.search_dossiers(
         user=user,
         search=selectors.DossierSearch(
             reference=data["reference"],
@@ -365,9 +369,11 @@ def dossier_search(request: HttpRequest) -> HttpResponse:
             region=data["region"],
             employee=data["employee"],
         ),
-        page=data["page"],
+        params=request.POST,
         audit=AuditContext.from_request(request),
     )
     return render(
-        request, "contacts/search.html", {"form": form, "page_obj": page_obj, "searched": True}
+        request,
+        "contacts/search.html",
+        {"form": form, "found": found, "page_obj": found.page, "searched": True},
     )

@@ -142,6 +142,13 @@ class MeldcodeRecord(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        indexes = [
+            # A contact person's overview pages through the organisation's records by key
+            # (meldcode.selectors.records_page; ADR 0030).
+            models.Index(
+                fields=["organisation", "-updated_at", "-id"], name="meldcode_record_list_idx"
+            ),
+        ]
         verbose_name = _("meldcodedossier")
         verbose_name_plural = _("meldcodedossiers")
 

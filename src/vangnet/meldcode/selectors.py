@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Page
+from collections.abc import Mapping
+
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from vangnet.accounts.models import User
@@ -18,12 +20,27 @@ from vangnet.accounts.policy import (
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import logged_page, record_access, refuse
+from vangnet.pagination import Key, KeysetPage, parse_datetime_key
 from vangnet.regions.models import Region
 
 from . import framework
 from .models import AdviceRequest, AdviceRequestStatus, MeldcodeRecord, Reminder
 
 PAGE_SIZE = 25
+# The lists page by key (vangnet.pagination, ADR 0030): they grow with the years.
+LATEST_CHANGED_FIRST = (
+    Key("updated_at", descending=True, parse=parse_datetime_key),
+    Key("id", descending=True),
+)
+URGENT_THEN_OLDEST_FIRST = (
+    Key("is_urgent", descending=True, parse=lambda value: value == "True"),
+    Key("created_at", parse=parse_datetime_key),
+    Key("id"),
+)
+LATEST_DONE_FIRST = (
+    Key("done_at", descending=True, parse=parse_datetime_key),
+    Key("id", descending=True),
+)
 
 
 def _meldcode_roles(user: User, record: MeldcodeRecord) -> list[str]:
@@ -32,15 +49,19 @@ def _meldcode_roles(user: User, record: MeldcodeRecord) -> list[str]:
     )
 
 
-def records_page(*, user: User, page: str | int | None, audit: AuditContext | None) -> Page:
-    """The records the user may read (their own; a contact person: the organisation's)."""
+def records_page(
+    *, user: User, params: Mapping[str, str], audit: AuditContext | None
+) -> KeysetPage[MeldcodeRecord]:
+    """The records the user may read (their own; a contact person: the organisation's),
+    last changed first (`params`: the request's `after`/`before`/`last`)."""
     queryset = scope_meldcode_records(
         MeldcodeRecord.objects.select_related("professional", "organisation"), user
     )
     return logged_page(
         queryset,
+        keys=LATEST_CHANGED_FIRST,
         size=PAGE_SIZE,
-        page=page,
+        params=params,
         user=user,
         roles=sorted(
             set(roles_for(user, Action.USE_MELDCODE))
@@ -113,10 +134,11 @@ def advice_request_page(
     user: User,
     region: Region | None,
     show: str,
-    page: str | int | None,
+    params: Mapping[str, str],
     audit: AuditContext | None,
-) -> Page:
-    """The call-back requests of the active region: open ones first, urgent first."""
+) -> KeysetPage[AdviceRequest]:
+    """The call-back requests of the active region: the open ones urgent first, then the
+    longest waiting; the done ones last done first (`params`: `after`/`before`/`last`)."""
     if region is None or not may(user, Action.HANDLE_ADVICE_REQUEST, region):
         raise refuse(
             user=user,
@@ -129,13 +151,18 @@ def advice_request_page(
         region=region
     )
     if show == "done":
-        queryset = queryset.filter(status=AdviceRequestStatus.DONE).order_by("-completed_at")
+        queryset = queryset.filter(status=AdviceRequestStatus.DONE).annotate(
+            done_at=Coalesce("completed_at", "created_at")
+        )
+        keys: tuple[Key, ...] = LATEST_DONE_FIRST
     else:
         queryset = queryset.exclude(status=AdviceRequestStatus.DONE)
+        keys = URGENT_THEN_OLDEST_FIRST
     return logged_page(
         queryset.select_related("taken_by", "record__organisation"),
+        keys=keys,
         size=PAGE_SIZE,
-        page=page,
+        params=params,
         user=user,
         roles=roles_for(user, Action.HANDLE_ADVICE_REQUEST, region),
         audit=audit,

@@ -34,7 +34,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         user=user,
         region=getattr(request, "active_region", None),
         show=show,
-        page=request.GET.get("page"),
+        params=request.GET,
         audit=AuditContext.from_request(request),
     )
     return render(

@@ -69,7 +69,7 @@ def _record_context(
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page_obj = selectors.records_page(
-        user=user, page=request.GET.get("page"), audit=AuditContext.from_request(request)
+        user=user, params=request.GET, audit=AuditContext.from_request(request)
     )
     return render(
         request,

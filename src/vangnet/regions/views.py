@@ -25,6 +25,8 @@ from . import selectors, services
 from .forms import SocialMapEntryForm, SocialMapFilterForm
 from .models import SocialMapEntry
 
+# Paged by number (ADR 0030): the social map holds the addresses a region refers people to
+# (hundreds at most), not a register that grows with the years.
 PAGE_SIZE = 25
 
 # The unique constraints are checked on the whole entry; the person fixes the name.

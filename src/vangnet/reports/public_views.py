@@ -11,6 +11,7 @@ session and redirects to the same address without it (ADR 0023).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,11 +20,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .selectors import report_for_reporter
-from .services import status_token_matches
+from .services import status_link_generation, status_token_matches
 from .status import reporter_view
 
-# session key -> {reference: epoch seconds until which the status page may be shown}
+# session key -> {reference: [epoch seconds until which the status page may be shown, the
+# generation of the link that opened it]}. A new link changes the generation: the old session
+# ends with the old link (ADR 0032).
 SESSION_KEY = "vangnet_report_status"
+
+
+def _granted(request: HttpRequest, now: float) -> dict[str, list[Any]]:
+    """The unexpired grants of this browser (anything else in the session is dropped)."""
+    kept: dict[str, list[Any]] = {}
+    for ref, grant in request.session.get(SESSION_KEY, {}).items():
+        if isinstance(grant, list) and len(grant) == 2 and int(grant[0]) > now:
+            kept[ref] = grant
+    return kept
 
 
 @never_cache
@@ -35,12 +47,11 @@ def status_link(request: HttpRequest, reference: str, token: str) -> HttpRespons
     if report is None or not status_token_matches(report, token):
         raise Http404
     now = int(time.time())
-    granted = {
-        ref: until
-        for ref, until in request.session.get(SESSION_KEY, {}).items()
-        if int(until) > now
-    }
-    granted[report.reference] = now + settings.REPORT_STATUS_SESSION_MINUTES * 60
+    granted = _granted(request, now)
+    granted[report.reference] = [
+        now + settings.REPORT_STATUS_SESSION_MINUTES * 60,
+        status_link_generation(report),
+    ]
     request.session[SESSION_KEY] = granted
     return redirect("report_status", reference=report.reference)
 
@@ -48,10 +59,9 @@ def status_link(request: HttpRequest, reference: str, token: str) -> HttpRespons
 @never_cache
 @require_GET
 def status(request: HttpRequest, reference: str) -> HttpResponse:
-    until = request.session.get(SESSION_KEY, {}).get(reference)
-    report = (
-        report_for_reporter(reference) if until is not None and int(until) > time.time() else None
-    )
-    if report is None:
+    grant = _granted(request, time.time()).get(reference)
+    report = report_for_reporter(reference) if grant is not None else None
+    # Checked on every request: a link issued since this session began ends it at once.
+    if report is None or grant is None or grant[1] != status_link_generation(report):
         return render(request, "reports/status_expired.html", status=404)
     return render(request, "reports/status.html", {"status": reporter_view(report)})

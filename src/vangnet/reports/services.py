@@ -181,6 +181,15 @@ def status_token_matches(report: Report, secret: str) -> bool:
     )
 
 
+def status_link_generation(report: Report) -> str:
+    """Which status link a reporter's session was bought with: a hash of the stored digest
+    (never the digest itself). A new link changes it, so the old link's session ends at once
+    (ADR 0032), not only when its minutes run out."""
+    if not report.status_token_digest:
+        return ""
+    return hashlib.sha256(f"status-session:{report.status_token_digest}".encode()).hexdigest()[:32]
+
+
 def _journal(
     report: Report, *, by: User | None, step: str, before: str, text: str = ""
 ) -> JournalEntry:

@@ -214,18 +214,20 @@ def _render_report(
     main_step = next(
         (name for name, allowed in steps.items() if allowed and name not in SIDE_STEPS), ""
     )
-    blank: dict[str, forms.Form] = {
-        "record_safety_assessment": AssessmentForm(),
-        "record_triage_decision": TriageForm(),
-        "reject_triage": ReasonForm(),
-        "record_investigation_conclusion": ConclusionForm(),
-        "set_safety_conditions": ConditionForm(),
-        "transfer_report": TransferForm(region=report.region),
-        "withdraw_transfer": ReasonForm(),
-        "plan_monitoring": PlanForm(),
-        "close_report": ReasonForm(),
+    blank: dict[str, Callable[[], forms.Form]] = {
+        "record_safety_assessment": AssessmentForm,
+        "record_triage_decision": TriageForm,
+        "reject_triage": ReasonForm,
+        "record_investigation_conclusion": ConclusionForm,
+        "set_safety_conditions": ConditionForm,
+        "transfer_report": lambda: TransferForm(region=report.region),
+        "withdraw_transfer": ReasonForm,
+        "plan_monitoring": PlanForm,
+        "close_report": ReasonForm,
     }
-    step_forms = {**blank, **(bound or {})}
+    # Only the steps the page offers get a form (the template shows no other).
+    offered = {name: make() for name, make in blank.items() if steps.get(name)}
+    step_forms = {**offered, **(bound or {})}
     identity_form = (bound or {}).get("identity") or IdentityForm()
     identity_form.auto_id = "id_identity_%s"
     for name, form in step_forms.items():
@@ -265,6 +267,7 @@ def _render_report(
             "status_link_form": status_link_form,
             "new_status_link": new_status_link,
             "may_see_reporter": may(user, Action.VIEW_REPORTER_IDENTITY, report),
+            "may_handle_requests": may(user, Action.HANDLE_SUBJECT_REQUEST, report),
             "reporter": reporter,
             "reporter_facts": report.reporter,
             "journal": selectors.journal_lines(report),

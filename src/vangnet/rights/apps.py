@@ -10,6 +10,11 @@ class RightsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from vangnet.core import notices
+
+        from .holds import hold_notices
         from .tasks import ensure_retention_scheduled_after_migrate
 
         post_migrate.connect(ensure_retention_scheduled_after_migrate, sender=self)
+        # "Bewaarplicht: niet vernietigen" on the pages of the records a hold can stop.
+        notices.register(hold_notices)

@@ -1,5 +1,9 @@
 """A copy of what the file holds about one person: the passages to review, and the PDF.
 
+One mechanism for both kinds of file, a report and an advice dossier: each kind only says
+which passages it has (`file_passages`, `dossier_passages`) and what would reveal who came to
+Veilig Thuis (`reporter_markers`, `asker_markers`); snapshot, review and PDF are shared.
+
 Each piece of the report becomes a passage the employee releases or withholds (with a
 reason). Never part of it: the reporter — their identity, and the reporter's own account of
 what they did (`actions_taken`), which could reveal them. A passage that contains any part of
@@ -15,13 +19,25 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from vangnet.contacts.models import AdviceDossier, DossierPerson
 from vangnet.core.pdf import Document, Section
 from vangnet.reports.models import Report, ReportPerson
 from vangnet.reports.transfer_document import own_statements_section
 from vangnet.reports.transfer_package import TransferStatement
 
 from .models import CopyPassage, Release, SubjectRequest
+
+# Which parts of a contact in an advice dossier are considered for a copy. Never: who asked
+# (name, organisation, phone), who took part and the chat's words, which are the asker's own
+# account — a caller who asks advice about someone else is a reporter to that person.
+CONTACT_TEXTS = (
+    ("summary", gettext_lazy("Samenvatting contact %(day)s")),
+    ("advice_given", gettext_lazy("Gegeven advies %(day)s")),
+    ("referral", gettext_lazy("Verwijzing %(day)s")),
+    ("agreements", gettext_lazy("Afspraken %(day)s")),
+)
 
 
 @dataclass(frozen=True)
@@ -96,20 +112,120 @@ def file_passages(report: Report, person: ReportPerson) -> list[Passage]:
     return passages
 
 
+def _markers(name: str, *others: str) -> list[str]:
+    markers = [name, *others]
+    markers += [part for part in re.split(r"\W+", name) if len(part) >= 4]
+    return [m.strip().lower() for m in markers if m and m.strip()]
+
+
 def reporter_markers(report: Report) -> list[str]:
     """What would reveal the reporter in a text: their name (and its longer parts), their
     organisation, phone and e-mail. Read here only to keep them out; never shown."""
     reporter = getattr(report, "reporter", None)
     if reporter is None:
         return []
-    markers = [reporter.name, reporter.organisation, reporter.phone, reporter.email]
-    markers += [part for part in re.split(r"\W+", reporter.name) if len(part) >= 4]
-    return [m.strip().lower() for m in markers if m and m.strip()]
+    return _markers(reporter.name, reporter.organisation, reporter.phone, reporter.email)
+
+
+def _day(moment: object) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y")  # type: ignore[arg-type]  # a datetime
+
+
+def dossier_passages(dossier: AdviceDossier, person: DossierPerson) -> list[Passage]:
+    """The pieces of an advice dossier to review for a copy for `person`: their details, the
+    other persons (about another), what each contact says about the household, the dossier's
+    corrections and the others' own statements. Who asked is never one of them."""
+    passages = [
+        Passage(
+            _("Gegevens van %(role)s") % {"role": person.get_relation_display()},
+            _dossier_person_text(person),
+        )
+    ]
+    passages += [
+        Passage(
+            _("Gegevens van %(role)s (andere betrokkene)") % {"role": other.get_relation_display()},
+            _dossier_person_text(other),
+            about_other=True,
+        )
+        for other in dossier.persons.exclude(pk=person.pk)
+    ]
+    for contact in dossier.contacts.order_by("received_at", "pk"):
+        day = _day(contact.received_at)
+        passages += [
+            Passage(str(heading) % {"day": day}, getattr(contact, name))
+            for name, heading in CONTACT_TEXTS
+            if getattr(contact, name).strip()
+        ]
+    passages += [
+        Passage(
+            _("Correctie %(day)s: %(what)s") % {"day": _day(c.at), "what": c.what},
+            _("Oude tekst: %(old)s") % {"old": c.old_text},
+        )
+        for c in dossier.corrections.all()
+    ]
+    passages += [
+        Passage(
+            _("Eigen verklaring van %(role)s (andere betrokkene)")
+            % {"role": s.person.get_relation_display()},
+            s.text,
+            about_other=True,
+        )
+        for s in dossier.own_statements.exclude(person=person).select_related("person")
+    ]
+    return passages
+
+
+def _dossier_person_text(person: DossierPerson) -> str:
+    parts = [
+        person.name,
+        person.date_of_birth.strftime("%d-%m-%Y") if person.date_of_birth else "",
+        person.address,
+    ]
+    return ", ".join(str(part) for part in parts if part)
+
+
+def asker_markers(dossier: AdviceDossier) -> list[str]:
+    """What would reveal who asked advice in the dossier's contacts (DOMAIN.md: an asker about
+    someone else is to that person what a reporter is): every asker's name and its longer
+    parts, organisation and phone. Read only to keep them out; never shown."""
+    markers: list[str] = []
+    for name, organisation, phone in dossier.contacts.values_list(
+        "asker_name", "asker_organisation", "asker_phone"
+    ):
+        markers += _markers(name or "", organisation or "", phone or "")
+    return sorted(set(markers))
 
 
 def reveals(text: str, markers: list[str]) -> bool:
     lowered = text.lower()
     return any(marker in lowered for marker in markers)
+
+
+def own_statements(subject_request: SubjectRequest) -> list[TransferStatement]:
+    """The person's own statements in the file, which every copy carries."""
+    if subject_request.dossier is not None and subject_request.dossier_person is not None:
+        dossier_person = subject_request.dossier_person
+        return [
+            TransferStatement(
+                role_label=str(dossier_person.get_relation_display()),
+                name=dossier_person.name,
+                text=s.text,
+                added_on=s.added_at.date(),
+            )
+            for s in subject_request.dossier.own_statements.filter(person=dossier_person)
+        ]
+    report, person = subject_request.report, subject_request.person
+    if report is None or person is None:
+        return []
+    return [
+        TransferStatement(
+            role_label=str(person.get_role_display()),
+            name=person.name,
+            text=s.text,
+            added_on=s.added_at.date(),
+        )
+        for s in report.own_statements.filter(person=person)
+    ]
 
 
 def copy_document(subject_request: SubjectRequest) -> Document:
@@ -129,19 +245,9 @@ def copy_document(subject_request: SubjectRequest) -> Document:
         )
     ]
     sections += [Section(p.heading, paragraphs=[p.text]) for p in released]
-    report, person = subject_request.report, subject_request.person
-    if report is not None and person is not None:
-        statements = [
-            TransferStatement(
-                role_label=str(person.get_role_display()),
-                name=person.name,
-                text=s.text,
-                added_on=s.added_at.date(),
-            )
-            for s in report.own_statements.filter(person=person)
-        ]
-        if statements:
-            sections.append(own_statements_section(statements))
+    statements = own_statements(subject_request)
+    if statements:
+        sections.append(own_statements_section(statements))
     withheld = subject_request.passages.exclude(decision=Release.RELEASE).count()
     return Document(
         title=_("Afschrift uit het dossier van Veilig Thuis"),
@@ -156,9 +262,9 @@ def copy_document(subject_request: SubjectRequest) -> Document:
     )
 
 
-def snapshot(subject_request: SubjectRequest, report: Report, person: ReportPerson) -> None:
-    """Write the passages to review, marking those that would reveal the reporter."""
-    markers = reporter_markers(report)
+def snapshot(subject_request: SubjectRequest, passages: list[Passage], markers: list[str]) -> None:
+    """Write the passages to review, marking those that would reveal the reporter (or the
+    one who asked advice): one mechanism for a report and an advice dossier."""
     CopyPassage.objects.bulk_create(
         CopyPassage(
             request=subject_request,
@@ -168,5 +274,15 @@ def snapshot(subject_request: SubjectRequest, report: Report, person: ReportPers
             about_other=p.about_other,
             reveals_reporter=reveals(p.heading + " " + p.text, markers),
         )
-        for n, p in enumerate(file_passages(report, person))
+        for n, p in enumerate(passages)
     )
+
+
+def snapshot_report(subject_request: SubjectRequest, report: Report, person: ReportPerson) -> None:
+    snapshot(subject_request, file_passages(report, person), reporter_markers(report))
+
+
+def snapshot_dossier(
+    subject_request: SubjectRequest, dossier: AdviceDossier, person: DossierPerson
+) -> None:
+    snapshot(subject_request, dossier_passages(dossier, person), asker_markers(dossier))

@@ -8,6 +8,8 @@ deleted (ADR 0031).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,6 +34,10 @@ class LegalHold(models.Model):
     )
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("reden van opheffen"), blank=True)
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -56,6 +62,10 @@ class OrganisationRetention(models.Model):
     meldcode_record_years = models.PositiveSmallIntegerField(
         _("meldcodedossiers bewaren (jaren na afsluiten)")
     )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bewaartermijn van een organisatie")
@@ -119,6 +129,11 @@ class RefusalGround(models.TextChoices):
     THIRD_PARTY = "third_party", _("Bescherming van een ander (ook de melder)")
 
 
+class FileKind(models.TextChoices):
+    REPORT = "report", _("Melding")
+    DOSSIER = "dossier", _("Adviesdossier")
+
+
 class SubjectRequest(models.Model):
     """A request of a person the file is about: inspection, a copy, a correction, an own
     statement or destruction (DOMAIN.md, rights of the people involved; ADR 0032)."""
@@ -133,9 +148,30 @@ class SubjectRequest(models.Model):
         related_name="subject_requests",
         verbose_name=_("melding"),
     )
-    report_reference = models.CharField(_("kenmerk melding"), max_length=20)
+    # Or an advice dossier (ADR 0032): a request concerns exactly one file, of one kind.
+    dossier = models.ForeignKey(
+        "contacts.AdviceDossier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adviesdossier"),
+    )
+    file_kind = models.CharField(
+        _("soort dossier"), max_length=10, choices=FileKind.choices, default=FileKind.REPORT
+    )
+    # The file's reference (ME-… or AD-…): it outlives the file.
+    report_reference = models.CharField(_("kenmerk"), max_length=20)
     person = models.ForeignKey(
         "reports.ReportPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voor wie"),
+    )
+    dossier_person = models.ForeignKey(
+        "contacts.DossierPerson",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -172,6 +208,17 @@ class SubjectRequest(models.Model):
         ordering = ["due_on", "id"]
         verbose_name = _("verzoek van betrokkene")
         verbose_name_plural = _("verzoeken van betrokkenen")
+        constraints = [
+            # One file of one kind: a report (and its person) or an advice dossier (and its
+            # person). Both links become empty when the file is destroyed on this request.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(file_kind="report", dossier__isnull=True, dossier_person__isnull=True)
+                    | models.Q(file_kind="dossier", report__isnull=True, person__isnull=True)
+                ),
+                name="subject_request_one_file",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"  # never the name: this may end up in a log
@@ -179,6 +226,19 @@ class SubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == RequestState.OPEN
+
+    @property
+    def is_about_dossier(self) -> bool:
+        return self.file_kind == FileKind.DOSSIER
+
+    @property
+    def file(self) -> Any:
+        """The report or advice dossier the request is about (None once destroyed)."""
+        return self.dossier if self.is_about_dossier else self.report
+
+    @property
+    def file_person(self) -> Any:
+        return self.dossier_person if self.is_about_dossier else self.person
 
 
 class Release(models.TextChoices):

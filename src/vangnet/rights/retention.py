@@ -26,7 +26,14 @@ from vangnet.contacts.services import delete_expired_advice
 from vangnet.meldcode.services import delete_expired_meldcode_records
 from vangnet.reports.services import delete_expired_reports
 
-from .models import CopyPassage, HeldKind, LegalHold, OrganisationRetention, RetentionRun
+from .models import (
+    CopyPassage,
+    FileKind,
+    HeldKind,
+    LegalHold,
+    OrganisationRetention,
+    RetentionRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +66,9 @@ def held_ids(kind: HeldKind) -> set[int]:
 def _reports(today: date) -> dict[str, int]:
     destroyed = delete_expired_reports(today=today)
     # What a copy request snapshotted of a destroyed file goes with it (ADR 0032).
-    CopyPassage.objects.filter(request__report__isnull=True).delete()
+    CopyPassage.objects.filter(
+        request__file_kind=FileKind.REPORT, request__report__isnull=True
+    ).delete()
     return {"reports": destroyed}
 
 
@@ -69,6 +78,9 @@ def _advice(today: date) -> dict[str, int]:
         keep_dossiers=held_ids(HeldKind.ADVICE_DOSSIER),
         keep_contacts=held_ids(HeldKind.CONTACT),
     )
+    CopyPassage.objects.filter(
+        request__file_kind=FileKind.DOSSIER, request__dossier__isnull=True
+    ).delete()
     return {"advice_dossiers": dossiers, "contacts": contacts}
 
 

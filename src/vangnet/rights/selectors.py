@@ -31,6 +31,10 @@ from .copy import copy_document
 from .models import HeldKind, RequestKind, RequestState, RetentionRun, SubjectRequest
 from .retention import add_years, held_ids, kept_from
 
+# Both lists page by number (ADR 0030), bounded by what they are: the retention preview holds
+# what is destroyed in the next RETENTION_PREVIEW_DAYS days (the daily run removes it, so the
+# list is a window, not a history), and requests of the people involved arrive by the tens a
+# year per region, open ones first.
 PAGE_SIZE = 50
 
 
@@ -182,10 +186,33 @@ def report_for_request(*, user: User, report_id: int, audit: AuditContext | None
     return report
 
 
-def request_detail(*, user: User, request_id: int, audit: AuditContext | None) -> SubjectRequest:
-    subject_request = SubjectRequest.objects.select_related("region", "report", "person").get(
-        pk=request_id
+def dossier_for_request(
+    *, user: User, dossier_id: int, audit: AuditContext | None
+) -> AdviceDossier:
+    """The advice dossier a request is about, with its persons, to register it. Logged."""
+    dossier = (
+        AdviceDossier.objects.select_related("region")
+        .prefetch_related("persons")
+        .get(pk=dossier_id)
     )
+    if not may(user, Action.HANDLE_SUBJECT_REQUEST, dossier):
+        raise _refuse(user, dossier, audit)
+    record_access(
+        user=user,
+        action=AccessLogAction.VIEW,
+        obj=dossier,
+        roles=roles_for(user, Action.HANDLE_SUBJECT_REQUEST, dossier),
+        audit=audit,
+        reason="verzoek van betrokkene",
+    )
+    return dossier
+
+
+_RELATED = ("region", "report", "person", "dossier", "dossier_person")
+
+
+def request_detail(*, user: User, request_id: int, audit: AuditContext | None) -> SubjectRequest:
+    subject_request = SubjectRequest.objects.select_related(*_RELATED).get(pk=request_id)
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, subject_request):
         raise _refuse(user, subject_request, audit)
     record_access(
@@ -200,9 +227,7 @@ def request_detail(*, user: User, request_id: int, audit: AuditContext | None) -
 
 def copy_pdf(*, user: User, request_id: int, audit: AuditContext | None) -> tuple[str, bytes]:
     """The released copy as a PDF; each download is an export in the access log."""
-    subject_request = SubjectRequest.objects.select_related("region", "report", "person").get(
-        pk=request_id
-    )
+    subject_request = SubjectRequest.objects.select_related(*_RELATED).get(pk=request_id)
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, subject_request):
         raise _refuse(user, subject_request, audit)
     if subject_request.kind not in (RequestKind.COPY, RequestKind.INSPECTION) or (
@@ -221,13 +246,20 @@ def copy_pdf(*, user: User, request_id: int, audit: AuditContext | None) -> tupl
     return name, render(copy_document(subject_request))
 
 
-def report_id_by_reference(*, user: User, region: Region, reference: str) -> int | None:
-    """The id of the region's report with this reference, for one who handles requests."""
+def file_by_reference(*, user: User, region: Region, reference: str) -> tuple[str, int] | None:
+    """The region's report or advice dossier with this reference, as (kind, id), for one who
+    handles requests."""
     if not may(user, Action.HANDLE_SUBJECT_REQUEST, region):
         return None
+    wanted = reference.strip().upper()
     found = (
-        Report.objects.filter(region=region, reference=reference.strip().upper())
+        Report.objects.filter(region=region, reference=wanted).values_list("pk", flat=True).first()
+    )
+    if found is not None:
+        return "report", int(found)
+    dossier = (
+        AdviceDossier.objects.filter(region=region, reference=wanted)
         .values_list("pk", flat=True)
         .first()
     )
-    return int(found) if found is not None else None
+    return ("dossier", int(dossier)) if dossier is not None else None

@@ -1,9 +1,10 @@
 """Requests of the people involved: register, review a copy, correct, add a statement, decide.
 
-Registered by the privacy officer or a team lead (HANDLE_SUBJECT_REQUEST in the report's
-region) on the report they concern, with who asked and for whom: parents exercise the rights
-of a child under 16, and a child over 12 is consulted first (DOMAIN.md). The legal deadline is
-RIGHTS_REQUEST_WEEKS (4) weeks, extendable once with a reason. Every change is logged (ADR 0032).
+Registered by the privacy officer or a team lead (HANDLE_SUBJECT_REQUEST in the file's
+region) on the report or advice dossier they concern, with who asked and for whom: parents
+exercise the rights of a child under 16, and a child over 12 is consulted first (DOMAIN.md).
+The legal deadline is RIGHTS_REQUEST_WEEKS (4) weeks, extendable once with a reason. Every
+change is logged (ADR 0032).
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
 from vangnet.audit.services import record_access
-from vangnet.contacts.models import AdviceDossier
+from vangnet.contacts import services as contact_services
+from vangnet.contacts.models import AdviceDossier, DossierPerson
 from vangnet.errors import DomainError
 from vangnet.reports import services as report_services
 from vangnet.reports.models import Report, ReportPerson
 
-from . import copy
+from . import copy, holds
 from .models import (
     CopyPassage,
+    FileKind,
     HeldKind,
     LegalHold,
     RefusalGround,
@@ -75,7 +78,7 @@ def _log(
 @dataclass(frozen=True)
 class NewRequest:
     kind: str
-    person: ReportPerson
+    person: ReportPerson | DossierPerson
     requester: str
     requester_name: str
     received_on: date
@@ -83,13 +86,11 @@ class NewRequest:
     details: str = ""
 
 
-def register_request(
-    *, report: Report, by: User, new: NewRequest, audit: AuditContext | None = None
-) -> SubjectRequest:
-    _require(by, report)
+def _check_new(new: NewRequest, *, of_this_file: bool) -> None:
+    """The rules of every request, whatever the file: a person of it, who asks, the age."""
     errors: dict[str, list[str]] = {}
-    if new.person.report_id != report.pk:
-        errors["person"] = [_("Kies een betrokkene van deze melding.")]
+    if not of_this_file:
+        errors["person"] = [_("Kies een betrokkene van dit dossier.")]
     if not new.requester_name.strip():
         errors["requester_name"] = [_("Wie vraagt het? Schrijf de naam op.")]
     today = timezone.localdate()
@@ -112,32 +113,77 @@ def register_request(
             ]
     if errors:
         raise RequestError(errors=errors)
+
+
+def _new_request(new: NewRequest, by: User, **file: Any) -> SubjectRequest:
+    return SubjectRequest.objects.create(
+        kind=new.kind,
+        requester=new.requester,
+        requester_name=new.requester_name.strip(),
+        child_consulted=new.child_consulted.strip(),
+        received_on=new.received_on,
+        due_on=new.received_on + timedelta(weeks=settings.RIGHTS_REQUEST_WEEKS),
+        details=new.details.strip(),
+        registered_by=by,
+        **file,
+    )
+
+
+def register_request(
+    *, report: Report, by: User, new: NewRequest, audit: AuditContext | None = None
+) -> SubjectRequest:
+    _require(by, report)
+    person = new.person
+    _check_new(new, of_this_file=isinstance(person, ReportPerson) and person.report_id == report.pk)
+    assert isinstance(person, ReportPerson)
     with transaction.atomic():
-        subject_request = SubjectRequest.objects.create(
+        subject_request = _new_request(
+            new,
+            by,
             region=report.region,
+            file_kind=FileKind.REPORT,
             report=report,
             report_reference=report.reference,
-            person=new.person,
-            person_label=str(new.person.get_role_display()),
-            kind=new.kind,
-            requester=new.requester,
-            requester_name=new.requester_name.strip(),
-            child_consulted=new.child_consulted.strip(),
-            received_on=new.received_on,
-            due_on=new.received_on + timedelta(weeks=settings.RIGHTS_REQUEST_WEEKS),
-            details=new.details.strip(),
-            registered_by=by,
+            person=person,
+            person_label=str(person.get_role_display()),
         )
         if new.kind in (RequestKind.COPY, RequestKind.INSPECTION):
             # What the file holds now (not what the caller's copy of the report held).
-            copy.snapshot(subject_request, Report.objects.get(pk=report.pk), new.person)
+            copy.snapshot_report(subject_request, Report.objects.get(pk=report.pk), person)
         _log(by, report, AccessLogAction.CREATE, audit, f"verzoek betrokkene: {new.kind}")
+    return subject_request
+
+
+def register_dossier_request(
+    *, dossier: AdviceDossier, by: User, new: NewRequest, audit: AuditContext | None = None
+) -> SubjectRequest:
+    """The same request about an advice dossier, for a person named in it (ADR 0032)."""
+    _require(by, dossier)
+    person = new.person
+    _check_new(
+        new, of_this_file=isinstance(person, DossierPerson) and person.dossier_id == dossier.pk
+    )
+    assert isinstance(person, DossierPerson)
+    with transaction.atomic():
+        subject_request = _new_request(
+            new,
+            by,
+            region=dossier.region,
+            file_kind=FileKind.DOSSIER,
+            dossier=dossier,
+            report_reference=dossier.reference,
+            dossier_person=person,
+            person_label=str(person.get_relation_display()),
+        )
+        if new.kind in (RequestKind.COPY, RequestKind.INSPECTION):
+            copy.snapshot_dossier(subject_request, AdviceDossier.objects.get(pk=dossier.pk), person)
+        _log(by, dossier, AccessLogAction.CREATE, audit, f"verzoek betrokkene: {new.kind}")
     return subject_request
 
 
 def _locked(subject_request: SubjectRequest, by: User) -> SubjectRequest:
     locked = SubjectRequest.objects.select_for_update().get(pk=subject_request.pk)
-    _require(by, locked.report if locked.report is not None else locked.region)
+    _require(by, locked.file if locked.file is not None else locked.region)
     if not locked.is_open:
         raise RequestError(_("Over dit verzoek is al besloten."))
     return locked
@@ -231,28 +277,77 @@ def correct(
     """Carry out a correction: the file changes, the old text stays in its history."""
     with transaction.atomic():
         locked = _locked(subject_request, by)
-        if locked.kind != RequestKind.CORRECTION or locked.report is None:
+        if locked.kind != RequestKind.CORRECTION or locked.file is None:
             raise RequestError(_("Dit verzoek is geen correctie."))
-        person = None
-        if field_name.startswith("person."):
-            person, field_name = locked.person, field_name.removeprefix("person.")
-        try:
-            report_services.correct_file(
-                report=locked.report,
-                by=by,
-                field_name=field_name,
-                new_text=new_text,
-                person=person,
-                grounds=_("verzoek van betrokkene %(id)s") % {"id": locked.pk},
-                audit=audit,
-            )
-        except report_services.ReportError as error:
-            raise RequestError(errors=error.errors) from error
+        grounds = _("verzoek van betrokkene %(id)s") % {"id": locked.pk}
+        if locked.dossier is not None:
+            _correct_dossier(locked, by, field_name, new_text, grounds, audit)
+            done = _("Gecorrigeerd; de oude tekst staat in de geschiedenis van het adviesdossier.")
+        else:
+            _correct_report(locked, by, field_name, new_text, grounds, audit)
+            done = _("Gecorrigeerd; de oude tekst staat in het journaal van de melding.")
         locked.state = RequestState.DONE
-        locked.decision = _("Gecorrigeerd; de oude tekst staat in het journaal van de melding.")
+        locked.decision = done
         locked.decided_at, locked.decided_by = timezone.now(), by
         locked.save(update_fields=["state", "decision", "decided_at", "decided_by"])
     return locked
+
+
+def _correct_report(
+    locked: SubjectRequest,
+    by: User,
+    field_name: str,
+    new_text: str,
+    grounds: str,
+    audit: AuditContext | None,
+) -> None:
+    assert locked.report is not None
+    person = None
+    if field_name.startswith("person."):
+        person, field_name = locked.person, field_name.removeprefix("person.")
+    try:
+        report_services.correct_file(
+            report=locked.report,
+            by=by,
+            field_name=field_name,
+            new_text=new_text,
+            person=person,
+            grounds=grounds,
+            audit=audit,
+        )
+    except report_services.ReportError as error:
+        raise RequestError(errors=error.errors) from error
+
+
+def _correct_dossier(
+    locked: SubjectRequest,
+    by: User,
+    field_name: str,
+    new_text: str,
+    grounds: str,
+    audit: AuditContext | None,
+) -> None:
+    """`person.<field>`: the person's own details; `contact.<id>.<field>`: a contact's text."""
+    assert locked.dossier is not None
+    person, contact_id = None, None
+    if field_name.startswith("person."):
+        person, field_name = locked.dossier_person, field_name.removeprefix("person.")
+    elif field_name.startswith("contact."):
+        _prefix, number, field_name = [*field_name.split(".", 2), "", ""][:3]
+        contact_id = int(number) if number.isdigit() else None
+    try:
+        contact_services.correct_dossier(
+            dossier=locked.dossier,
+            by=by,
+            field_name=field_name,
+            new_text=new_text,
+            grounds=grounds,
+            person=person,
+            contact_id=contact_id,
+            audit=audit,
+        )
+    except contact_services.ContactError as error:
+        raise RequestError(errors=error.errors) from error
 
 
 def add_statement(
@@ -260,13 +355,22 @@ def add_statement(
 ) -> SubjectRequest:
     with transaction.atomic():
         locked = _locked(subject_request, by)
-        if locked.kind != RequestKind.STATEMENT or locked.report is None or locked.person is None:
+        if locked.kind != RequestKind.STATEMENT or locked.file_person is None:
             raise RequestError(_("Dit verzoek is geen eigen verklaring."))
         try:
-            report_services.add_own_statement(
-                report=locked.report, person=locked.person, by=by, text=text, audit=audit
-            )
-        except report_services.ReportError as error:
+            if locked.dossier is not None and locked.dossier_person is not None:
+                contact_services.add_dossier_statement(
+                    dossier=locked.dossier,
+                    person=locked.dossier_person,
+                    by=by,
+                    text=text,
+                    audit=audit,
+                )
+            elif locked.report is not None and locked.person is not None:
+                report_services.add_own_statement(
+                    report=locked.report, person=locked.person, by=by, text=text, audit=audit
+                )
+        except (report_services.ReportError, contact_services.ContactError) as error:
             raise RequestError(errors=error.errors) from error
         locked.state = RequestState.DONE
         locked.decision = _("Eigen verklaring toegevoegd aan het dossier.")
@@ -309,6 +413,8 @@ def decide(
             CopyPassage.objects.filter(request__report_reference=locked.report_reference).delete()
             locked.report = None
             locked.person = None
+        elif grant and locked.kind == RequestKind.DESTRUCTION and locked.dossier is not None:
+            _destroy_dossier(locked, by, audit)
         elif grant and locked.kind in (
             RequestKind.COPY,
             RequestKind.CORRECTION,
@@ -328,6 +434,34 @@ def decide(
             "verzoek ingewilligd" if grant else f"verzoek geweigerd: {ground}",
         )
     return locked
+
+
+def _destroy_dossier(locked: SubjectRequest, by: User, audit: AuditContext | None) -> None:
+    """Granted destruction of an advice dossier: refused while it, or one of its contacts, is
+    held; carried out by the contacts app, logged by id; the request keeps the reference."""
+    dossier = locked.dossier
+    assert dossier is not None
+    contact_ids = {str(pk) for pk in dossier.contacts.values_list("pk", flat=True)}
+    if is_held(HeldKind.ADVICE_DOSSIER, dossier.pk) or (
+        LegalHold.objects.filter(
+            object_type=HeldKind.CONTACT, object_id__in=contact_ids, lifted_at__isnull=True
+        ).exists()
+    ):
+        raise RequestError(
+            errors={
+                "ground": [_("Dit adviesdossier staat op niet vernietigen: weiger op die grond.")]
+            }
+        )
+    CopyPassage.objects.filter(request__report_reference=locked.report_reference).delete()
+    contact_services.destroy_dossier_on_request(dossier=dossier, by=by, audit=audit)
+    locked.dossier = None
+    locked.dossier_person = None
+
+
+def is_held(kind: str, object_id: int) -> bool:
+    return LegalHold.objects.filter(
+        object_type=kind, object_id=str(object_id), lifted_at__isnull=True
+    ).exists()
 
 
 # --- Legal holds ------------------------------------------------------------------------------
@@ -352,20 +486,7 @@ def place_legal_hold(
     if kind != "dossier":
         raise AdviceDossier.DoesNotExist
     dossier = AdviceDossier.objects.get(pk=object_id)
-    if not may(by, Action.VIEW_RETENTION, dossier):
-        raise AccessDenied(action=Action.VIEW_RETENTION, obj=dossier)
-    with transaction.atomic():
-        LegalHold.objects.create(
-            object_type=HeldKind.ADVICE_DOSSIER,
-            object_id=str(dossier.pk),
-            reason=reason.strip(),
-            placed_by=by,
-        )
-        record_access(
-            user=by,
-            action=AccessLogAction.CHANGE,
-            obj=dossier,
-            roles=roles_for(by, Action.VIEW_RETENTION, dossier),
-            audit=audit,
-            reason=reason.strip(),
-        )
+    try:
+        holds.place_hold(by=by, record=dossier, reason=reason, audit=audit)
+    except holds.HoldError as error:
+        raise RequestError(errors=error.errors) from error

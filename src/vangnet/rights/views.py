@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,17 +15,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied
 from vangnet.audit.context import AuditContext
-from vangnet.contacts.models import AdviceDossier
+from vangnet.contacts.models import AdviceDossier, DossierPerson
 from vangnet.errors import show_on_form
 from vangnet.regions.models import Region
-from vangnet.reports.models import Report
+from vangnet.reports.models import Report, ReportPerson
 
-from . import selectors, services
+from . import holds, selectors, services
 from .forms import (
     CorrectionForm,
     DecisionForm,
     ExtendForm,
     FindReportForm,
+    HoldForm,
+    LiftForm,
+    MeldcodeTermForm,
     RequestForm,
     StatementForm,
 )
@@ -119,12 +124,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
         audit=AuditContext.from_request(request),
     )
     if request.method == "POST" and find.is_valid():
-        report_id = selectors.report_id_by_reference(
+        found = selectors.file_by_reference(
             user=user, region=region, reference=find.cleaned_data["reference"]
         )
-        if report_id is not None:
-            return redirect("rights:request_new", report_id=report_id)
-        find.add_error("reference", _("Geen melding met dit kenmerk in deze regio."))
+        if found is not None and found[0] == "dossier":
+            return redirect("rights:request_new_dossier", dossier_id=found[1])
+        if found is not None:
+            return redirect("rights:request_new", report_id=found[1])
+        find.add_error(
+            "reference", _("Geen melding of adviesdossier met dit kenmerk in deze regio.")
+        )
     return render(
         request,
         "rights/requests.html",
@@ -135,32 +144,54 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _user(request)
     try:
         report = selectors.report_for_request(
-            user=user, report_id=report_id, audit=AuditContext.from_request(request)
+            user=_user(request), report_id=report_id, audit=AuditContext.from_request(request)
         )
     except Report.DoesNotExist as exc:
         raise Http404 from exc
-    form = RequestForm(request.POST or None, report=report)
+    return _register(request, report, list(report.persons.all()))
+
+
+@require_http_methods(["GET", "POST"])
+def request_new_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    try:
+        dossier = selectors.dossier_for_request(
+            user=_user(request), dossier_id=dossier_id, audit=AuditContext.from_request(request)
+        )
+    except AdviceDossier.DoesNotExist as exc:
+        raise Http404 from exc
+    return _register(request, dossier, list(dossier.persons.all()))
+
+
+def _register(
+    request: HttpRequest,
+    file: Report | AdviceDossier,
+    persons: list[ReportPerson] | list[DossierPerson],
+) -> HttpResponse:
+    """One form for a request about either kind of file."""
+    form = RequestForm(request.POST or None, persons=persons)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = next(p for p in report.persons.all() if p.pk == data["person"])
+        new = services.NewRequest(
+            kind=data["kind"],
+            person=next(p for p in persons if p.pk == data["person"]),
+            requester=data["requester"],
+            requester_name=data["requester_name"],
+            received_on=data["received_on"],
+            child_consulted=data["child_consulted"],
+            details=data["details"],
+        )
+        audit = AuditContext.from_request(request)
         try:
-            created = services.register_request(
-                report=report,
-                by=user,
-                new=services.NewRequest(
-                    kind=data["kind"],
-                    person=person,
-                    requester=data["requester"],
-                    requester_name=data["requester_name"],
-                    received_on=data["received_on"],
-                    child_consulted=data["child_consulted"],
-                    details=data["details"],
-                ),
-                audit=AuditContext.from_request(request),
-            )
+            if isinstance(file, AdviceDossier):
+                created = services.register_dossier_request(
+                    dossier=file, by=_user(request), new=new, audit=audit
+                )
+            else:
+                created = services.register_request(
+                    report=file, by=_user(request), new=new, audit=audit
+                )
         except services.RequestError as error:
             show_on_form(form, error)
         else:
@@ -169,7 +200,7 @@ def request_new(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "rights/request_new.html",
-        {"report": report, "form": form},
+        {"file": file, "is_dossier": isinstance(file, AdviceDossier), "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -185,7 +216,11 @@ def _detail(
     bound = bound or {}
     forms_ = {
         "correction": bound.get("correction")
-        or CorrectionForm(report=subject_request.report, auto_id="id_correction_%s"),
+        or CorrectionForm(
+            report=subject_request.report,
+            dossier=subject_request.dossier,
+            auto_id="id_correction_%s",
+        ),
         "statement": bound.get("statement") or StatementForm(auto_id="id_statement_%s"),
         "decision": bound.get("decision") or DecisionForm(auto_id="id_decision_%s"),
         "extend": bound.get("extend") or ExtendForm(auto_id="id_extend_%s"),
@@ -257,7 +292,9 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
                 subject_request=item, by=user, audit=AuditContext.from_request(request)
             )
         elif action == "correct":
-            form = CorrectionForm(request.POST, report=item.report, auto_id="id_correction_%s")
+            form = CorrectionForm(
+                request.POST, report=item.report, dossier=item.dossier, auto_id="id_correction_%s"
+            )
             if form.is_valid():
                 services.correct(
                     subject_request=item,
@@ -320,3 +357,121 @@ def copy_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Legal holds on every kind, and the organisation's meldcode term -------------------------
+
+
+def _hold_page(
+    request: HttpRequest,
+    screen: holds.HoldScreen,
+    *,
+    hold_form: HoldForm | None = None,
+    lift_form: LiftForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "rights/hold.html",
+        {
+            "screen": screen,
+            "hold_form": hold_form or HoldForm(auto_id="id_hold_%s"),
+            "lift_form": lift_form or LiftForm(auto_id="id_lift_%s"),
+            "back": _record_url(screen),
+        },
+        status=status,
+    )
+
+
+def _record_url(screen: holds.HoldScreen) -> str:
+    names = {
+        "dossier": ("contacts:dossier", "dossier_id"),
+        "contact": ("contacts:detail", "contact_id"),
+        "chat": ("chat_staff:conversation", "conversation_id"),
+        "meldcode": ("meldcode:detail", "record_id"),
+    }
+    name, kwarg = names[screen.slug]
+    try:
+        return reverse(name, kwargs={kwarg: screen.record.pk})
+    except NoReverseMatch:
+        return ""
+
+
+def _screen(request: HttpRequest, kind: str, object_id: int) -> holds.HoldScreen:
+    try:
+        return holds.record_for_hold(
+            user=_user(request),
+            slug=kind,
+            object_id=object_id,
+            audit=AuditContext.from_request(request),
+        )
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def hold(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """Bewaarplicht: put a legal hold on one record, or lift one, with the reason."""
+    screen = _screen(request, kind, object_id)
+    if request.method == "GET":
+        return _hold_page(request, screen)
+    audit = AuditContext.from_request(request)
+    if "lift" in request.POST:
+        lift_form = LiftForm(request.POST, auto_id="id_lift_%s")
+        if lift_form.is_valid():
+            try:
+                holds.lift_hold(
+                    by=_user(request),
+                    record=screen.record,
+                    hold_id=int(request.POST.get("lift", "0") or 0),
+                    reason=lift_form.cleaned_data["lift_reason"],
+                    audit=audit,
+                )
+            except holds.HoldError as error:
+                show_on_form(lift_form, error)
+            else:
+                messages.success(request, _("De bewaarplicht is opgeheven."))
+                return redirect("rights:hold", kind=kind, object_id=object_id)
+        return _hold_page(request, screen, lift_form=lift_form, status=400)
+    hold_form = HoldForm(request.POST, auto_id="id_hold_%s")
+    if hold_form.is_valid():
+        try:
+            holds.place_hold(
+                by=_user(request),
+                record=screen.record,
+                reason=hold_form.cleaned_data["reason"],
+                audit=audit,
+            )
+        except holds.HoldError as error:
+            show_on_form(hold_form, error)
+        else:
+            messages.success(request, _("Vastgelegd: dit wordt niet vernietigd."))
+            return redirect("rights:hold", kind=kind, object_id=object_id)
+    return _hold_page(request, screen, hold_form=hold_form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def meldcode_term(request: HttpRequest) -> HttpResponse:
+    """How long the user's organisation keeps its closed meldcode records."""
+    user = _user(request)
+    term = holds.meldcode_term(user=user)
+    form = MeldcodeTermForm(request.POST or None, initial={"years": term.years})
+    if request.method == "POST" and form.is_valid():
+        try:
+            holds.set_meldcode_term(
+                by=user,
+                organisation=term.organisation,
+                years=form.cleaned_data["years"],
+                audit=AuditContext.from_request(request),
+            )
+        except holds.HoldError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("De bewaartermijn is vastgelegd."))
+            return redirect("rights:meldcode_term")
+    return render(
+        request,
+        "rights/meldcode_term.html",
+        {"term": term, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.policy import Action, may
 
-from .middleware import user_regions
+from .middleware import regions_of_request
 
 NAVIGATION = [
     # (url name, label, action that shows it)
@@ -29,6 +29,8 @@ NAVIGATION = [
     ("insights:index", _("Inzicht"), Action.VIEW_INSIGHTS),
     ("rights:retention", _("Bewaartermijnen"), Action.VIEW_RETENTION),
     ("rights:requests", _("Verzoeken betrokkenen"), Action.HANDLE_SUBJECT_REQUEST),
+    # The meldcode contact person sets how long the organisation keeps meldcode records.
+    ("rights:meldcode_term", _("Bewaartermijn meldcode"), Action.VIEW_ORGANISATION_MELDCODE),
 ]
 
 
@@ -46,6 +48,6 @@ def workspace(request: HttpRequest) -> dict[str, object]:
         item["current"] = item["name"] == current
     return {
         "nav_items": items,
-        "user_regions": user_regions(user),
+        "user_regions": regions_of_request(request),
         "active_region": getattr(request, "active_region", None),
     }

@@ -17,8 +17,18 @@ def user_regions(user) -> list[Region]:
     return list(Region.objects.filter(memberships__user=user).distinct().order_by("name"))
 
 
+def regions_of_request(request: HttpRequest) -> list[Region]:
+    """`user_regions` of the request's user, read once per request (the middleware, the
+    region switcher in the layout and the views all ask)."""
+    cached = getattr(request, "_user_regions", None)
+    if cached is None:
+        cached = user_regions(request.user)
+        request._user_regions = cached  # type: ignore[attr-defined]  # a per-request cache
+    return cached
+
+
 def resolve_active_region(request: HttpRequest) -> Region | None:
-    regions = user_regions(request.user)
+    regions = regions_of_request(request)
     if not regions:
         return None
     chosen = request.session.get(SESSION_KEY)

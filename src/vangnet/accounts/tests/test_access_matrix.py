@@ -394,16 +394,37 @@ MATRIX: list[tuple[str, tuple[int | str, ...]]] = [
     # --- retention: what goes soon in the own region, for its team lead (ADR 0031) -----------------------------------------------------------
     ("GET /staff/rights/retention/",                              (LI,  TF,    403,  403,   403, 403,  403,  200,  403,    403,  403,   403,  403)),
     ("POST /staff/rights/retention/",                             (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
-    ("POST /staff/rights/retention/hold/",                        (LI,  TF,    403,  403,   403, 403,  403,  RD,   403,    403,  403,   403,  403)),
+    # The privacy officer may put a hold too (PLACE_LEGAL_HOLD), though the page is the team lead's.
+    ("POST /staff/rights/retention/hold/",                        (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
     ("POST /staff/rights/retention/hold/?other",                  (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/rights/retention/hold/",                         (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
     # --- requests of the people involved: the region's privacy officer and team lead (ADR 0032) ----------------------------------------------
+    # Legal holds on every kind (ADR 0032): the team lead and the privacy officer of the region;
+    # a meldcode record only by its organisation's contact person (no column here).
+    ("GET /staff/rights/holds/dossier/{own_dossier}/",            (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/holds/dossier/{own_dossier}/",           (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("GET /staff/rights/holds/dossier/{other_dossier}/",          (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/holds/contact/{own_contact}/",            (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/holds/contact/{other_contact}/",         (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/holds/chat/{own_chat}/",                  (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/holds/chat/{own_chat}/",                 (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("GET /staff/rights/holds/meldcode/{own_record}/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/holds/report/{own_dossier}/",             (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/rights/holds/dossier/{missing}/",                (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("PUT /staff/rights/holds/dossier/{own_dossier}/",            (LI,  TF,    405,  405,   405, 405,  405,  405,  405,    405,  405,   405,  405)),
+    # An organisation's meldcode term: its contact person only (no column here).
+    ("GET /staff/rights/meldcode-retention/",                     (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("POST /staff/rights/meldcode-retention/",                    (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/rights/requests/",                               (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
     ("POST /staff/rights/requests/",                              (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
     ("GET /staff/rights/requests/new/{own_report}/",              (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
     ("POST /staff/rights/requests/new/{own_report}/",             (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
     ("GET /staff/rights/requests/new/{other_report}/",            (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/rights/requests/new/{missing}/",                 (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
+    ("GET /staff/rights/requests/new/dossier/{named_dossier}/",   (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
+    ("POST /staff/rights/requests/new/dossier/{named_dossier}/",  (LI,  TF,    403,  403,   403, 403,  403,  RD,   RD,     403,  403,   403,  403)),
+    ("GET /staff/rights/requests/new/dossier/{other_dossier}/",   (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
+    ("GET /staff/rights/requests/new/dossier/{missing}/",         (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
     ("GET /staff/rights/requests/{own_request}/",                 (LI,  TF,    403,  403,   403, 403,  403,  200,  200,    403,  403,   403,  403)),
     ("GET /staff/rights/requests/{other_request}/",               (LI,  TF,    403,  403,   403, 403,  403,  403,  403,    403,  403,   403,  403)),
     ("GET /staff/rights/requests/{missing}/",                     (LI,  TF,    404,  404,   404, 404,  404,  404,  404,    404,  404,   404,  404)),
@@ -603,6 +624,17 @@ BODIES: dict[str, dict[str, object]] = {
         "reason": "Rechtszaak",
     },
     "POST /staff/rights/requests/": {"reference": "{own_report_reference}"},
+    "POST /staff/rights/requests/new/dossier/{named_dossier}/": {
+        "kind": "copy",
+        "person": "{own_person}",
+        "requester": "parent",
+        "requester_name": "Mirjam Jansen",
+        "received_on": "{today}",
+    },
+    "POST /staff/rights/holds/dossier/{own_dossier}/": {"reason": "Rechtszaak loopt"},
+    "POST /staff/rights/holds/contact/{other_contact}/": {"reason": "Rechtszaak"},
+    "POST /staff/rights/holds/chat/{own_chat}/": {"reason": "Rechtszaak loopt"},
+    "POST /staff/rights/meldcode-retention/": {"years": "15"},
     "POST /staff/rights/requests/new/{own_report}/": {
         "kind": "copy",
         "person": "{own_child}",
@@ -745,7 +777,7 @@ class MeldcodeWorld:
         }
 
 
-MELDCODE_PATHS = ("/partner/meldcode/", "/staff/advice-requests/")
+MELDCODE_PATHS = ("/partner/meldcode/", "/staff/advice-requests/", "/staff/rights/holds/meldcode")
 REPORT_PATHS = (
     "/staff/reports/",
     "/partner/transfers/",

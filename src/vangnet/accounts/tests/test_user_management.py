@@ -4,6 +4,7 @@ in the access log, and the rules that keep an organisation from locking itself o
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.contrib.auth import password_validation
@@ -132,17 +133,48 @@ def test_list_says_when_a_search_finds_nobody(admin_client):
     assert "Geen gebruikers gevonden voor “niemand”" in page
 
 
-def test_list_is_paginated(admin_client, utrecht):
+def _paging_links(response) -> dict[str, str]:
+    nav = re.search(r'<nav class="pagination".*?</nav>', response.content.decode(), re.S)
+    if nav is None:
+        return {}
+    return {
+        label: html.unescape(href)
+        for href, label in re.findall(r'<a href="([^"]*)"[^>]*>([^<]+)</a>', nav[0])
+    }
+
+
+def test_list_is_paged_by_name_with_no_name_in_the_address(admin_client, utrecht):
     for n in range(PAGE_SIZE + 1):
         make_user(Role.MONITORING, region=utrecht, last_name=f"Zz{n:02d}")
 
-    first = page_text(admin_client.get("/accounts/users/"))
-    second = page_text(admin_client.get("/accounts/users/", {"page": 2}))
+    first = admin_client.get("/accounts/users/")
+    second = admin_client.get(f"/accounts/users/{_paging_links(first)['Volgende']}")
+    last = admin_client.get(f"/accounts/users/{_paging_links(first)['Laatste pagina']}")
 
-    assert "Pagina 1 van 2" in first and "Zz24" not in first
-    assert "Zz24" in second
-    searched = page_text(admin_client.get("/accounts/users/", {"q": "zz"}))
-    assert 'href="?q=zz&page=2"' in searched
+    assert "Zz24" not in page_text(first) and "Zz00" in page_text(first)
+    assert "Zz24" in page_text(second) and "Zz23" not in page_text(second)
+    assert "Zz24" in page_text(last) and "Volgende" not in _paging_links(last)
+    for href in _paging_links(first).values():
+        assert "Zz" not in href and "Monitoring" not in href
+    # The search stays on while paging.
+    searched = admin_client.get("/accounts/users/", {"q": "zz"})
+    following = _paging_links(searched)["Volgende"]
+    assert following.startswith("?q=zz&after=")
+    assert "Zz25" not in page_text(searched)
+    assert [
+        u.last_name for u in admin_client.get(f"/accounts/users/{following}").context["page_obj"]
+    ] == ["Zz25"]
+
+
+def test_an_edited_list_address_shows_the_first_page(admin_client, utrecht):
+    for n in range(PAGE_SIZE + 1):
+        make_user(Role.MONITORING, region=utrecht, last_name=f"Zz{n:02d}")
+    first = [u.pk for u in admin_client.get("/accounts/users/").context["page_obj"]]
+
+    for query in ("?after=bm9uc2Vuc2U", "?before=%%%", "?after=WyI5OTk5OTkiXQ", "?page=2"):
+        response = admin_client.get(f"/accounts/users/{query}")
+        assert response.status_code == 200
+        assert [u.pk for u in response.context["page_obj"]] == first
 
 
 def test_looking_at_the_list_and_a_user_is_logged(admin_client, admin, utrecht):

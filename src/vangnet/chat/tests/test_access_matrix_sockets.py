@@ -269,3 +269,71 @@ def test_the_socket_matrix_enumerates_the_routes_of_the_project():
     routes = project_websocket_routes()
     assert {"ws/chat/", "ws/staff/chat/<int:conversation_id>/", "ws/healthz/"} <= routes
     assert covered_websocket_routes() <= routes
+
+
+# --- What a queue page is pushed (ADR 0035) -----------------------------------------------
+
+
+QUEUE_ROW = dict(MATRIX)["ws/staff/chat/queue/"]
+
+
+async def pushed_rows(session_keys: list[str | None], start_chat) -> list[list[dict]]:
+    """Open a queue page (`?view=rows`) per session, start a chat, and collect the rows each
+    page was pushed."""
+    pages = []
+    for key in session_keys:
+        headers = [(b"origin", b"http://testserver")]
+        if key:
+            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode()))
+        page = WebsocketCommunicator(
+            application, "/ws/staff/chat/queue/?view=rows", headers=headers
+        )
+        connected, _code = await page.connect(timeout=5)
+        pages.append(page if connected else None)
+    from channels.db import database_sync_to_async
+
+    await database_sync_to_async(start_chat)()
+    seen: list[list[dict]] = []
+    for page in pages:
+        rows = []
+        if page is not None:
+            while not await page.receive_nothing(timeout=0.5):
+                frame = json.loads((await page.receive_output())["text"])
+                if frame["type"] == "queue.row" and frame["row"] is not None:
+                    rows.append(frame["row"])
+            await page.disconnect()
+        seen.append(rows)
+    return seen
+
+
+def test_a_pushed_queue_row_reaches_only_who_may_handle_the_chat_and_is_logged_for_them():
+    world = build_world()
+    twente = Region.objects.get(name="Twente")
+    principals = [p for p, cell in zip(PRINCIPALS, QUEUE_ROW, strict=True) if cell == OPEN]
+    assert Role.ADVICE_DESK in principals
+    own = [principal_session(p, world) for p in principals]
+    elsewhere: list[tuple[str | None, User | None]] = []
+    for principal in principals:
+        stranger = make_user(principal, region=twente)
+        elsewhere.append((session_of(login_verified(Client(), stranger)), stranger))
+    everyone = own + elsewhere
+
+    def start_chat() -> None:
+        services.start_chat(
+            intake=services.Intake(nickname="Noor", age=13, gender="", postcode="3511")
+        )
+
+    seen = async_to_sync(pushed_rows)([key for key, _user in everyone], start_chat)
+    chat = Conversation.objects.get(nickname="Noor")
+    for (principal, (_key, user)), rows in zip(
+        [*zip(principals, own, strict=True), *zip(principals, elsewhere, strict=True)],
+        seen,
+        strict=True,
+    ):
+        assert user is not None
+        in_region = user in [u for _k, u in own]
+        assert [r["id"] for r in rows] == ([chat.pk] if in_region else []), principal
+        views = AccessLogEntry.objects.filter(
+            user_id=user.pk, object_type="chat.conversation", object_id=str(chat.pk)
+        )
+        assert views.count() == (1 if in_region else 0), principal

@@ -3,13 +3,16 @@ reopen, search that respects the policy and logs what it shows."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import AccessLogEntry
 from vangnet.chat.continuity import digest
-from vangnet.contacts import services
+from vangnet.contacts import selectors, services
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, DossierPerson
 from vangnet.testing.auth import login_verified
 from vangnet.testing.factories import (
@@ -296,14 +299,151 @@ def test_a_search_without_usable_criteria_explains_itself(desk, body, message):
     assert message in response.content.decode()
 
 
-def test_search_results_are_paged_without_putting_criteria_in_the_url(desk):
+def _buttons(html: str) -> dict[str, dict[str, str]]:
+    """The paging buttons of a search result: label -> the fields the button sends."""
+    form = re.search(r'<form method="post" class="pagination".*?</form>', html, re.S)
+    if form is None:
+        return {}
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[0]))
+    hidden.pop("csrfmiddlewaretoken", None)
+    buttons = {}
+    for attrs, label in re.findall(r"<button ([^>]*)>([^<]+)</button>", form[0]):
+        fields = dict(hidden)
+        named = re.search(r'name="([^"]+)" value="([^"]*)"', attrs)
+        if named:
+            fields[named[1]] = named[2]
+        buttons[label] = fields
+    return buttons
+
+
+def _found(html: str) -> list[str]:
+    return re.findall(r'<a href="/staff/contacts/dossiers/\d+/">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def many_found(desk, monkeypatch):
     client, region, user = desk
-    for _ in range(23):
-        AdviceDossierFactory.create(region=region, owner=user)
+    monkeypatch.setattr(selectors, "SEARCH_PAGE_SIZE", 3)
+    now = timezone.now()
+    mine = [
+        AdviceDossierFactory.create(region=region, owner=user, opened_at=now - timedelta(days=i))
+        for i in range(8)
+    ]
+    # Two opened at the same moment: the record number decides between them.
+    AdviceDossier.objects.filter(pk=mine[5].pk).update(opened_at=mine[4].opened_at)
+    AdviceDossierFactory.create(region=region)  # someone else's: never found
+    newest_first = list(
+        AdviceDossier.objects.filter(owner=user)
+        .order_by("-opened_at", "-id")
+        .values_list("reference", flat=True)
+    )
+    return client, user, newest_first
 
+
+def _walk_search(client, fields, *, forward="Volgende"):
+    pages = []
+    while True:
+        html = client.post("/staff/contacts/search/", fields).content.decode()
+        pages.append(_found(html))
+        buttons = _buttons(html)
+        if forward not in buttons:
+            return pages, html
+        fields = buttons[forward]
+        assert len(pages) < 10
+
+
+def test_search_results_are_paged_without_putting_criteria_in_the_url(many_found):
+    client, user, newest_first = many_found
+
+    pages, _html = _walk_search(client, {"employee": user.pk})
+
+    assert pages == [newest_first[0:3], newest_first[3:6], newest_first[6:8]]
     first = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
-    second = client.post("/staff/contacts/search/", {"employee": user.pk, "page": 2})
+    assert "8 dossiers gevonden" in first
+    # The criteria travel in the POST form with the paging buttons, not in a link.
+    assert _buttons(first)["Volgende"]["employee"] == str(user.pk)
+    paging_form = re.search(r'<form method="post" class="pagination"[^>]*>', first)
+    assert paging_form is not None and "?" not in paging_form[0]
 
-    assert "23 dossiers gevonden" in first and "Pagina 1 van 2" in first
-    assert "Pagina 2 van 2" in second.content.decode()
-    assert 'name="page" value="2"' in first  # a button in a POST form, not a link
+
+def test_the_last_page_of_a_search_and_back_to_the_first(many_found):
+    client, user, newest_first = many_found
+    first = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
+
+    pages, _html = _walk_search(client, _buttons(first)["Laatste pagina"], forward="Vorige")
+
+    assert pages == [newest_first[5:8], newest_first[2:5], newest_first[0:2]]
+    last = client.post("/staff/contacts/search/", _buttons(first)["Laatste pagina"]).content
+    assert set(_buttons(last.decode())) == {"Eerste pagina", "Vorige"}
+    assert (
+        _found(
+            client.post(
+                "/staff/contacts/search/", _buttons(last.decode())["Eerste pagina"]
+            ).content.decode()
+        )
+        == newest_first[0:3]
+    )
+
+
+def test_an_edited_page_position_shows_the_first_page_of_the_search(many_found):
+    client, user, newest_first = many_found
+    for edited in ({"after": "bm9uc2Vuc2U"}, {"before": "%%%"}, {"page": "2"}):
+        response = client.post("/staff/contacts/search/", {"employee": user.pk, **edited})
+        assert response.status_code == 200
+        assert _found(response.content.decode()) == newest_first[0:3]
+
+
+def test_each_search_page_logs_exactly_the_dossiers_shown(many_found):
+    client, user, newest_first = many_found
+    first = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
+    client.post("/staff/contacts/search/", _buttons(first)["Volgende"])
+
+    entry = (
+        AccessLogEntry.objects.filter(user_id=user.pk, object_type="contacts.advicedossier")
+        .order_by("-id")
+        .first()
+    )
+    assert entry is not None
+    shown = AdviceDossier.objects.filter(reference__in=newest_first[3:6])
+    logged = {r.object_id for r in entry.records.all()}
+    assert logged == {str(d.pk) for d in shown}
+
+
+def test_a_search_that_finds_very_many_says_more_than_and_asks_to_narrow_it(
+    many_found, monkeypatch
+):
+    client, user, _newest_first = many_found
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 5)
+
+    page = client.post("/staff/contacts/search/", {"employee": user.pk}).content.decode()
+
+    assert "Meer dan 5 dossiers gevonden" in page
+    assert "Maak de zoekopdracht nauwkeuriger" in page
+
+
+def test_a_person_is_found_on_name_and_date_of_birth_of_the_same_person(desk):
+    client, region, _user = desk
+    both = DossierPersonFactory.create(dossier__region=region, name="Sem Jansen")
+    both.date_of_birth = timezone.localdate().replace(year=2014, month=3, day=14)
+    both.save()
+    # Another dossier: one person has the name, another the date of birth.
+    split = DossierPersonFactory.create(dossier__region=region, name="Sem Jansen")
+    other = DossierPersonFactory.create(dossier=split.dossier, name="Noor de Vries")
+    other.date_of_birth = both.date_of_birth
+    other.save()
+
+    page = client.post(
+        "/staff/contacts/search/", {"person_name": "Jansen", "date_of_birth": "2014-03-14"}
+    ).content.decode()
+
+    assert _found(page) == [both.dossier.reference]
+
+
+def test_the_employee_to_search_by_is_chosen_from_staff_not_from_partner_professionals(desk):
+    client, region, user = desk
+    make_user(Role.PROFESSIONAL, region=region, first_name="Leerkracht", last_name="Vanschool")
+
+    page = client.get("/staff/contacts/search/").content.decode()
+
+    assert user.display_name in page
+    assert "Vanschool" not in page

@@ -92,6 +92,29 @@ def test_a_reporter_who_lost_the_link_gets_a_new_one_and_the_old_one_stops_worki
     assert new_link.split("/")[-2] not in entry.reason  # the secret is in no log
 
 
+def test_a_browser_that_opened_the_old_link_loses_the_status_page_at_reissue():
+    """ADR 0032: the old link stops working, and so does the session it bought (not only
+    after REPORT_STATUS_SESSION_MINUTES): whoever holds the old link or its browser is out."""
+    region = RegionFactory.create()
+    received = a_report(region)
+    old_link = received.status_url.split("://", 1)[1].split("/", 1)[1]
+    reporters_browser = Client()
+    assert reporters_browser.get("/" + old_link, follow=True).status_code == 200
+    status_page = f"/melding/{received.report.reference}/"
+    assert reporters_browser.get(status_page).status_code == 200
+
+    employee = make_user(Role.TRIAGE, region=region)
+    new_url = services.reissue_status_link(
+        report=received.report, by=employee, identified_how="Teruggebeld op het bekende nummer"
+    )
+
+    gone = reporters_browser.get(status_page)
+    assert gone.status_code == 404
+    new_link = new_url.split("://", 1)[1].split("/", 1)[1]
+    assert reporters_browser.get("/" + new_link, follow=True).status_code == 200
+    assert reporters_browser.get(status_page).status_code == 200
+
+
 def test_a_professional_without_the_reporters_role_cannot_make_a_new_link():
     region = RegionFactory.create()
     report = a_report(region).report

@@ -353,6 +353,12 @@
       var fresh = doc.getElementById(id);
       if (fresh) { document.getElementById(id).textContent = fresh.textContent; }
     });
+    var freshCount = doc.getElementById("console-waiting-count");
+    if (freshCount) {
+      ["data-numbers", "data-counts"].forEach(function (name) {
+        document.getElementById("console-waiting-count").setAttribute(name, freshCount.getAttribute(name) || "{}");
+      });
+    }
     var count = doc.getElementById("console-waiting-count");
     var number = count ? parseInt(count.textContent, 10) : 0;
     if (waitingCount !== null && number > waitingCount) {
@@ -392,6 +398,27 @@
       });
   }
 
+  // The queue socket pushes each change's count per region (ADR 0035): the console fetches
+  // itself only when a change concerns its own chats.
+  function counted(frame) {
+    if (frame.mine || chats[frame.conversation]) { refresh(); return; }
+    var el = document.getElementById("console-waiting-count");
+    var numbers = JSON.parse(el.getAttribute("data-numbers") || "{}");
+    var counts = JSON.parse(el.getAttribute("data-counts") || "{}");
+    var region = String(frame.region);
+    if (numbers[region] !== undefined && frame.seq <= numbers[region]) { return; }
+    numbers[region] = frame.seq;
+    counts[region] = frame.count;
+    el.setAttribute("data-numbers", JSON.stringify(numbers));
+    el.setAttribute("data-counts", JSON.stringify(counts));
+    var number = Object.keys(counts).reduce(function (sum, key) { return sum + counts[key]; }, 0);
+    el.textContent = number === 1 ? el.getAttribute("data-one") : el.getAttribute("data-many").replace("2", String(number));
+    if (waitingCount !== null && number > waitingCount) { newWaiting = true; signal(); }
+    else if (number === 0) { newWaiting = false; }
+    waitingCount = number;
+    updateTitle();
+  }
+
   function startQueueSocket() {
     var delay = 500;
     function connectQueue() {
@@ -402,6 +429,7 @@
         var frame;
         try { frame = JSON.parse(event.data); } catch (e) { return; }
         if (frame.type === "queue.changed") { refresh(); }
+        else if (frame.type === "queue.count") { counted(frame); }
       });
       socket.addEventListener("close", function (event) {
         if (event.code === 4401 || event.code === 4403) { return; }
