@@ -213,6 +213,27 @@ def record_accesses(accesses: Sequence[Access]) -> list[AccessLogEntry]:
     return entries
 
 
+def log_destroyed(
+    object_type: str,
+    object_id: int,
+    *,
+    reason: str,
+    by: User | None = None,
+    audit: AuditContext | None = None,
+) -> AccessLogEntry:
+    """Log that a record was destroyed — by its type and id only, so that nothing of the
+    destroyed data stays behind (ADR 0015, 0031, 0032). Without `by` the retention did it."""
+    return record_access(
+        user=by,
+        username="" if by is not None else "bewaartermijn",
+        action=AccessLogAction.DELETE,
+        object_type=object_type,
+        object_id=str(object_id),
+        audit=audit,
+        reason=reason,
+    )
+
+
 # --- Saying no, and showing a page: the two things every selector does the same way -------
 
 

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import log_destroyed
 
 from .models import (
     Conversation,
@@ -41,12 +40,9 @@ def purge_old_transcripts(*, now: Any = None, ended_before: Any = None, keep: An
             Conversation.objects.filter(pk=conversation_id).update(
                 transcript_purged_at=moment, nickname=""
             )
-            record_access(
-                user=None,
-                action=AccessLogAction.DELETE,
-                object_type="chat.conversation",
-                object_id=str(conversation_id),
-                username="bewaartermijn",
+            log_destroyed(
+                "chat.conversation",
+                conversation_id,
                 reason=f"transcript ouder dan {settings.CHAT_TRANSCRIPT_RETENTION_DAYS} dagen",
             )
         purged += 1

@@ -21,7 +21,7 @@ from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import log_destroyed, record_access
 from vangnet.errors import DomainError
 from vangnet.regions.models import Region
 
@@ -564,21 +564,19 @@ def destroy_dossier_on_request(
         for contact in list(locked.contacts.all()):
             contact_id = contact.pk
             _destroy_contact(contact)
-            record_access(
-                user=by,
-                action=AccessLogAction.DELETE,
-                object_type="contacts.contact",
-                object_id=str(contact_id),
+            log_destroyed(
+                "contacts.contact",
+                contact_id,
+                by=by,
                 audit=audit,
                 reason="vernietigd op verzoek van betrokkene",
             )
         locked.conversations.all().delete()
         locked.delete()
-        record_access(
-            user=by,
-            action=AccessLogAction.DELETE,
-            object_type="contacts.advicedossier",
-            object_id=str(dossier_id),
+        log_destroyed(
+            "contacts.advicedossier",
+            dossier_id,
+            by=by,
             audit=audit,
             reason="vernietigd op verzoek van betrokkene",
         )
@@ -588,18 +586,6 @@ def destroy_dossier_on_request(
 # --- Retention ------------------------------------------------------------------------------
 # DOMAIN.md: advice records are kept 2 years (ADVICE_RETENTION_YEARS). The daily retention
 # (rights.retention) decides the moment and which records are held; these remove them.
-
-
-def _log_destroyed(object_type: str, object_id: int) -> None:
-    # By id only: nothing of the destroyed data stays behind (ADR 0015, ADR 0031).
-    record_access(
-        user=None,
-        username="bewaartermijn",
-        action=AccessLogAction.DELETE,
-        object_type=object_type,
-        object_id=str(object_id),
-        reason="Bewaartermijn verstreken",
-    )
 
 
 def _destroy_contact(contact: Contact) -> None:
@@ -629,11 +615,11 @@ def delete_expired_advice(
             dossier.advice_requests.all().delete()
             for contact in inside:
                 _destroy_contact(contact)
-                _log_destroyed("contacts.contact", contact.pk)
+                log_destroyed("contacts.contact", contact.pk, reason="Bewaartermijn verstreken")
                 contacts += 1
             dossier.conversations.all().delete()
             dossier.delete()
-            _log_destroyed("contacts.advicedossier", dossier_id)
+            log_destroyed("contacts.advicedossier", dossier_id, reason="Bewaartermijn verstreken")
             dossiers += 1
     loose = Contact.objects.filter(dossier__isnull=True, received_at__lt=closed_before).exclude(
         pk__in=keep_contacts
@@ -644,6 +630,6 @@ def delete_expired_advice(
             if loose_contact is None or loose_contact.dossier_id is not None:
                 continue
             _destroy_contact(loose_contact)
-            _log_destroyed("contacts.contact", contact_id)
+            log_destroyed("contacts.contact", contact_id, reason="Bewaartermijn verstreken")
             contacts += 1
     return dossiers, contacts

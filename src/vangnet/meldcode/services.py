@@ -26,7 +26,7 @@ from vangnet.accounts.policy import (
 )
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import log_destroyed, record_access
 from vangnet.contacts.models import AdviceDossier, AskerType, Channel, Contact, ViolenceForm
 from vangnet.contacts.services import ContactDetails, ContactError, file_contact, may_become_report
 from vangnet.errors import DomainError
@@ -858,13 +858,6 @@ def delete_expired_meldcode_records(
             if record is None or record.advice_requests.exists():
                 continue
             record.delete()
-            record_access(
-                user=None,
-                username="bewaartermijn",
-                action=AccessLogAction.DELETE,
-                object_type="meldcode.meldcoderecord",
-                object_id=str(record_id),
-                reason="Bewaartermijn verstreken",
-            )
+            log_destroyed("meldcode.meldcoderecord", record_id, reason="Bewaartermijn verstreken")
             destroyed += 1
     return destroyed

@@ -28,7 +28,7 @@ from vangnet.accounts.policy import AccessDenied, Action, is_transferred_to, may
 from vangnet.accounts.services import break_glass
 from vangnet.audit.context import AuditContext
 from vangnet.audit.models import AccessLogAction
-from vangnet.audit.services import record_access
+from vangnet.audit.services import log_destroyed, record_access
 from vangnet.contacts.models import AdviceDossier, Channel, DossierEvent, Sector, ViolenceForm
 from vangnet.contacts.services import convert_dossier, may_become_report
 from vangnet.core.crypto import search_hash
@@ -987,14 +987,7 @@ def delete_expired_reports(*, today: date | None = None) -> int:
             if report is None:
                 continue
             report.delete()
-            record_access(
-                user=None,
-                username="bewaartermijn",
-                action=AccessLogAction.DELETE,
-                object_type="reports.report",
-                object_id=str(report_id),
-                reason=_("Bewaartermijn verstreken"),
-            )
+            log_destroyed("reports.report", report_id, reason=_("Bewaartermijn verstreken"))
             deleted += 1
     return deleted
 
@@ -1101,11 +1094,10 @@ def destroy_report_on_request(
             raise ReportError(_("Deze melding staat op niet vernietigen."))
         report_id = locked.pk
         locked.delete()
-        record_access(
-            user=by,
-            action=AccessLogAction.DELETE,
-            object_type="reports.report",
-            object_id=str(report_id),
+        log_destroyed(
+            "reports.report",
+            report_id,
+            by=by,
             audit=audit,
             reason="vernietigd op verzoek van betrokkene",
         )
