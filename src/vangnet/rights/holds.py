@@ -158,14 +158,7 @@ def place_hold(
         hold = LegalHold.objects.create(
             object_type=kind, object_id=object_id, reason=reason.strip(), placed_by=by
         )
-        record_access(
-            user=by,
-            action=AccessLogAction.CHANGE,
-            obj=record,
-            roles=_roles(by, record),
-            audit=audit,
-            reason=f"bewaarplicht: {reason.strip()}"[:500],
-        )
+        _log_hold_change(by, record, audit, f"bewaarplicht: {reason.strip()}")
     return hold
 
 
@@ -189,15 +182,19 @@ def lift_hold(
             raise HoldError(_("Deze bewaarplicht is al opgeheven."))
         hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), by, reason.strip()
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        record_access(
-            user=by,
-            action=AccessLogAction.CHANGE,
-            obj=record,
-            roles=_roles(by, record),
-            audit=audit,
-            reason=f"bewaarplicht opgeheven: {reason.strip()}"[:500],
-        )
+        _log_hold_change(by, record, audit, f"bewaarplicht opgeheven: {reason.strip()}")
     return hold
+
+
+def _log_hold_change(by: User, record: Model, audit: AuditContext | None, reason: str) -> None:
+    record_access(
+        user=by,
+        action=AccessLogAction.CHANGE,
+        obj=record,
+        roles=_roles(by, record),
+        audit=audit,
+        reason=reason[:500],
+    )
 
 
 def hold_notices(user: Any, record: Any) -> list[Notice]:
