@@ -443,7 +443,7 @@ class _GuardedSocket(_JsonSocket):
         """Is the answer still yes? One statement when nothing that decides it changed since
         the last full check; the full check (session, user, device, `admit`) otherwise."""
         if not full and self.verified is not None and self.user is not None:
-            found = still_current(self.verified, self.record_state())
+            found = still_current(self.verified, self.record_state)
             if found is not None and found == self.record:
                 self.checked_at = time.monotonic()
                 return None

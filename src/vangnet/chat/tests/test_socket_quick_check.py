@@ -165,7 +165,7 @@ def test_the_quick_check_is_one_statement():
     region = Subquery(Conversation.objects.filter(pk=chat.pk).values("region_id")[:1])
 
     with CaptureQueriesContext(connection) as queries:
-        found = websocket.still_current(verified, {"region_id": region})
+        found = websocket.still_current(verified, lambda: {"region_id": region})
     assert found == (chat.region_id,)
     assert len(queries) == 1
 
