@@ -76,6 +76,10 @@ def server_env(database_url: str, redis_url: str | None, conn_max_age: int) -> d
         DJANGO_SETTINGS_MODULE="vangnet.settings",
         VANGNET_ENV="development",
         CHAT_OPENING_HOURS="always",
+        # On PostgreSQL the servers pool their connections as in production (ADR 0030); a
+        # positive --conn-max-age measures the other way, a connection per thread kept that
+        # long (behind an external pooler). Without this the scaled run held ~100 connections.
+        DATABASE_POOL="false" if conn_max_age else "true",
         DATABASE_CONN_MAX_AGE=str(conn_max_age),
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
@@ -887,8 +891,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        default=60,
-        help="DATABASE_CONN_MAX_AGE of the servers (60, as docs/operations.md advises)",
+        default=0,
+        help="0: the servers pool their PostgreSQL connections (as in production); N: no "
+        "pool, a connection per thread kept N seconds (DATABASE_CONN_MAX_AGE)",
     )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")

@@ -58,6 +58,7 @@ NUMBERS = re.compile(r'data-numbers="([^"]*)"')
 @dataclass
 class OpenTally:
     latencies: list[float] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)  # when each of `latencies` was sent
     sent: int = 0
     typing_sent: int = 0
     duplicates: int = 0
@@ -117,6 +118,7 @@ class Peer:
                     else:
                         sent.delivered = True
                         tally.latencies.append(now - sent.at)
+                        tally.sent_at.append(sent.at)
                 elif kind == "error":
                     key = frame.get("key") or ""
                     if "retry_after" in frame and key in load.sent:
@@ -462,6 +464,7 @@ class OpenLoad:
             "sockets_dropped": dict(tally.closed),
             "connect_failures": dict(tally.connect_failures),
             "latency_ms": bench.percentiles(tally.latencies),
+            "latency_ms_by_10s_sent": latency_windows(tally, start),
             "arrivals": tally.arrivals,
             "intake_failures": dict(tally.intake_failures),
             "queue_visible_ms": bench.percentiles(tally.visibility),
@@ -488,6 +491,18 @@ class OpenLoad:
             },
             "database_connections_peak": samples["db"] if pg else None,
         }
+
+
+def latency_windows(tally: OpenTally, start: float) -> list[dict[str, Any]]:
+    """Latency by when the message was sent, in 10 s windows of the run: a busy spell shows
+    where it was (the ramp, a sweep, all through)."""
+    windows: dict[int, list[float]] = {}
+    for at, latency in zip(tally.sent_at, tally.latencies, strict=True):
+        windows.setdefault(int((at - start) // 10), []).append(latency)
+    return [
+        {"from_s": 10 * index, "count": len(values), **bench.percentiles(values)}
+        for index, values in sorted(windows.items())
+    ]
 
 
 def say(text: str) -> None:
@@ -659,7 +674,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-arrivals", action="store_true", help="no new visitors")
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for stragglers")
     parser.add_argument("--seed", type=int, default=15)
-    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="0: pooled PostgreSQL connections (production); N: per thread, kept N s",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--output", type=Path, default=OUTPUT)

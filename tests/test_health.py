@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from unittest import mock
 
@@ -11,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import OperationalError
 
 from vangnet.asgi import application
+from vangnet.core import health
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,61 @@ def test_websocket_from_another_site_is_refused():
 
     assert not connected
     assert answer is None
+
+
+class SilentChannelLayer:
+    """Takes every message and hands none back (a layer that lost its subscription)."""
+
+    async def new_channel(self, prefix: str = "") -> str:
+        return f"{prefix}silent"
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        return None
+
+    async def receive(self, channel: str) -> dict[str, Any]:
+        await asyncio.Event().wait()
+        raise AssertionError("never")
+
+
+def test_a_channel_layer_that_never_answers_makes_the_process_unavailable_not_stuck(client):
+    with (
+        mock.patch("vangnet.core.health.get_channel_layer", return_value=SilentChannelLayer()),
+        mock.patch("vangnet.core.health.ROUND_TRIP_SECONDS", 0.2),
+    ):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["channel_layer"] == "TimeoutError"
+
+
+class CountingChannelLayer:
+    """An echoing layer that counts the channels asked for."""
+
+    def __init__(self) -> None:
+        self.channels_made = 0
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+
+    async def new_channel(self, prefix: str = "") -> str:
+        self.channels_made += 1
+        return f"{prefix}{self.channels_made}"
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        self.pending.setdefault(channel, []).append(message)
+
+    async def receive(self, channel: str) -> dict[str, Any]:
+        return self.pending[channel].pop(0)
+
+
+def test_a_running_process_probes_on_one_channel_however_often_it_is_asked():
+    """On the Redis pub/sub layer a channel is a subscription kept until its receive is
+    cancelled: a new one per probe would pile up in a process a load balancer asks all day."""
+    layer = CountingChannelLayer()
+
+    async def probed_often() -> None:
+        for _ in range(5):
+            await health._round_trip()
+
+    with mock.patch("vangnet.core.health.get_channel_layer", return_value=layer):
+        async_to_sync(probed_often)()
+
+    assert layer.channels_made == 1

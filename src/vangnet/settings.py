@@ -221,17 +221,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 REDIS_URL = env("REDIS_URL")
+# Which of channels_redis' layers carries the events between processes (ADR 0037): "pubsub"
+# (Redis publish/subscribe: a process subscribes once per group it has members in and gets
+# every event pushed) or "core" (a sorted set per channel, popped one message per round trip
+# per process: at 1,000 conversations that serial pop was where the messages waited).
+CHANNEL_LAYER_KINDS = {
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "core": "channels_redis.core.RedisChannelLayer",
+}
+CHANNEL_LAYER_KIND = env("CHANNEL_LAYER_KIND", "pubsub")
+if CHANNEL_LAYER_KIND not in CHANNEL_LAYER_KINDS:
+    raise ImproperlyConfigured("CHANNEL_LAYER_KIND must be 'pubsub' or 'core'.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_KINDS[CHANNEL_LAYER_KIND],
             "CONFIG": {
                 # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
-                # channels_redis blocks on BZPOPMIN: an idle socket's receive would time out
+                # the core layer blocks on BZPOPMIN: an idle socket's receive would time out
                 # and kill its consumer. Give the read room beyond the blocking pop.
                 # redis-py 8 caps a pool at 100 connections and then raises at once
-                # ("Too many connections"); every concurrent group_send holds one, so a busy
-                # web process needs more (the chat benchmark hit it at 100 conversations).
+                # ("Too many connections"); every concurrent group_send of the core layer
+                # holds one, so a busy web process needs more.
                 "hosts": [
                     {
                         "address": REDIS_URL,
