@@ -80,10 +80,13 @@ def server_env(database_url: str, redis_url: str | None, conn_max_age: int) -> d
         # positive --conn-max-age measures the other way, a connection per thread kept that
         # long (behind an external pooler). Without this the scaled run held ~100 connections.
         DATABASE_POOL="false" if conn_max_age else "true",
-        DATABASE_CONN_MAX_AGE=str(conn_max_age),
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
     )
+    if conn_max_age:
+        env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
+    else:
+        env.pop("DATABASE_CONN_MAX_AGE", None)  # the settings' default (SQLite keeps one)
     if redis_url:
         env.update(
             REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=LAYER_PREFIX, CACHE_KEY_PREFIX=LAYER_PREFIX

@@ -409,7 +409,6 @@ class _GuardedSocket(_JsonSocket):
     watchdog: asyncio.Task[None] | None = None
     access: str | None = None  # events.access_key of the conversation shown, if any
     checked_at: float = 0.0  # time.monotonic() of the last check that said yes
-    touched_at: float = 0.0  # time.monotonic() of the last idle mark written
     # What the last full check found, confirmed by one statement afterwards (ADR 0036): the
     # session, user, device and memberships (`verified`) and the socket's own record as its
     # `admit` read it (`record`, in the order of `record_state`).
@@ -485,10 +484,14 @@ class _GuardedSocket(_JsonSocket):
             code = self._check()
             if code is not None:
                 return code, None
-            now = time.monotonic()
-            if activity and now - self.touched_at >= SESSION_TOUCH_SECONDS:
+            # The idle mark as the check just read it: written again only once it is older
+            # than SESSION_TOUCH_SECONDS — not at every socket's first message (a thousand
+            # staff sockets opened together then wrote their sessions in the same seconds).
+            seen = self.verified.last_seen if self.verified is not None else 0
+            if activity and time.time() - seen >= SESSION_TOUCH_SECONDS:
                 touch(self.scope)
-                self.touched_at = now
+                if self.verified is not None:
+                    self.verified.last_seen = int(time.time())
             with events.collecting() as collected:
                 try:
                     return None, function()

@@ -191,3 +191,33 @@ def test_while_nothing_changes_the_full_check_is_made_only_at_the_handshake(monk
 
     async_to_sync(scenario)()
     assert len(full_checks) == 1
+
+
+def test_an_employees_messages_keep_the_session_alive_written_at_most_once_a_minute():
+    _region, _visitor, chat, employee = running_chat()
+    staff = login_verified(Client(), employee)
+    key = session_key(staff)
+
+    def idle_mark_set(seconds_ago: int) -> None:
+        session = SessionStore(session_key=key)
+        session[IDLE_KEY] = int(time.time()) - seconds_ago
+        session.save()
+
+    def idle_mark() -> int:
+        return int(SessionStore(session_key=key)[IDLE_KEY])
+
+    async def scenario() -> None:
+        await database_sync_to_async(idle_mark_set)(10)  # the page was loaded just now
+        desk = await opened(f"/ws/staff/chat/{chat.pk}/", staff)
+        fresh = await database_sync_to_async(idle_mark)()
+        await send(desk, type="send", key="e-1", body="Hoi")
+        await next_of(desk, "ack")
+        assert await database_sync_to_async(idle_mark)() == fresh  # not written again
+
+        await database_sync_to_async(idle_mark_set)(consumers.SESSION_TOUCH_SECONDS + 5)
+        await send(desk, type="send", key="e-2", body="Gaat het?")
+        await next_of(desk, "ack")
+        assert time.time() - await database_sync_to_async(idle_mark)() < 5  # typing is activity
+        await desk.disconnect()
+
+    async_to_sync(scenario)()
