@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
@@ -41,6 +43,7 @@ from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, Model, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
@@ -165,22 +168,36 @@ def _confirmable() -> bool:
     return issubclass(engine.SessionStore, DatabaseSessionStore)
 
 
+# The columns of the quick check, in the order its statement reads them.
+_PERSON = ("is_active", "password", "security_stamp", "organisation_id")
+_COLUMNS = (
+    *_PERSON,
+    "memberships__region_id",
+    "memberships__role",
+    "_session",
+    "_expires",
+    "_device",
+)
+
+
 @dataclass
 class _Statement:
     """The quick check of one socket, compiled once: what it asks never changes between two
     full checks (the user, the session key, the device, the socket's own record), so only
     the SQL is sent again. Building it through the ORM on every message (annotations,
-    subqueries, compiling) cost more than running it (ADR 0036)."""
+    subqueries, compiling) cost more than running it (ADR 0036, 0037). Only the text is
+    kept: the compiled query is some 300 objects, and a thousand sockets' worth made every
+    full garbage collection of the process longer (ADR 0037)."""
 
     connection: Any  # the database wrapper of the thread it was compiled on
     sql: str
     params: tuple[Any, ...]
-    compiler: Any  # turns the rows into Python values as the ORM would (results_iter)
 
 
 def _compile(verified: Verified, record: dict[str, Any]) -> _Statement:
     device_model, device_pk = verified.device
     stored = Session.objects.filter(session_key=verified.session_key)
+    names = tuple(f"_record_{name}" for name in record)
     query = (
         User.objects.filter(pk=verified.user.pk)
         .annotate(
@@ -191,32 +208,31 @@ def _compile(verified: Verified, record: dict[str, Any]) -> _Statement:
                     pk=device_pk, user_id=OuterRef("pk"), confirmed=True
                 )
             ),
-            **{f"_record_{name}": expression for name, expression in record.items()},
+            **dict(zip(names, record.values(), strict=True)),
         )
         .order_by()
-        .values_list(
-            "is_active",
-            "password",
-            "security_stamp",
-            "organisation_id",
-            "memberships__region_id",
-            "memberships__role",
-            "_session",
-            "_expires",
-            "_device",
-            *(f"_record_{name}" for name in record),
-        )
+        .values_list(*_COLUMNS, *names)
     )
-    compiler = query.query.get_compiler(using=query.db)
-    sql, params = compiler.as_sql()
-    return _Statement(connections[query.db], sql, tuple(params), compiler)
+    # The raw row is read by position: the fields first, then the annotations as added.
+    selected = (*query.query.values_select, *query.query.annotation_select)
+    assert selected == (*_COLUMNS, *names), selected
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    return _Statement(connections[query.db], sql, tuple(params))
 
 
 def _run(statement: _Statement) -> list[tuple[Any, ...]]:
+    """The rows as the database driver gives them (on SQLite a flag is 0 or 1, a UUID 32 hex
+    digits and a moment text): `still_current` reads each value only as far as it needs."""
     with statement.connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
-        raw = cursor.fetchall()
-    return list(statement.compiler.results_iter(results=[raw], tuple_expected=True))
+        return cursor.fetchall()
+
+
+def _moment(value: Any) -> datetime:
+    """A stored moment as an aware datetime (SQLite gives text in UTC, PostgreSQL a datetime)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def still_current(
@@ -228,8 +244,9 @@ def still_current(
 
     `record` gives expressions of the socket's own record (such as the conversation's
     region), read in the same statement; asked once per full check, when the statement is
-    compiled. Returns their values when all is unchanged; None when anything differs, which
-    sends the socket back to the full check (`verify` and its own `admit`)."""
+    compiled. Returns their values as the driver reads them (on SQLite a flag is 0 or 1,
+    which compares equal to False or True) when all is unchanged; None when anything
+    differs, which sends the socket back to the full check (`verify` and its own `admit`)."""
     if verified.memberships is None or not _confirmable():
         return None
     if verified.idle():
@@ -242,13 +259,22 @@ def still_current(
         return None
     first = rows[0]
     is_active, password, stamp, organisation_id = first[:4]
-    if (is_active, password, str(stamp), organisation_id) != verified.person:
+    if (
+        stamp is None
+        or (
+            bool(is_active),
+            password,
+            str(uuid.UUID(str(stamp))),
+            organisation_id,
+        )
+        != verified.person
+    ):
         return None
     memberships = frozenset((row[4], row[5]) for row in rows if row[4] is not None)
     if memberships != verified.memberships:
         return None
     raw, expires, device_ok = first[6], first[7], first[8]
-    if raw is None or expires is None or expires <= timezone.now() or not device_ok:
+    if raw is None or expires is None or _moment(expires) <= timezone.now() or not device_ok:
         return None
     if raw != verified.raw:
         # The session was written meanwhile — usually only its idle mark, by a page or by
