@@ -18,13 +18,14 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from vangnet.chat import consumers, services
+from vangnet.chat import consumers
 from vangnet.chat.load import LOAD
 from vangnet.chat.models import Conversation, Message
 from vangnet.testing.auth import login_verified
 
-from .helpers import employee_at_desk, region_with_postcode
+from .helpers import region_with_postcode
 from .test_chat_sockets import connect, next_of, send, socket, visitor_browser
+from .test_socket_revocation import running_chat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,9 +55,7 @@ def catch_up() -> None:
 
 
 def test_the_visitor_is_told_when_the_chat_is_busy_and_when_it_is_calm_again():
-    utrecht = region_with_postcode()
-    visitor, chat = visitor_browser()
-    services.accept_chat(conversation=chat, by=employee_at_desk(utrecht))
+    _utrecht, visitor, _chat, _employee = running_chat()
 
     async def scenario() -> None:
         child = socket("/ws/chat/", visitor)
@@ -128,10 +127,7 @@ def test_no_more_chats_start_than_the_process_carries(settings):
 
 
 def test_while_busy_every_message_arrives_exactly_once_however_often_it_is_sent():
-    utrecht = region_with_postcode()
-    visitor, chat = visitor_browser()
-    employee = employee_at_desk(utrecht)
-    services.accept_chat(conversation=chat, by=employee)
+    _utrecht, visitor, chat, employee = running_chat()
     staff = login_verified(Client(), employee)
 
     async def scenario() -> None:
