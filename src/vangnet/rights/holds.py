@@ -120,14 +120,7 @@ def record_for_hold(
     if not may_hold(user, record):
         record_access(user=user, action=AccessLogAction.REFUSED, obj=record, audit=audit)
         raise AccessDenied(action=Action.PLACE_LEGAL_HOLD, obj=record, logged=True)
-    record_access(
-        user=user,
-        action=AccessLogAction.VIEW,
-        obj=record,
-        roles=_roles(user, record),
-        audit=audit,
-        reason="bewaarplicht",
-    )
+    _log(user, record, AccessLogAction.VIEW, audit, "bewaarplicht")
     holds = LegalHold.objects.filter(object_type=kind, object_id=str(record.pk)).select_related(
         "placed_by", "lifted_by"
     )
@@ -158,7 +151,7 @@ def place_hold(
         hold = LegalHold.objects.create(
             object_type=kind, object_id=object_id, reason=reason.strip(), placed_by=by
         )
-        _log_hold_change(by, record, audit, f"bewaarplicht: {reason.strip()}")
+        _log(by, record, AccessLogAction.CHANGE, audit, f"bewaarplicht: {reason.strip()}")
     return hold
 
 
@@ -182,14 +175,17 @@ def lift_hold(
             raise HoldError(_("Deze bewaarplicht is al opgeheven."))
         hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), by, reason.strip()
         hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-        _log_hold_change(by, record, audit, f"bewaarplicht opgeheven: {reason.strip()}")
+        _log(by, record, AccessLogAction.CHANGE, audit, f"bewaarplicht opgeheven: {reason.strip()}")
     return hold
 
 
-def _log_hold_change(by: User, record: Model, audit: AuditContext | None, reason: str) -> None:
+def _log(
+    by: User, record: Model, action: AccessLogAction, audit: AuditContext | None, reason: str
+) -> None:
+    """The hold screen shown (VIEW) or a hold placed or lifted (CHANGE), with the reason."""
     record_access(
         user=by,
-        action=AccessLogAction.CHANGE,
+        action=action,
         obj=record,
         roles=_roles(by, record),
         audit=audit,
