@@ -102,10 +102,14 @@ def verified_user(scope: dict[str, Any]) -> User | None:
     return verified.user if verified is not None else None
 
 
-def _person(user: User) -> tuple[Any, ...]:
+def _person(
+    is_active: Any, password: str, stamp: Any, organisation_id: int | None
+) -> tuple[Any, ...]:
     """What of the user row decides whether the session still holds them (Django's session
-    hash is made of the password and the security stamp) and what the policy reads."""
-    return (user.is_active, user.password, str(user.security_stamp), user.organisation_id)
+    hash is made of the password and the security stamp) and what the policy reads — alike
+    from a `User` and from the quick check's raw row (a flag 0/1 and the stamp as 32 hex
+    digits on SQLite)."""
+    return (bool(is_active), password, uuid.UUID(str(stamp)), organisation_id)
 
 
 def _without_idle_mark(data: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +162,7 @@ def verify(scope: dict[str, Any]) -> Verified | None:
         session=_without_idle_mark(dict(session.items())),
         last_seen=int(session[IDLE_KEY]),
         device=(type(device), device.pk),
-        person=_person(user),
+        person=_person(user.is_active, user.password, user.security_stamp, user.organisation_id),
     )
 
 
@@ -258,17 +262,7 @@ def still_current(
     if not rows:
         return None
     first = rows[0]
-    is_active, password, stamp, organisation_id = first[:4]
-    if (
-        stamp is None
-        or (
-            bool(is_active),
-            password,
-            str(uuid.UUID(str(stamp))),
-            organisation_id,
-        )
-        != verified.person
-    ):
+    if _person(*first[: len(_PERSON)]) != verified.person:
         return None
     memberships = frozenset((row[4], row[5]) for row in rows if row[4] is not None)
     if memberships != verified.memberships:
