@@ -451,10 +451,9 @@ class _GuardedSocket(_JsonSocket):
     def _full_check(self) -> int | None:
         verified = verify(self.scope)
         user = verified.user if verified is not None else None
-        if user is None or (self.user is not None and user.pk != self.user.pk):
-            self.verified = None
-            return CLOSE_LOGIN_GONE
         self.verified = None
+        if user is None or (self.user is not None and user.pk != self.user.pk):
+            return CLOSE_LOGIN_GONE
         try:
             allowed = self.admit(user)
             refusal: AccessDenied | None = None
@@ -478,31 +477,22 @@ class _GuardedSocket(_JsonSocket):
         socket is then closed."""
         if self.revoked:
             return False, None
-        published: events.Published = []
 
         def work() -> tuple[int | None, Any]:
             code = self._check()
             if code is not None:
                 return code, None
+            verified = self.verified  # what the check just confirmed
+            assert verified is not None
             # The idle mark as the check just read it: written again only once it is older
             # than SESSION_TOUCH_SECONDS — not at every socket's first message (a thousand
             # staff sockets opened together then wrote their sessions in the same seconds).
-            seen = self.verified.last_seen if self.verified is not None else 0
-            if activity and time.time() - seen >= SESSION_TOUCH_SECONDS:
+            if activity and time.time() - verified.last_seen >= SESSION_TOUCH_SECONDS:
                 touch(self.scope)
-                if self.verified is not None:
-                    self.verified.last_seen = int(time.time())
-            with events.collecting() as collected:
-                try:
-                    return None, function()
-                finally:
-                    published.extend(collected)
+                verified.last_seen = int(time.time())
+            return None, function()
 
-        try:
-            code, result = await database_sync_to_async(measured(work))()
-        finally:
-            LOAD.evaluate()
-            await events.apublish(published, self.channel_layer)
+        code, result = await self.call_service(work)
         if code is not None:
             await self.revoke(code)
             return False, None
@@ -958,9 +948,10 @@ class _ConversationSocket(_GuardedSocket):
         assert self.conversation is not None
         return staff_state(self.conversation)
 
-    async def tell_state(self) -> None:
-        """A state change may be a transfer to another region, or the volunteer stepping out:
-        ask again (in the same hop) before telling."""
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        """A state change may be a transfer to another region, or the volunteer stepping out
+        (or the chat closing): ask again (in the same hop) before telling; once the answer is
+        no, the socket ends and nothing more of the conversation reaches it."""
         allowed, state = await self.guarded(self.current_state, activity=False)
         if allowed:
             await self.send_json(state)
@@ -992,9 +983,6 @@ class StaffChatConsumer(_ConversationSocket):
     async def chat_message(self, event: dict[str, Any]) -> None:
         if await self.may_pass(event):
             await self.send_json({"type": "message", "message": event["message"]})
-
-    async def chat_state(self, event: dict[str, Any]) -> None:
-        await self.tell_state()
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "presence", "visitor_connected": event["visitor_connected"]})
@@ -1246,11 +1234,6 @@ class VolunteerChatConsumer(_ConversationSocket):
             await self.send_json({"type": "message", "message": event["message"]})
         else:  # a staff note: only its number, so the page sees no gap
             await self.send_json({"type": "skip", "seq": event["message"]["seq"]})
-
-    async def chat_state(self, event: dict[str, Any]) -> None:
-        # Once the volunteer stepped out (or the chat closed), the socket ends: nothing more
-        # of the conversation reaches them.
-        await self.tell_state()
 
     async def chat_presence(self, event: dict[str, Any]) -> None:
         return None
