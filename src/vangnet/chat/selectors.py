@@ -192,20 +192,25 @@ def conversation_for_staff(
 ACCESS_FIELDS = ("region_id", "volunteer_present", "volunteer_id", "status", "assigned_to_id")
 
 
+def _reading(row: QuerySet[Any], fields: dict[str, str]) -> dict[str, Any]:
+    """Expressions reading `fields` (name: field) of one row, as subqueries."""
+    return {name: Subquery(row.values(field)[:1]) for name, field in fields.items()}
+
+
 def conversation_access(conversation_id: int) -> dict[str, Any]:
     """Expressions reading a conversation's ACCESS_FIELDS, for the one statement of a
     socket's quick check (`accounts.websocket.still_current`, ADR 0036). No personal data."""
     row = Conversation.objects.filter(pk=conversation_id)
-    return {field: Subquery(row.values(field)[:1]) for field in ACCESS_FIELDS}
+    return _reading(row, {field: field for field in ACCESS_FIELDS})
 
 
 def handover_access(handover_id: int) -> dict[str, Any]:
     """The same for a handover: whose it is and which chat it is about."""
     row = Handover.objects.filter(pk=handover_id)
-    return {
-        "requested_by_id": Subquery(row.values("requested_by_id")[:1]),
-        "handover_conversation_id": Subquery(row.values("conversation_id")[:1]),
-    }
+    return _reading(
+        row,
+        {"requested_by_id": "requested_by_id", "handover_conversation_id": "conversation_id"},
+    )
 
 
 def open_phone_handovers(*, user: User, audit: AuditContext | None = None) -> list[Any]:
