@@ -29,10 +29,10 @@ demo: install
 	$(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CHAT_OPENING_HOURS=$${CHAT_OPENING_HOURS:-always} \
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
+	$(PY) -m vangnet.serve --host $(HOST) --port $(PORT)
 
 serve: install
-	$(PY) -m uvicorn vangnet.asgi:application --host $(HOST) --port $(PORT) --app-dir src --lifespan off --ws-ping-timeout 60
+	$(PY) -m vangnet.serve --host $(HOST) --port $(PORT)
 
 worker: install
 	$(MANAGE) db_worker

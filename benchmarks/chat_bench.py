@@ -310,11 +310,9 @@ class Server:
 
     @classmethod
     def uvicorn(cls, name: str, env: dict[str, str], workdir: Path) -> Server:
-        argv = ["uvicorn", "vangnet.asgi:application", "--app-dir", "src", "--host", "127.0.0.1"]
-        argv += ["--lifespan", "off", "--log-level", "warning", "--no-access-log"]
-        # As docs/operations.md advises: a process busy for a moment must not hang up on
-        # every socket whose pong it has not read yet (1011, keepalive timeout).
-        argv += ["--ws-ping-interval", "20", "--ws-ping-timeout", "60"]
+        # As in production (docs/operations.md): what is measured is what runs.
+        argv = ["vangnet.serve", "--host", "127.0.0.1", "--log-level", "warning"]
+        argv += ["--no-access-log"]
         return cls.start(name, argv, env, workdir)
 
     def wait_healthy(self, seconds: float = 60) -> None:

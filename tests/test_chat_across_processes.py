@@ -69,16 +69,11 @@ def two_servers() -> Iterator[list[str]]:
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "vangnet.asgi:application",
-                "--app-dir",
-                "src",
+                "vangnet.serve",  # as in production (docs/operations.md)
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--lifespan",
-                "off",
                 "--log-level",
                 "warning",
             ],
@@ -127,6 +122,10 @@ async def converse(
 
     visitor = await open_socket(visitor_url, "/ws/chat/", visitor_cookie)
     staff = await open_socket(staff_url, f"/ws/staff/chat/{chat_id}/", staff_cookie)
+    # The client offers per-message compression (websockets does by default); the server
+    # declines it (ADR 0038): no compressor is kept per socket.
+    for ws in (visitor, staff):
+        assert ws.response.headers.get("Sec-WebSocket-Extensions") is None
 
     async def collect(ws, sender: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
         bodies: list[str] = []

@@ -164,8 +164,8 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "uvicorn", "vangnet.asgi:application", "--app-dir", "src"),
-                *("--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "off"),
+                *(sys.executable, "-m", "vangnet.serve"),
+                *("--host", "127.0.0.1", "--port", str(self.port)),
                 *("--log-level", "warning"),
             ],
             cwd=ROOT,

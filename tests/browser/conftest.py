@@ -299,8 +299,10 @@ class AsgiLiveServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+        from vangnet import serve
+
         config = uvicorn.Config(
-            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+            application, host="127.0.0.1", port=port, log_level="warning", **serve.SETTINGS
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
