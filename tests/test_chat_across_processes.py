@@ -58,6 +58,9 @@ def two_servers() -> Iterator[list[str]]:
         ),
         "REDIS_URL": settings.REDIS_URL,
         "CHANNEL_LAYER_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+        # The servers' cache keys (a visitor's open sockets) under this run's prefix, which
+        # the suite deletes after each test: none is left behind in a shared Redis.
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         "SECRET_KEY": settings.SECRET_KEY,
         "AUDIT_LOG_KEY": settings.AUDIT_LOG_KEY,
         "CHAT_OPENING_HOURS": "always",
