@@ -311,8 +311,7 @@ class Server:
     @classmethod
     def uvicorn(cls, name: str, env: dict[str, str], workdir: Path) -> Server:
         # As in production (docs/operations.md): what is measured is what runs.
-        argv = ["vangnet.serve", "--host", "127.0.0.1", "--log-level", "warning"]
-        argv += ["--no-access-log"]
+        argv = ["vangnet.serve", "--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
         return cls.start(name, argv, env, workdir)
 
     def wait_healthy(self, seconds: float = 60) -> None:

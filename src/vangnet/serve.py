@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from uvicorn.main import main as uvicorn_main
+
 APPLICATION = "vangnet.asgi:application"
 
 # uvicorn.Config's names and values; `argv()` spells them as uvicorn's options.
@@ -45,8 +47,6 @@ def arguments(given: list[str]) -> list[str]:
 
 
 def main(given: list[str] | None = None) -> None:
-    from uvicorn.main import main as uvicorn_main
-
     uvicorn_main.main(
         args=arguments(sys.argv[1:] if given is None else given), prog_name="vangnet.serve"
     )
