@@ -24,7 +24,6 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, close_old_connections
@@ -37,6 +36,7 @@ from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
 from vangnet.accounts.websocket import Verified, still_current, touch, user_group, verify
 from vangnet.audit.context import AuditContext
 from vangnet.audit.services import Access, record_accesses, record_unlogged_refusal
+from vangnet.core.consumers import InTurnWebsocketConsumer
 
 from . import events, messaging, presence, queue, selectors, services, tasks
 from .load import LOAD
@@ -249,7 +249,7 @@ def _kind_of(text: str | None) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-class _JsonSocket(AsyncWebsocketConsumer):
+class _JsonSocket(InTurnWebsocketConsumer):
     hellos: deque[float] | None = None
     accepted: bool = False
     working: asyncio.Task[None] | None = None  # the work of the last frame read (`in_order`)

@@ -33,3 +33,35 @@ def test_a_fresh_message_arrives_and_group_members_get_it():
         assert message["body"] == "hallo"
 
     async_to_sync(scenario)()
+
+
+def test_every_member_gets_its_own_copy_in_order_and_a_full_one_misses_out():
+    layer = InMemoryChannelLayer(capacity=2)
+
+    async def scenario() -> None:
+        for member in ("visitor.one", "staff.two"):
+            await layer.group_add("conversation-1", member)
+        await layer.send("staff.two", {"type": "chat.typing"})
+        await layer.send("staff.two", {"type": "chat.typing"})  # staff.two is now full
+        for body in ("een", "twee"):
+            await layer.group_send("conversation-1", {"type": "chat.message", "body": body})
+        first = await layer.receive("visitor.one")
+        second = await layer.receive("visitor.one")
+        assert [first["body"], second["body"]] == ["een", "twee"]
+        first["body"] = "changed by one receiver"
+        assert [(await layer.receive("staff.two"))["type"] for _ in range(2)] == ["chat.typing"] * 2
+        assert layer.channels == {}, "an emptied channel leaves nothing behind"
+
+    async_to_sync(scenario)()
+
+
+def test_a_receiver_waiting_gets_what_is_sent_later():
+    layer = InMemoryChannelLayer()
+
+    async def scenario() -> None:
+        waiting = asyncio.ensure_future(layer.receive("visitor.one"))
+        await asyncio.sleep(0.01)
+        await layer.send("visitor.one", {"type": "chat.message", "body": "hallo"})
+        assert (await asyncio.wait_for(waiting, timeout=1))["body"] == "hallo"
+
+    async_to_sync(scenario)()
