@@ -252,8 +252,10 @@ def _kind_of(text: str | None) -> str:
 class _JsonSocket(InTurnWebsocketConsumer):
     hellos: deque[float] | None = None
     accepted: bool = False
-    working: asyncio.Task[None] | None = None  # the work of the last frame read (`in_order`)
-    pending: int = 0  # frames read whose work has not finished
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chain: deque[asyncio.Task[None]] = deque()  # frames' work, oldest first (`in_order`)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As channels does, without closing old database connections before every frame
@@ -310,11 +312,12 @@ class _JsonSocket(InTurnWebsocketConsumer):
         the server's keepalive pings are answered among the frames, and uvicorn stops reading
         once 32 frames wait unread — a busy process then hung up (1011) on sockets whose pong
         it never read (ADR 0036). So frames are read at once and their work is chained —
-        up to MAX_PENDING_FRAMES: a client that sends faster than that waits, as before."""
-        if self.pending >= MAX_PENDING_FRAMES and self.working is not None:
-            await asyncio.wait([self.working])
-        previous = self.working
-        self.pending += 1
+        up to MAX_PENDING_FRAMES: a client that sends faster than that waits until the oldest
+        is done (not the newest: behind a database a minute behind, that was a minute unread)."""
+        chain = self.chain
+        while len(chain) >= MAX_PENDING_FRAMES:
+            await asyncio.wait([chain[0]])
+        previous = chain[-1] if chain else None
 
         async def run() -> None:
             if previous is not None and not previous.done():
@@ -330,10 +333,10 @@ class _JsonSocket(InTurnWebsocketConsumer):
                     await self.close(code=CLOSE_TRY_AGAIN_LATER)
             except Exception:
                 logger.exception("A socket's frame failed")
-            finally:
-                self.pending -= 1
 
-        self.working = asyncio.create_task(run())
+        task = asyncio.create_task(run())
+        chain.append(task)
+        task.add_done_callback(chain.remove)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         try:

@@ -162,3 +162,37 @@ def test_while_busy_every_message_arrives_exactly_once_however_often_it_is_sent(
     async_to_sync(scenario)()
     stored = list(Message.objects.filter(conversation=chat).exclude(client_key=""))
     assert sorted(m.client_key for m in stored) == sorted(f"k-{n}" for n in range(12))
+
+
+def test_a_socket_with_frames_waiting_reads_on_once_its_oldest_is_done(monkeypatch):
+    """With MAX_PENDING_FRAMES frames waiting for their work, a socket reads the next as soon as
+    the oldest is done — not after the newest: behind a database minutes behind, waiting for
+    all of them left the keepalive pong unread until uvicorn hung up (1011)."""
+    monkeypatch.setattr(consumers, "MAX_PENDING_FRAMES", 3)
+
+    async def scenario() -> None:
+        socket = consumers.VisitorChatConsumer()
+        done = [asyncio.Event() for _ in range(4)]
+        finished: list[int] = []
+
+        def work(n: int):
+            async def run() -> None:
+                await done[n].wait()
+                finished.append(n)
+
+            return run
+
+        for n in range(3):
+            await socket.in_order(work(n))  # read at once; the work waits
+        fourth = asyncio.ensure_future(socket.in_order(work(3)))
+        await asyncio.sleep(0.01)
+        assert not fourth.done(), "three frames wait: the socket waits before reading more"
+        done[0].set()
+        await asyncio.wait_for(fourth, timeout=1)  # read while frames 1 and 2 still wait
+        assert finished == [0]
+        for event in done[1:]:
+            event.set()
+        await asyncio.wait_for(asyncio.gather(*socket.chain), timeout=1)
+        assert finished == [0, 1, 2, 3], "the work still runs in the order the frames came"
+
+    async_to_sync(scenario)()
