@@ -43,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Coroutine
@@ -53,6 +52,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
+
+from vangnet.testing.servers import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench-results" / "chat-latest.json"
@@ -279,14 +280,6 @@ def intake_over_http(port: int, number: int) -> str:
 # --- server processes ---------------------------------------------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Server:
     name: str
@@ -315,20 +308,10 @@ class Server:
         return cls.start(name, argv, env, workdir)
 
     def wait_healthy(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.log}:\n{self.log.read_text()}")
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=5) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} did not become healthy; see {self.log}")
-            time.sleep(0.2)
+        try:
+            wait_healthy(self.process, self.port, seconds=seconds, name=self.name)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}; see {self.log}:\n{self.log.read_text()}") from None
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -11,13 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -28,6 +22,7 @@ from vangnet.chat import services
 from vangnet.chat.models import Conversation
 from vangnet.testing.auth import login_verified
 from vangnet.testing.factories import PostcodeFactory, RegionFactory, national_desk
+from vangnet.testing.servers import WebProcess
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -37,15 +32,8 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 # The employee writes fast; the visitor stays under the socket's flood limit (10 in 10 s).
 EMPLOYEE_MESSAGES, VISITOR_MESSAGES = 40, 10
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -66,45 +54,14 @@ def two_servers() -> Iterator[list[str]]:
         "CHAT_OPENING_HOURS": "always",
         "VANGNET_ENV": "development",
     }
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "vangnet.serve",  # as in production (docs/operations.md)
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
-    urls = [f"127.0.0.1:{port}" for port in ports]
+    servers = [WebProcess(env), WebProcess(env)]  # as in production (docs/operations.md)
     try:
-        for url in urls:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://{url}/healthz", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server {url} did not start")
-                time.sleep(0.2)
-        yield urls
+        for server in servers:
+            server.start()
+        yield [server.address for server in servers]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+        for server in servers:
+            server.stop()
 
 
 def cookie_of(client: Client) -> str:

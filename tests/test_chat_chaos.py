@@ -25,20 +25,20 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from vangnet.testing.servers import WebProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = shutil.which("redis-server")
@@ -62,12 +62,6 @@ VISITOR_TYPES_EVERY, EMPLOYEE_TYPES_EVERY = 1.5, 1.0
 RECONNECT_FIRST, RECONNECT_MAX = 0.5, 8.0
 # After typing stops, how long both screens may take to hold everything.
 SETTLE_SECONDS = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_port(port: int, seconds: float) -> bool:
@@ -152,52 +146,6 @@ class PrivatePostgres:
         with contextlib.suppress(Exception):
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class Server:
-    """One uvicorn process of the web app (as `tests/test_chat_across_processes.py`)."""
-
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env, self.port, self.log = env, free_port(), log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "vangnet.serve"),
-                *("--host", "127.0.0.1", "--port", str(self.port)),
-                *("--log-level", "warning"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            # The tracebacks of a database that is away go here, not into the test's output.
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            time.sleep(0.2)
-        raise RuntimeError(f"server on port {self.port} did not start")
-
-    def kill9(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            self.process = None
 
 
 # --- the network between the clients and the servers ------------------------------------
@@ -463,8 +411,8 @@ class EventLoop:
 class Stack:
     redis: PrivateRedis
     postgres: PrivatePostgres
-    visitors_server: Server
-    employees_server: Server
+    visitors_server: WebProcess
+    employees_server: WebProcess
     visitors_network: Balancer
     employees_network: Balancer
     visitor: ChatClient
@@ -491,7 +439,7 @@ def stack() -> Iterator[Stack]:
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="vangnet-chaos-"))
     redis, postgres = PrivateRedis(folder), PrivatePostgres()
-    servers: list[Server] = []
+    servers: list[WebProcess] = []
     loop: EventLoop | None = None
     try:
         try:
@@ -531,8 +479,8 @@ def stack() -> Iterator[Stack]:
         )
         people = json.loads(made.stdout.strip().splitlines()[-1])
         servers = [
-            Server(env, folder / "visitors-server.log"),
-            Server(env, folder / "employees-server.log"),
+            WebProcess(env, log=folder / "visitors-server.log"),
+            WebProcess(env, log=folder / "employees-server.log"),
         ]
         for server in servers:
             server.start()
