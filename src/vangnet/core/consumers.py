@@ -29,14 +29,23 @@ async def dispatch_in_turn(
     while the socket waited, and with two thousand sockets the collector's young generation
     held tens of thousands of them — each collection a pause of 20 to 60 ms for every chat of
     the process. As there, a reader that has a message waits for its turn before it reads
-    the next, and no two dispatches of one socket run at the same time."""
+    the next, no two dispatches of one socket run at the same time, and none follows one that
+    raised (the disconnect's `StopConsumer`)."""
     turn = asyncio.Lock()
+    ended = False  # a dispatch raised: nothing more is dispatched, even what is already read
 
     async def read(source: Source) -> None:
+        nonlocal ended
         while True:
             message = await source()
             async with turn:
-                await dispatch(message)
+                if ended:
+                    return
+                try:
+                    await dispatch(message)
+                except BaseException:
+                    ended = True
+                    raise
 
     readers = [asyncio.ensure_future(read(source)) for source in sources]
     try:

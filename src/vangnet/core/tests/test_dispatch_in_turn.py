@@ -77,3 +77,24 @@ def test_a_source_that_fails_ends_the_socket_with_its_error_and_stops_the_other_
         assert frames.qsize() == 1, "the frame reader still read after the socket ended"
 
     async_to_sync(scenario)()
+
+
+def test_nothing_is_dispatched_after_the_disconnect():
+    async def scenario() -> list[str]:
+        frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        seen: list[str] = []
+
+        async def dispatch(message: dict[str, Any]) -> None:
+            seen.append(message["name"])
+            if message["name"] == "disconnect":
+                events.put_nowait({"name": "an event read while the socket closed"})
+                await asyncio.sleep(0.01)  # the event's reader now waits for its turn
+                raise StopConsumer
+
+        frames.put_nowait({"name": "disconnect"})
+        with pytest.raises(StopConsumer):
+            await asyncio.wait_for(dispatch_in_turn([frames.get, events.get], dispatch), 1)
+        return seen
+
+    assert async_to_sync(scenario)() == ["disconnect"]
