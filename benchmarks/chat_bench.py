@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from vangnet.testing.servers import free_port, wait_healthy
+from vangnet.testing.servers import free_port, stop_process, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench-results" / "chat-latest.json"
@@ -314,13 +314,7 @@ class Server:
             raise RuntimeError(f"{error}; see {self.log}:\n{self.log.read_text()}") from None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, seconds=20)
 
     def problems(self) -> list[str]:
         """Error lines from the server's log (tracebacks, errors, warnings)."""

@@ -276,7 +276,6 @@ class AsgiLiveServer:
     """
 
     def __init__(self) -> None:
-        import socket
         import threading
 
         import uvicorn
@@ -296,10 +295,10 @@ class AsgiLiveServer:
                 ),
             }
         )
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
         from vangnet import serve
+        from vangnet.testing.servers import free_port
+
+        port = free_port()
 
         config = uvicorn.Config(
             application, host="127.0.0.1", port=port, log_level="warning", **serve.SETTINGS

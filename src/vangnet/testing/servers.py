@@ -1,11 +1,12 @@
-"""Real web processes for the tests and benchmarks that need them (two processes sharing
-PostgreSQL and Redis, a process killed with -9): started as production starts them
-(`python -m vangnet.serve`, docs/operations.md) on a free port of 127.0.0.1, and used only once
-their `/healthz` answers."""
+"""Real processes for the tests and benchmarks that need them (two processes sharing
+PostgreSQL and Redis, a process killed with -9, Redis going away): web processes started as
+production starts them (`python -m vangnet.serve`, docs/operations.md) and used only once their
+`/healthz` answers, and a private Redis of the test's own — each on a free port of 127.0.0.1."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,28 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, seconds: float) -> bool:
+    """Until something listens on the port (True), or the time ran out (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def stop_process(process: subprocess.Popen[bytes], *, seconds: float = 10) -> None:
+    """Ask it to end (SIGTERM); kill it when it has not after `seconds`."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_healthy(
@@ -76,10 +99,34 @@ class WebProcess:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process)
+            self.process = None
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, without persistence, its files in `folder`: a fault
+    test may stop and restart it without touching a Redis others use."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        program = shutil.which("redis-server")
+        if program is None:
+            raise RuntimeError("redis-server is not installed (Debian package redis-server)")
+        self.process = subprocess.Popen(  # noqa: S603  (a fixed program with our own arguments)
+            [
+                *(program, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not wait_for_port(self.port, 10):
+            raise RuntimeError("the private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
             self.process = None
