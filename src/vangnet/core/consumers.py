@@ -47,11 +47,20 @@ async def dispatch_in_turn(
                     ended = True
                     raise
 
+    # The first reader to end, told by a callback: `asyncio.wait` would keep two coroutines,
+    # a closure and a future alive per socket for all of its life.
+    first_ended: asyncio.Future[asyncio.Future[None]] = asyncio.get_running_loop().create_future()
+
+    def ended_reader(reader: asyncio.Future[None]) -> None:
+        if not first_ended.done():
+            first_ended.set_result(reader)
+
     readers = [asyncio.ensure_future(read(source)) for source in sources]
+    for reader in readers:
+        reader.add_done_callback(ended_reader)
     try:
-        done, _ = await asyncio.wait(readers, return_when=asyncio.FIRST_COMPLETED)
-        for reader in done:
-            reader.result()  # readers only end by raising; raise what ended this one
+        # Readers only end by raising: raise what ended the first.
+        (await first_ended).result()
     finally:
         for reader in readers:
             reader.cancel()

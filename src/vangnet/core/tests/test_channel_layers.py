@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.exceptions import ChannelFull
 
 from vangnet.core.channel_layers import InMemoryChannelLayer
 
@@ -63,5 +64,52 @@ def test_a_receiver_waiting_gets_what_is_sent_later():
         await asyncio.sleep(0.01)
         await layer.send("visitor.one", {"type": "chat.message", "body": "hallo"})
         assert (await asyncio.wait_for(waiting, timeout=1))["body"] == "hallo"
+
+    async_to_sync(scenario)()
+
+
+def test_a_receiver_cancelled_as_it_is_woken_leaves_the_message_to_the_next():
+    """A socket that closes just as its event arrives must not take that event with it: the
+    other receiver of the channel gets it."""
+    layer = InMemoryChannelLayer()
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(layer.receive("visitor.one"))
+        second = asyncio.ensure_future(layer.receive("visitor.one"))
+        await asyncio.sleep(0.01)
+        await layer.send("visitor.one", {"type": "chat.message", "body": "hallo"})
+        first.cancel()  # woken by the send, cancelled before it ran
+        assert (await asyncio.wait_for(second, timeout=1))["body"] == "hallo"
+        assert first.cancelled()
+        assert layer.channels == {}
+
+    async_to_sync(scenario)()
+
+
+def test_a_full_channel_refuses_and_keeps_what_it_has():
+    layer = InMemoryChannelLayer(capacity=1)
+
+    async def scenario() -> None:
+        await layer.send("staff.two", {"type": "chat.message", "body": "een"})
+        with pytest.raises(ChannelFull):
+            await layer.send("staff.two", {"type": "chat.message", "body": "twee"})
+        assert (await layer.receive("staff.two"))["body"] == "een"
+        await layer.send("staff.two", {"type": "chat.message", "body": "drie"})
+        assert (await layer.receive("staff.two"))["body"] == "drie"
+
+    async_to_sync(scenario)()
+
+
+def test_an_expired_message_takes_its_channel_out_of_its_groups():
+    layer = InMemoryChannelLayer(expiry=0.05)
+    layer.sweep_interval = 0.0
+
+    async def scenario() -> None:
+        await layer.group_add("conversation-1", "staff.two")
+        await layer.send("staff.two", {"type": "chat.typing"})
+        await asyncio.sleep(0.1)
+        await layer.group_send("conversation-1", {"type": "chat.message", "body": "na"})
+        assert "staff.two" not in layer.groups.get("conversation-1", {})
+        assert layer.channels == {}
 
     async_to_sync(scenario)()
