@@ -279,20 +279,16 @@ class AsgiLiveServer:
         import threading
 
         import uvicorn
-        from channels.auth import AuthMiddlewareStack
-        from channels.routing import ProtocolTypeRouter, URLRouter
-        from channels.security.websocket import AllowedHostsOriginValidator
+        from channels.routing import ProtocolTypeRouter
         from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
         from django.core.asgi import get_asgi_application
 
-        from vangnet.routing import websocket_urlpatterns
+        from vangnet.routing import websocket_application
 
         application = ProtocolTypeRouter(
             {
                 "http": ASGIStaticFilesHandler(get_asgi_application()),
-                "websocket": AllowedHostsOriginValidator(
-                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                ),
+                "websocket": websocket_application(),
             }
         )
         from vangnet import serve
