@@ -212,7 +212,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The chat sockets' database thread closes an expired connection around every call: at
     # 0 it opened the file and ran the PRAGMAs below on every message, and that alone took
     # the embedded process from half a core to all of it at 1,000 conversations (ADR 0037).
-    # A connection to a local file costs nothing to keep; one of an ended thread closes with it.
+    # A connection to a local file costs nothing to keep. A request's own thread (ASGI) closes
+    # its connection when the request ends (`core.connections`).
     if env("DATABASE_CONN_MAX_AGE") is None:
         DATABASES["default"]["CONN_MAX_AGE"] = 60
     # WAL lets the web process and the task worker read while one of them writes.
