@@ -16,6 +16,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -80,7 +81,8 @@ class ConsoleErrors:
         self._expected_failed_loads: set[str] = set()
 
     def expect_failed_load(self, url: str) -> None:
-        """A test that opens a page meant to answer 4xx says so: the browser logs it as an error."""
+        """A test that opens a page meant to answer 4xx or 5xx says so: the browser logs it as
+        an error, and so does htmx when it fetched it."""
         self._expected_failed_loads.add(url)
 
     def on_console(self, message: ConsoleMessage) -> None:
@@ -97,7 +99,16 @@ class ConsoleErrors:
             if not (
                 text.startswith("Failed to load resource") and url in self._expected_failed_loads
             )
+            and not (
+                text.startswith("Response Status Error Code")
+                and any(f" from {_path_of(load)}," in text for load in self._expected_failed_loads)
+            )
         ]
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, Request, WebSocketRoute, expect
+from playwright.sync_api import Page, Request, Route, WebSocketRoute, expect
 
 from vangnet.accounts.models import Role
 from vangnet.testing.factories import (
@@ -120,3 +120,49 @@ def test_a_queue_page_that_missed_a_change_fetches_the_queue(new_page: Callable[
     expect(desk.get_by_role("row", name="Sem")).to_be_visible()
     assert dropped == ["Noor"]
     assert len(fetched) >= 1
+
+
+def test_a_quiet_queue_page_that_missed_the_last_change_catches_up_even_when_busy_at_first(
+    new_page: Callable[[], Page], utrecht, monkeypatch, console_errors
+):  # type: ignore[no-untyped-def]
+    # The only change of a quiet queue is lost on the way, and the first fetch that would
+    # mend it is answered "busy": the child still appears, from the socket's tick.
+    monkeypatch.setattr("vangnet.chat.consumers.QUEUE_TICK_SECONDS", 1.0)
+    user = make_user(Role.ADVICE_DESK, region=utrecht, first_name="Marieke")
+    desk = new_page()
+    dropped: list[str] = []
+    refused: list[str] = []
+
+    def lossy(ws: WebSocketRoute) -> None:  # loses the first pushed row on the way
+        server = ws.connect_to_server()
+
+        def to_page(message: str | bytes) -> None:
+            if not dropped and '"queue.row"' in str(message):
+                dropped.append(json.loads(message)["row"]["nickname"])
+                return
+            ws.send(message)
+
+        server.on_message(to_page)
+
+    def busy_once(route: Route) -> None:  # the first fetch after the loss: "busy"
+        if dropped and not refused and route.request.headers.get("hx-request"):
+            refused.append(route.request.url)
+            console_errors.expect_failed_load(route.request.url)
+            route.fulfill(status=503, body="Het is nu erg druk.")
+            return
+        route.continue_()
+
+    desk.route_web_socket("**/ws/staff/chat/queue/**", lossy)
+    desk.route("**/staff/chat/queue/**", busy_once)
+    log_in(desk, user, confirmed_totp_device(user))
+    desk.goto("/staff/chat/")
+    expect(desk.get_by_text("Er wacht nu niemand.")).to_be_visible()
+
+    phone = new_page()
+    visitor_starts_chat(phone, nickname="Noor")
+    expect(phone.get_by_role("status")).to_contain_text("in de wachtrij")
+
+    expect(desk.get_by_role("row", name="Noor")).to_be_visible(timeout=15_000)
+    expect(desk.get_by_role("heading", name="1 wachtende chat", exact=True)).to_be_visible()
+    assert dropped == ["Noor"]
+    assert len(refused) == 1

@@ -37,7 +37,7 @@ from vangnet.audit.context import AuditContext
 from vangnet.audit.services import Access, record_accesses, record_unlogged_refusal
 from vangnet.core.consumers import InTurnWebsocketConsumer
 
-from . import events, messaging, presence, queue, selectors, services, tasks
+from . import events, messaging, presence, queue, queue_push, selectors, services, tasks
 from .load import LOAD
 from .models import Conversation, ConversationStatus, Handover, Message, MessageKind, Sender
 
@@ -1137,21 +1137,31 @@ class StaffQueueConsumer(_GuardedSocket):
     async def tick(self) -> None:
         while not self.revoked:
             assert self.user is not None
+            numbered = self.regions if self.view == "rows" else frozenset()
             try:
-                await self.call_service(self._tick_sync, self.user)
+                numbers = await self.call_service(self._tick_sync, self.user, numbered)
             except DatabaseError:
                 # Skip a round, not the rest: this is the employee's availability heartbeat,
                 # and an employee who stops beating looks away and her queue overflows.
                 logger.warning("The queue's tick skipped a round: the database is away")
+            else:
+                if numbers:
+                    # Events are delivered at most once: a page that missed the last change
+                    # of a quiet queue would otherwise show it only at the next change.
+                    await self.send_json({"type": "queue.numbers", "numbers": numbers})
             await sleep_and_measure(QUEUE_TICK_SECONDS)
 
     @staticmethod
-    def _tick_sync(user: User) -> None:
+    def _tick_sync(user: User, numbered: frozenset[int]) -> dict[str, int]:
+        """The heartbeat and the sweep; the queues' current numbers (`numbered`'s regions)."""
         presence.heartbeat(user=user)
         # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
         # in `make demo`) and mends the worker's chain when a crash broke it.
         queue.sweep_waiting_chats()
         tasks.ensure_sweep_scheduled()
+        if not numbered:
+            return {}
+        return {str(region): number for region, number in queue_push.numbers(set(numbered)).items()}
 
     async def receive_frame(self, text_data: str | None) -> None:
         await self.send_error(_("Deze verbinding ontvangt alleen."))

@@ -118,8 +118,9 @@ def test_the_employees_heartbeat_goes_on_after_the_database_was_away(monkeypatch
     staff = login_verified(Client(), employee)
     beats: list[int] = []
 
-    def heartbeat(user: Any) -> None:
+    def heartbeat(user: Any, numbered: frozenset[int]) -> dict[str, int]:
         beats.append(user.pk)
+        return {}
 
     monkeypatch.setattr(
         consumers.StaffQueueConsumer, "_tick_sync", staticmethod(away_for(2, heartbeat))

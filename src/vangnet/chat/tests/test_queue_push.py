@@ -23,7 +23,7 @@ from vangnet.testing.auth import login_verified
 from vangnet.testing.factories import make_user
 
 from .helpers import employee_at_desk, region_with_postcode, visitor_starts_chat
-from .test_chat_sockets import connect, socket
+from .test_chat_sockets import connect, next_of, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,6 +65,36 @@ def test_a_queue_page_is_pushed_the_row_of_a_new_chat_and_its_removal_when_taken
     assert taken["seq"] == before + 2
     assert not taken["mine"]
     assert Conversation.objects.get(pk=chat_id).status == ConversationStatus.ACTIVE
+
+
+def test_a_queue_page_is_told_the_queues_numbers_on_every_tick_and_the_floor_is_not(monkeypatch):
+    # Pushed changes arrive at most once: a page that missed the last change of a quiet queue
+    # compares these numbers with its own and fetches the queue (staff-chat.js `checkNumbers`).
+    monkeypatch.setattr("vangnet.chat.consumers.QUEUE_TICK_SECONDS", 0.2)
+    utrecht = region_with_postcode()
+    watcher = employee_at_desk(utrecht, username="watcher")
+    page_client = login_verified(Client(), watcher)
+    visitor_starts_chat(nickname="Noor")
+    current = queue_push.numbers({utrecht.pk})[utrecht.pk]
+
+    async def scenario() -> tuple[list[dict[str, Any]], list[str]]:
+        page = socket("/ws/staff/chat/queue/?view=rows", page_client)
+        floor = socket("/ws/staff/chat/queue/", page_client)
+        await connect(page)
+        await connect(floor)
+        told = [await next_of(page, "queue.numbers") for _ in range(2)]
+        floor_kinds = []
+        for _ in range(20):
+            if await floor.receive_nothing(timeout=0.6):  # three ticks' time
+                break
+            floor_kinds.append(json.loads(await floor.receive_from())["type"])
+        await page.disconnect()
+        await floor.disconnect()
+        return told, floor_kinds
+
+    told, floor_kinds = async_to_sync(scenario)()
+    assert [frame["numbers"] for frame in told] == [{str(utrecht.pk): current}] * 2
+    assert "queue.numbers" not in floor_kinds
 
 
 def test_the_queue_fragment_says_up_to_which_change_it_shows():

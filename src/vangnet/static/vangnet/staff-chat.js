@@ -20,14 +20,29 @@
     var texts = document.getElementById("queue-texts");
     // The queue page applies the changes its socket pushes (ADR 0035): each carries its
     // region's number; the page fetches the queue when it opens, after a reconnect, when it
-    // misses a number, and for what has no row (its own chats, a phone handover). The floor
-    // (no row template) fetches on every change, as before.
+    // misses a number, and for what has no row (its own chats, a phone handover). Every
+    // tick the socket says the queues' numbers, so a missed last change of a quiet queue is
+    // fetched too; a fetch that failed is tried again. The floor (no row template) fetches
+    // on every change, as before.
     var rows = Boolean(template && texts);
     var state = null;
     var fetching = false;
     var again = false;
     var held = [];
     var delay = 500;
+    var retry = 1000;  // ms before a failed fetch is tried again; doubles up to 30 s
+    var fetched = false;  // whether the last fetch was answered with the queue
+
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.target === container) { fetched = Boolean(event.detail.successful); }
+    });
+
+    var retrying = null;
+    function retryLater() {  // once, however many fetches failed meanwhile
+      if (retrying !== null) { return; }
+      retrying = setTimeout(function () { retrying = null; refresh(); }, retry);
+      retry = Math.min(retry * 2, 30000);
+    }
 
     function readState() {
       var el = container.querySelector("[data-queue-state]");
@@ -43,15 +58,31 @@
     function refresh() {
       if (fetching) { again = true; return; }
       fetching = true;
+      fetched = false;
       window.htmx.ajax("GET", url, { target: container, swap: "innerHTML" }).then(function () {
         fetching = false;
+        if (!fetched) { retryLater(); return; }  // busy, or away: the page still shows the old queue
+        retry = 1000;
         readState();
         tickWaitingTimes(container);
         if (again) { again = false; held = []; refresh(); return; }
         var waiting = held;
         held = [];
         waiting.forEach(apply);
-      }, function () { fetching = false; });
+      }, function () { fetching = false; retryLater(); });
+    }
+
+    function behind(numbers) {  // the socket's numbers are ahead of what the page shows
+      return state !== null && Object.keys(numbers).some(function (region) {
+        var shown = state.numbers[region];
+        return shown === undefined || numbers[region] > shown;
+      });
+    }
+
+    function checkNumbers(numbers) {
+      if (fetching || !behind(numbers)) { return; }
+      // A change may be on its way in this very moment: look again before fetching.
+      setTimeout(function () { if (!fetching && behind(numbers)) { refresh(); } }, 2000);
     }
 
     function total() {
@@ -139,6 +170,7 @@
         try { frame = JSON.parse(event.data); } catch (e) { return; }
         if (frame.type === "queue.changed") { refresh(); }
         else if (frame.type === "queue.row" && rows) { apply(frame); }
+        else if (frame.type === "queue.numbers" && rows) { checkNumbers(frame.numbers); }
       });
       socket.addEventListener("close", function (event) {
         if (event.code === 4401 || event.code === 4403) { window.location.reload(); return; }
