@@ -8,7 +8,8 @@ intake form every `--arrival` seconds on average (Poisson) and waits `--wait` se
 leaving the queue, and `--queue-pages` staff queue pages are open, each behaving as
 `staff-chat.js` does (ADR 0035): it fetches its queue fragment when its socket opens, applies
 the rows the socket pushes, and fetches again only when it misses a change's number or is told
-`queue.changed` (what has no row).
+`queue.changed` (what has no row), and fetches when the numbers its socket's tick
+(`queue.numbers`) says are ahead of its own.
 
 Measured: message latency (send frame out → `message` frame in at the other side) p50/p95/p99,
 messages not delivered (by the end of a drain of `--drain` seconds), duplicates, how often the
@@ -140,7 +141,7 @@ class Peer:
                         tally.busy_frames += 1
                     else:
                         tally.calm_frames += 1
-                elif kind in ("queue.changed", "queue.row"):
+                elif kind in ("queue.changed", "queue.row", "queue.numbers"):
                     self.pushed.put_nowait(frame)
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
@@ -267,6 +268,9 @@ class OpenLoad:
             numbers.update(json.loads(html.unescape(found.group(1))) if found else {})
             visible(NEWCOMER.findall(page))
 
+        def behind(told: dict[str, int]) -> bool:
+            return any(seq > numbers.get(region, -1) for region, seq in told.items())
+
         try:
             await fetch()  # the page opens with the queue as it is
             self.pages_open += 1
@@ -274,6 +278,14 @@ class OpenLoad:
                 frame = await peer.pushed.get()
                 if frame["type"] == "queue.changed":
                     await fetch()
+                    continue
+                if frame["type"] == "queue.numbers":  # the tick's numbers: behind them, fetch
+                    told = frame["numbers"]
+                    if behind(told):
+                        await asyncio.sleep(2)  # as staff-chat.js: a change may be on its way
+                        if behind(told):
+                            self.tally.gaps += 1
+                            await fetch()
                     continue
                 region, last = str(frame["region"]), numbers.get(str(frame["region"]))
                 if last is not None and frame["seq"] <= last:
