@@ -271,21 +271,30 @@ class OpenLoad:
         def behind(told: dict[str, int]) -> bool:
             return any(seq > numbers.get(region, -1) for region, seq in told.items())
 
+        # The tick's numbers the page was behind, and when it looks again (staff-chat.js: a
+        # change may be on its way; the frames that come meanwhile are applied first).
+        recheck: tuple[dict[str, int], float] | None = None
+
         try:
             await fetch()  # the page opens with the queue as it is
             self.pages_open += 1
             while not self.finished:
-                frame = await peer.pushed.get()
+                if recheck is not None and time.monotonic() >= recheck[1]:
+                    if behind(recheck[0]):
+                        self.tally.gaps += 1
+                        await fetch()
+                    recheck = None
+                wait = None if recheck is None else max(0.0, recheck[1] - time.monotonic())
+                try:
+                    frame = await asyncio.wait_for(peer.pushed.get(), wait)
+                except TimeoutError:
+                    continue
                 if frame["type"] == "queue.changed":
                     await fetch()
                     continue
-                if frame["type"] == "queue.numbers":  # the tick's numbers: behind them, fetch
-                    told = frame["numbers"]
-                    if behind(told):
-                        await asyncio.sleep(2)  # as staff-chat.js: a change may be on its way
-                        if behind(told):
-                            self.tally.gaps += 1
-                            await fetch()
+                if frame["type"] == "queue.numbers":
+                    if recheck is None and behind(frame["numbers"]):
+                        recheck = (frame["numbers"], time.monotonic() + 2)
                     continue
                 region, last = str(frame["region"]), numbers.get(str(frame["region"]))
                 if last is not None and frame["seq"] <= last:
