@@ -1152,16 +1152,14 @@ class StaffQueueConsumer(_GuardedSocket):
             await sleep_and_measure(QUEUE_TICK_SECONDS)
 
     @staticmethod
-    def _tick_sync(user: User, numbered: frozenset[int]) -> dict[str, int]:
+    def _tick_sync(user: User, numbered: frozenset[int]) -> dict[int, int]:
         """The heartbeat and the sweep; the queues' current numbers (`numbered`'s regions)."""
         presence.heartbeat(user=user)
         # The worker sweeps on its own (chat/tasks.py); an open queue sweeps too (no worker
         # in `make demo`) and mends the worker's chain when a crash broke it.
         queue.sweep_waiting_chats()
         tasks.ensure_sweep_scheduled()
-        if not numbered:
-            return {}
-        return {str(region): number for region, number in queue_push.numbers(set(numbered)).items()}
+        return queue_push.numbers(set(numbered)) if numbered else {}
 
     async def receive_frame(self, text_data: str | None) -> None:
         await self.send_error(_("Deze verbinding ontvangt alleen."))

@@ -61,6 +61,11 @@ class _Inbox:
                 raise
         return self.messages.pop(0)[1]
 
+    @property
+    def unused(self) -> bool:
+        """No message waits and no receiver: the channel can go."""
+        return not self.messages and not self.receivers
+
     def drop_expired(self, now: float) -> int:
         """Remove the messages expired at `now` (oldest first); how many went."""
         expired = 0
@@ -93,7 +98,7 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         for channel, inbox in list(self.channels.items()):
             if inbox.drop_expired(wall):
                 self._remove_from_groups(channel)
-                if not inbox.messages and not inbox.receivers:
+                if inbox.unused:
                     self.channels.pop(channel, None)
         joined_before = int(wall) - self.group_expiry
         for members in self.groups.values():
@@ -126,7 +131,7 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         try:
             return await inbox.get()
         finally:
-            if not inbox.messages and not inbox.receivers and self.channels.get(channel) is inbox:
+            if inbox.unused and self.channels.get(channel) is inbox:
                 del self.channels[channel]
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:

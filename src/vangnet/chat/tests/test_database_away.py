@@ -118,7 +118,7 @@ def test_the_employees_heartbeat_goes_on_after_the_database_was_away(monkeypatch
     staff = login_verified(Client(), employee)
     beats: list[int] = []
 
-    def heartbeat(user: Any, numbered: frozenset[int]) -> dict[str, int]:
+    def heartbeat(user: Any, numbered: frozenset[int]) -> dict[int, int]:
         beats.append(user.pk)
         return {}
 
