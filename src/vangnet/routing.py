@@ -8,16 +8,35 @@ from vangnet.core.routing import websocket_urlpatterns as core_patterns
 websocket_urlpatterns = [*core_patterns, *chat_patterns]
 
 
-def websocket_application() -> Any:
-    """The sockets' ASGI application: the origin checked, the cookies and the session read,
-    then the route.
+class SocketCookies:
+    """Puts the handshake's cookies in the scope (`scope["cookies"]`, as Django's
+    `request.COOKIES`), and nothing else."""
 
-    Not Channels' `AuthMiddlewareStack`: nothing reads the `scope["user"]` it fills — a staff
-    socket checks its login, device and session itself at connect and on every frame
-    (`accounts.websocket.verify`) — and filling it cost every socket a hop to the database
-    thread at connect and a user object for all of its life."""
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        from django.http.cookie import parse_cookie
+
+        cookies: dict[str, str] = {}
+        for name, value in scope.get("headers", ()):
+            if name == b"cookie":
+                cookies = parse_cookie(value.decode("latin1"))
+                break
+        await self.inner({**scope, "cookies": cookies}, receive, send)
+
+
+def websocket_application() -> Any:
+    """The sockets' ASGI application: the origin checked, the cookies read, then the route.
+
+    Neither Channels' `AuthMiddlewareStack` nor its `SessionMiddlewareStack`: a socket reads
+    its session itself, from the store, when it needs it — a staff socket checks its login,
+    device and session at connect and on every frame (`accounts.websocket.verify`), a
+    visitor's socket finds its chat at connect (`accounts.websocket.session_of`). The
+    session middleware loaded every socket's session at connect (one more trip to the
+    database thread) and kept it, a copy of the scope and a wrapper of `send` for the
+    socket's life; the auth middleware did the same with a user nothing read."""
     from channels.routing import URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
-    from channels.sessions import SessionMiddlewareStack
 
-    return AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    return AllowedHostsOriginValidator(SocketCookies(URLRouter(websocket_urlpatterns)))

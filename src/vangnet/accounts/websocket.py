@@ -77,7 +77,7 @@ def recheck_sockets(*, user_id: int) -> None:
     transaction.on_commit(lambda: _send_access_changed(user_id))
 
 
-def _session(scope: dict[str, Any]) -> SessionBase | None:
+def session_of(scope: dict[str, Any]) -> SessionBase | None:
     """The socket's session as the store holds it now (None: it has no session cookie)."""
     key = scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
     if not key:
@@ -143,7 +143,7 @@ class Verified:
 
 def verify(scope: dict[str, Any]) -> Verified | None:
     """The full check of `verified_user`, and what it found (None: refused)."""
-    session = _session(scope)
+    session = session_of(scope)
     if session is None:
         return None
     user = get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]  # only .session is read
@@ -287,7 +287,7 @@ def touch(scope: dict[str, Any]) -> None:
     """Mark the socket's session as active now (on the database thread)."""
     # Only the idle mark of the session as it is now: writing back the handshake's copy
     # would bring back keys that pages have since changed.
-    session = _session(scope)
+    session = session_of(scope)
     if session is not None and session.get(IDLE_KEY) is not None:
         session[IDLE_KEY] = int(time.time())
         # Logged out in the meantime: nothing to keep alive; the next check closes the socket.

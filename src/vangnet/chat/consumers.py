@@ -28,13 +28,20 @@ from django.core.cache import cache
 from django.db import DatabaseError, close_old_connections
 from django.http import Http404
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.policy import AccessDenied, Action, may, roles_for
-from vangnet.accounts.websocket import Verified, still_current, touch, user_group, verify
+from vangnet.accounts.websocket import (
+    Verified,
+    session_of,
+    still_current,
+    touch,
+    user_group,
+    verify,
+)
 from vangnet.audit.context import AuditContext
 from vangnet.audit.services import Access, record_accesses, record_unlogged_refusal
+from vangnet.core.channel_layers import unreachable_errors
 from vangnet.core.consumers import InTurnWebsocketConsumer
 
 from . import events, messaging, presence, queue, queue_push, selectors, services, tasks
@@ -80,8 +87,6 @@ CLOSE_REFUSED = 4403  # logged in, but the policy says no (any more)
 CLOSE_NOT_FOUND = 4404  # no such conversation (said only to who may handle chats at all)
 CLOSE_SUPERSEDED = 4409  # the same chat was opened in a newer window of the same browser
 CLOSE_TRY_AGAIN_LATER = 1013  # RFC 6455 "try again later": the channel layer is away
-# What a channel layer that cannot be reached raises (Redis refused, reset or timed out).
-CHANNEL_LAYER_DOWN = (OSError, RedisError)
 # How long the cache remembers a chat's open visitor sockets (refreshed on every connect).
 VISITOR_SOCKETS_TTL = 3600
 
@@ -292,7 +297,7 @@ class _JsonSocket(InTurnWebsocketConsumer):
         away, shows the phone number, and connects again by itself (Issue 13.6)."""
         try:
             await super().__call__(scope, receive, send)
-        except CHANNEL_LAYER_DOWN:
+        except unreachable_errors():
             logger.warning("The channel layer cannot be reached: socket told to try again later")
             with contextlib.suppress(Exception):
                 await self.disconnect(CLOSE_TRY_AGAIN_LATER)
@@ -325,7 +330,7 @@ class _JsonSocket(InTurnWebsocketConsumer):
                 await asyncio.wait([previous])
             try:
                 await work()
-            except CHANNEL_LAYER_DOWN:
+            except unreachable_errors():
                 logger.warning(
                     "The channel layer cannot be reached: socket told to try again later"
                 )
@@ -615,7 +620,7 @@ class VisitorChatConsumer(_JsonSocket):
     telling: set[asyncio.Task[None]]
 
     async def connect(self) -> None:
-        session = self.scope.get("session")
+        session = session_of(self.scope)
         if session is not None:
             self.conversation = await database_sync_to_async(selectors.visitor_conversation)(
                 session

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 from copy import deepcopy
 from typing import Any
@@ -143,3 +144,14 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
         for channel in list(self.groups.get(group, ())):
             with contextlib.suppress(ChannelFull):
                 self._put(channel, message)
+
+
+def unreachable_errors() -> tuple[type[BaseException], ...]:
+    """What a channel layer that cannot be reached raises: `OSError` (refused, reset, timed
+    out), and Redis' own errors once the Redis client is loaded. Asked for when an exception
+    is caught (`except unreachable_errors():`), so a process whose layer is this embedded one
+    never loads the Redis client (4–8 MB) only to name its errors."""
+    redis_exceptions = sys.modules.get("redis.exceptions")
+    if redis_exceptions is None:
+        return (OSError,)
+    return (OSError, redis_exceptions.RedisError)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fpdf import FPDF
-
 _PLAIN = str.maketrans(
     {
         "\u201c": '"',
@@ -45,6 +43,10 @@ class Document:
 
 
 def render(document: Document) -> bytes:
+    # Imported here, not with the module: fpdf2 brings fontTools and Pillow, about 16 MB that
+    # every web process would hold for the few that ever make a PDF (docs/performance.md).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
     pdf.set_title(_latin1(document.title))

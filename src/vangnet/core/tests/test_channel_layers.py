@@ -1,14 +1,16 @@
-"""The embedded channel layer still drops what has expired, only less eagerly."""
+"""The embedded channel layer still drops what has expired, only less eagerly; what counts
+as a channel layer that cannot be reached."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.exceptions import ChannelFull
 
-from vangnet.core.channel_layers import InMemoryChannelLayer
+from vangnet.core.channel_layers import InMemoryChannelLayer, unreachable_errors
 
 
 def test_an_expired_message_is_never_delivered():
@@ -113,3 +115,19 @@ def test_an_expired_message_takes_its_channel_out_of_its_groups():
         assert layer.channels == {}
 
     async_to_sync(scenario)()
+
+
+def test_redis_errors_count_as_unreachable_once_the_redis_client_is_loaded(monkeypatch):
+    monkeypatch.delitem(sys.modules, "redis.exceptions", raising=False)
+    assert unreachable_errors() == (OSError,)
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    try:
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    except unreachable_errors() as caught:
+        assert isinstance(caught, RedisConnectionError)
+    try:
+        raise ConnectionRefusedError(111, "Connection refused")
+    except unreachable_errors() as caught:
+        assert isinstance(caught, OSError)
