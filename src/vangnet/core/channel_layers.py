@@ -150,7 +150,7 @@ def unreachable_errors() -> tuple[type[BaseException], ...]:
     """What a channel layer that cannot be reached raises: `OSError` (refused, reset, timed
     out), and Redis' own errors once the Redis client is loaded. Asked for when an exception
     is caught (`except unreachable_errors():`), so a process whose layer is this embedded one
-    never loads the Redis client (4–8 MB) only to name its errors."""
+    never loads the Redis client (4 to 8 MB) only to name its errors."""
     redis_exceptions = sys.modules.get("redis.exceptions")
     if redis_exceptions is None:
         return (OSError,)

@@ -127,6 +127,49 @@ def test_messages_are_numbered_in_order_and_a_retried_send_is_stored_once():
     assert sequences == list(range(1, len(sequences) + 1))
 
 
+def test_a_message_reads_back_from_the_database_as_it_was_sent():
+    utrecht = region_with_postcode()
+    chat = visitor_starts_chat()
+    employee = employee_at_desk(utrecht)
+    employee.first_name = "Anouk"
+    employee.save(update_fields=["first_name"])
+    services.accept_chat(conversation=chat, by=employee)
+
+    sent = services.send_employee_message(
+        conversation=chat,
+        by=employee,
+        body="Fijn dat je het vertelt 💛 — échte moed.",
+        client_key="k-9",
+    )
+
+    stored = Message.objects.get(pk=sent.pk)
+    assert (
+        stored.conversation_id,
+        stored.sequence,
+        stored.sender,
+        stored.author_id,
+        stored.author_name,
+        stored.kind,
+        stored.body,
+        stored.link_url,
+        stored.client_key,
+        stored.created_at,
+    ) == (
+        chat.pk,
+        sent.sequence,
+        "employee",
+        employee.pk,
+        "Anouk",
+        "text",
+        "Fijn dat je het vertelt 💛 — échte moed.",
+        "",
+        "k-9",
+        sent.created_at,
+    )
+    assert stored.created_at.tzinfo is not None
+    assert Message.objects.filter(conversation=chat).latest("sequence").pk == sent.pk
+
+
 @pytest.mark.parametrize(
     ("body", "key", "message"),
     [

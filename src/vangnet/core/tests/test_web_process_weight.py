@@ -2,7 +2,7 @@
 
 Every web process holds what it imports for its whole life; at 1,000 conversations a process
 must stay within 200 MB (Issue 15, docs/performance.md). fpdf2 (with fontTools and Pillow,
-about 16 MB) is loaded when a document is first made, the Redis client (4–8 MB) only
+about 16 MB) is loaded when a document is first made, the Redis client (4 to 8 MB) only
 where Redis is configured."""
 
 from __future__ import annotations
