@@ -8,24 +8,6 @@ from vangnet.core.routing import websocket_urlpatterns as core_patterns
 websocket_urlpatterns = [*core_patterns, *chat_patterns]
 
 
-class SocketCookies:
-    """Puts the handshake's cookies in the scope (`scope["cookies"]`, as Django's
-    `request.COOKIES`), and nothing else."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        from django.http.cookie import parse_cookie
-
-        cookies: dict[str, str] = {}
-        for name, value in scope.get("headers", ()):
-            if name == b"cookie":
-                cookies = parse_cookie(value.decode("latin1"))
-                break
-        await self.inner({**scope, "cookies": cookies}, receive, send)
-
-
 def websocket_application() -> Any:
     """The sockets' ASGI application: the origin checked, the cookies read, then the route.
 
@@ -38,5 +20,6 @@ def websocket_application() -> Any:
     socket's life; the auth middleware did the same with a user nothing read."""
     from channels.routing import URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
+    from channels.sessions import CookieMiddleware
 
-    return AllowedHostsOriginValidator(SocketCookies(URLRouter(websocket_urlpatterns)))
+    return AllowedHostsOriginValidator(CookieMiddleware(URLRouter(websocket_urlpatterns)))
