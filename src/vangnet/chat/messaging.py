@@ -122,10 +122,8 @@ def _insert(message: Message) -> None:
     """`message.save()` of a new message, in the statement Django would send, without building
     it anew each time: the ORM's building was a sixth of the database thread's time per message
     (docs/performance.md, ADR 0039). The fields prepare their values as `save()` has them
-    prepared; the database checks the constraints (an `IntegrityError`, as from `save()`)."""
-    if not connection.features.can_return_columns_from_insert:
-        message.save()
-        return
+    prepared; the database checks the constraints (an `IntegrityError`, as from `save()`).
+    `RETURNING`, as in `take_number`: PostgreSQL and SQLite 3.35+ (Django 6 asks 3.37)."""
     statement, fields = _insert_statement(connection.vendor)
     values = [
         field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields
